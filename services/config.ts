@@ -1,0 +1,108 @@
+import ipaddr from 'ipaddr.js';
+
+/** Every setting of every process, read once from the environment and validated. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Unset: the admin API is disabled, not open. */
+  adminToken: string | undefined;
+  queuePrefix: string;
+  pageConcurrency: number;
+  checkConcurrency: number;
+  logLevel: string;
+  userAgent: string;
+  /** CIDRs the outbound client may reach although they are not public (tests: loopback). */
+  ssrfAllowlist: string[];
+  http: HttpLimits;
+  /** How long a settled verdict for a URL is reused, across crawls and accounts. */
+  verdictMaxAgeMs: number;
+  /** Pause before the one retry of a refused or reset connection. */
+  connectionRetryDelayMs: number;
+}
+
+export interface HttpLimits {
+  connectTimeoutMs: number;
+  /** Time to the response headers. */
+  responseTimeoutMs: number;
+  /** The whole exchange, body included: bounds a server that drips. */
+  requestTimeoutMs: number;
+  maxBodyBytes: number;
+  maxRedirects: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+const DEFAULT_USER_AGENT = 'blb-prospector/0.1 (+https://github.com/blb-prospector/blb-prospector; link checker)';
+
+/** Reads the configuration; throws a ConfigError naming every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, fallback: string, protocols: string[]): string => {
+    const raw = env[name] || fallback;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+    } catch {
+      problems.push(`${name} must be a ${protocols.join(' or ')}// URL, got '${raw}'`);
+    }
+    return raw;
+  };
+
+  const ssrfAllowlist = (env.SSRF_ALLOWLIST ?? '')
+    .split(',')
+    .map((cidr) => cidr.trim())
+    .filter(Boolean);
+  for (const cidr of ssrfAllowlist) {
+    try {
+      ipaddr.parseCIDR(cidr);
+    } catch {
+      problems.push(`SSRF_ALLOWLIST entries must be CIDRs like 127.0.0.0/8, got '${cidr}'`);
+    }
+  }
+
+  const config: Config = {
+    port: int('PORT', 3000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/blb_prospector', ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    adminToken: env.ADMIN_TOKEN || undefined,
+    queuePrefix: env.QUEUE_PREFIX || 'blb',
+    pageConcurrency: int('PAGE_CONCURRENCY', 8, 1, 1000),
+    checkConcurrency: int('CHECK_CONCURRENCY', 32, 1, 1000),
+    logLevel: env.LOG_LEVEL || 'info',
+    userAgent: env.USER_AGENT || DEFAULT_USER_AGENT,
+    ssrfAllowlist,
+    http: {
+      connectTimeoutMs: int('CONNECT_TIMEOUT_MS', 5_000, 100, 120_000),
+      responseTimeoutMs: int('RESPONSE_TIMEOUT_MS', 10_000, 100, 300_000),
+      requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 20_000, 100, 600_000),
+      maxBodyBytes: int('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      maxRedirects: 10,
+    },
+    verdictMaxAgeMs: int('VERDICT_MAX_AGE_HOURS', 24, 0, 24 * 365) * 3_600_000,
+    connectionRetryDelayMs: int('CONNECTION_RETRY_DELAY_MS', 1_000, 0, 60_000),
+  };
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')}`);
+  if (config.adminToken !== undefined && config.adminToken.length < 16) {
+    problems.push('ADMIN_TOKEN must be at least 16 characters');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,69 @@
+import { promises as dns, type LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+
+/** Resolves a host name to every address it has (tests pass one that maps their fake hosts to loopback). */
+export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
+
+export const systemResolver: Resolver = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
+
+export class BlockedAddressError extends Error {
+  readonly code = 'ERR_BLOCKED_ADDRESS';
+  constructor(host: string, address: string) {
+    super(`${host} resolves to ${address}, a non-public address that is never fetched`);
+  }
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+export interface AddressGuard {
+  isAllowed(address: string): boolean;
+  /** Resolves the host (or takes an IP literal as is) and throws BlockedAddressError for a non-public address. */
+  assertHostAllowed(hostname: string): Promise<LookupAddress[]>;
+  /** A `lookup` for net/http that refuses non-public addresses after DNS resolution, on every connection. */
+  lookup(hostname: string, options: { all?: boolean }, callback: LookupCallback): void;
+}
+
+/**
+ * Only globally routable unicast addresses pass: loopback, private, link-local (the cloud metadata
+ * address), CGNAT, multicast, reserved, NAT64/6to4 and IPv4-mapped forms of those are refused,
+ * unless an allowlisted CIDR (SSRF_ALLOWLIST, for tests) covers them.
+ */
+export function createAddressGuard(allowlist: string[], resolve: Resolver = systemResolver): AddressGuard {
+  const allowed = allowlist.map((cidr) => ipaddr.parseCIDR(cidr));
+
+  const isAllowed = (address: string): boolean => {
+    let ip: ipaddr.IPv4 | ipaddr.IPv6;
+    try {
+      ip = ipaddr.process(address);
+    } catch {
+      return false;
+    }
+    if (allowed.some(([range, bits]) => range.kind() === ip.kind() && ip.match(range, bits))) return true;
+    return ip.range() === 'unicast';
+  };
+
+  const assertHostAllowed = async (hostname: string): Promise<LookupAddress[]> => {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    const family = isIP(host);
+    const addresses = family ? [{ address: host, family }] : await resolve(host);
+    // One non-public answer refuses the host: an attacker's name may mix public and internal records.
+    const blocked = addresses.find((entry) => !isAllowed(entry.address));
+    if (blocked) throw new BlockedAddressError(host, blocked.address);
+    return addresses;
+  };
+
+  const lookup = (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
+    assertHostAllowed(hostname).then(
+      (addresses) => {
+        if (addresses.length === 0) {
+          callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+        } else if (options.all) callback(null, addresses);
+        else callback(null, addresses[0]!.address, addresses[0]!.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, options.all ? [] : ''),
+    );
+  };
+
+  return { isAllowed, assertHostAllowed, lookup };
+}

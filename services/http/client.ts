@@ -1,0 +1,206 @@
+import http from 'node:http';
+import https from 'node:https';
+import { got, type Request as GotStream, type Response as GotResponse } from 'got';
+import type { HttpLimits } from '../config.js';
+import type { AddressGuard } from './address-guard.js';
+import { classifyNetworkError, type FetchErrorCode } from './errors.js';
+
+export interface FetchRequest {
+  url: string;
+  method?: 'GET' | 'HEAD';
+  /** Decides from the final response's content type whether its body is read (bodies are never read otherwise). */
+  readBody?: (contentType: string) => boolean;
+  /** Cap on the decoded body; the stream is destroyed there and the body marked truncated. */
+  maxBytes?: number;
+  accept?: string;
+}
+
+export interface Hop {
+  url: string;
+  status: number;
+}
+
+interface Outcome {
+  /** The URL requested first. */
+  url: string;
+  /** Every response that redirected, in order. */
+  redirects: Hop[];
+  elapsedMs: number;
+}
+
+export interface FetchResponse extends Outcome {
+  ok: true;
+  finalUrl: string;
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  contentType: string;
+  body: string | null;
+  truncated: boolean;
+}
+
+export interface FetchFailure extends Outcome {
+  ok: false;
+  /** The URL whose request failed (the last hop of a redirect chain). */
+  failedUrl: string;
+  error: FetchErrorCode;
+  message: string;
+}
+
+export type FetchResult = FetchResponse | FetchFailure;
+
+export interface HttpClient {
+  fetch(request: FetchRequest): Promise<FetchResult>;
+  close(): void;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+// A response header block larger than this is hostile or broken; Node's default is 16 KiB.
+const MAX_HEADER_BYTES = 32 * 1024;
+
+/**
+ * The one outbound HTTP client (pages, checks, robots.txt). Redirects are followed here, hop by hop, so
+ * every hop passes the address guard and is recorded; every phase has a timeout and the whole exchange
+ * a deadline; bodies are read through a stream and cut at the byte cap, after decompression.
+ */
+export function createHttpClient(options: { userAgent: string; limits: HttpLimits; guard: AddressGuard }): HttpClient {
+  const { userAgent, limits, guard } = options;
+  const agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 256 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
+  };
+
+  async function fetch(request: FetchRequest): Promise<FetchResult> {
+    const started = performance.now();
+    const redirects: Hop[] = [];
+    const visited = new Set<string>();
+    let current = request.url;
+    const fail = (error: FetchErrorCode, message: string): FetchFailure => ({
+      ok: false, url: request.url, failedUrl: current, redirects, error, message, elapsedMs: elapsed(started),
+    });
+
+    for (;;) {
+      visited.add(current);
+      let exchange: Exchange;
+      try {
+        // IP-literal hosts never reach the lookup function, so every hop is checked here as well.
+        await guard.assertHostAllowed(new URL(current).hostname);
+        exchange = await send(current, request);
+      } catch (error) {
+        const classified = classifyNetworkError(error);
+        return fail(classified.code, classified.message);
+      }
+      const { response, stream } = exchange;
+      const location = response.headers.location;
+      if (REDIRECT_STATUSES.has(response.statusCode) && location) {
+        stream.destroy();
+        redirects.push({ url: current, status: response.statusCode });
+        let next: URL;
+        try {
+          next = new URL(location, current);
+        } catch {
+          return fail('invalid_redirect', `redirect to an invalid URL: ${location.slice(0, 200)}`);
+        }
+        next.hash = '';
+        if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+          return fail('invalid_redirect', `redirect to a non-http URL: ${next.protocol}`);
+        }
+        if (visited.has(next.href)) return fail('too_many_redirects', `redirect loop back to ${next.href}`);
+        if (redirects.length >= limits.maxRedirects) {
+          return fail('too_many_redirects', `more than ${limits.maxRedirects} redirects`);
+        }
+        current = next.href;
+        continue;
+      }
+
+      const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
+      let body: string | null = null;
+      let truncated = false;
+      if (request.method !== 'HEAD' && request.readBody?.(contentType)) {
+        try {
+          const read = await readCapped(stream, request.maxBytes ?? limits.maxBodyBytes);
+          body = decode(read.bytes, contentType);
+          truncated = read.truncated;
+        } catch (error) {
+          const classified = classifyNetworkError(error);
+          return fail(classified.code, classified.message);
+        }
+      } else {
+        stream.destroy();
+      }
+      return {
+        ok: true, url: request.url, finalUrl: current, redirects, status: response.statusCode,
+        headers: response.headers, contentType, body, truncated, elapsedMs: elapsed(started),
+      };
+    }
+  }
+
+  interface Exchange {
+    response: GotResponse;
+    stream: GotStream;
+  }
+
+  function send(url: string, request: FetchRequest): Promise<Exchange> {
+    const stream = got.stream(url, {
+      method: request.method ?? 'GET',
+      headers: { 'user-agent': userAgent, accept: request.accept ?? '*/*' },
+      followRedirect: false,
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+      decompress: true,
+      http2: false,
+      agent: agents,
+      dnsLookup: guard.lookup as never,
+      maxHeaderSize: MAX_HEADER_BYTES,
+      timeout: {
+        lookup: limits.connectTimeoutMs,
+        connect: limits.connectTimeoutMs,
+        secureConnect: limits.connectTimeoutMs,
+        response: limits.responseTimeoutMs,
+        // Covers the body too: a server that drips one byte at a time ends here.
+        request: limits.requestTimeoutMs,
+      },
+    });
+    return new Promise((resolve, reject) => {
+      stream.once('response', (response: GotResponse) => resolve({ response, stream }));
+      stream.once('error', reject);
+    });
+  }
+
+  return {
+    fetch,
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+async function readCapped(stream: GotStream, maxBytes: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const room = maxBytes - size;
+      if (chunk.length >= room) {
+        chunks.push(chunk.subarray(0, room));
+        return { bytes: Buffer.concat(chunks), truncated: chunk.length > room || !stream.readableEnded };
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return { bytes: Buffer.concat(chunks), truncated: false };
+}
+
+function decode(bytes: Buffer, contentType: string): string {
+  const charset = /charset="?([\w-]+)/.exec(contentType)?.[1];
+  try {
+    return new TextDecoder(charset ?? 'utf-8').decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+const elapsed = (started: number) => Math.round(performance.now() - started);

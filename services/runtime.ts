@@ -1,0 +1,54 @@
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createRobotsCache, type RobotsCache } from './cache/robots-cache.js';
+import { createAddressGuard, systemResolver, type AddressGuard, type Resolver } from './http/address-guard.js';
+import { createHttpClient, type HttpClient } from './http/client.js';
+import { createQueues, type Queues } from './queues.js';
+import { createRedis } from './redis.js';
+import { createPool, ensureDatabase, type Db } from './store/db.js';
+import { migrate } from './store/migrate.js';
+
+/** Everything a process needs, built once by the composition root and passed down. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  redis: Redis;
+  queues: Queues;
+  guard: AddressGuard;
+  http: HttpClient;
+  robots: RobotsCache;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOverrides {
+  logger?: Logger;
+  /** Name resolution for outbound requests; tests map their fake hosts to loopback with it. */
+  resolver?: Resolver;
+}
+
+/** Connects to PostgreSQL (creating the database and applying migrations) and Redis, and wires the parts. */
+export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  await ensureDatabase(config.databaseUrl);
+  const db = createPool(config.databaseUrl, Math.max(10, Math.ceil((config.pageConcurrency + config.checkConcurrency) / 2)));
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+  const redis = createRedis(config.redisUrl, 'producer');
+  const queues = createQueues(redis, config.queuePrefix, logger);
+  const guard = createAddressGuard(config.ssrfAllowlist, overrides.resolver ?? systemResolver);
+  const http = createHttpClient({ userAgent: config.userAgent, limits: config.http, guard });
+  const robots = createRobotsCache({ redis, http, userAgent: config.userAgent, keyPrefix: config.queuePrefix });
+
+  return {
+    config, logger, db, redis, queues, guard, http, robots,
+    async close() {
+      await queues.close();
+      http.close();
+      await redis.quit().catch(() => {});
+      await db.end();
+    },
+  };
+}

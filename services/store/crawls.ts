@@ -1,0 +1,129 @@
+import type { Queryable } from './db.js';
+
+export type CrawlStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
+export type CrawlScope = 'outward' | 'site';
+
+export interface CrawlSettings {
+  scope: CrawlScope;
+  seeds: string[];
+  maxDepth: number;
+  maxPages: number;
+  respectRobots: boolean;
+}
+
+export interface CrawlStats {
+  pagesCrawled: number;
+  pagesFailed: number;
+  linksFound: number;
+  linksChecked: number;
+  deadLinks: number;
+  prospects: number;
+}
+
+export interface Crawl extends CrawlSettings {
+  id: string;
+  accountId: string;
+  status: CrawlStatus;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  stats: CrawlStats;
+}
+
+const CRAWL_COLUMNS = `c.id, c.account_id AS "accountId", c.status, c.scope, c.seeds, c.max_depth AS "maxDepth",
+  c.max_pages AS "maxPages", c.respect_robots AS "respectRobots", c.error, c.created_at AS "createdAt",
+  c.started_at AS "startedAt", c.finished_at AS "finishedAt"`;
+
+// Counted on read rather than kept as counters: always exact, and every count is served by an index.
+const CRAWL_STATS = `json_build_object(
+  'pagesCrawled', (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.state = 'crawled'),
+  'pagesFailed', (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.state = 'failed'),
+  'linksFound', (SELECT count(*) FROM links l WHERE l.crawl_id = c.id),
+  'linksChecked', (SELECT count(*) FROM crawl_targets t WHERE t.crawl_id = c.id AND t.state = 'checked'),
+  'deadLinks', (SELECT count(*) FROM crawl_targets t WHERE t.crawl_id = c.id AND t.verdict = 'dead'),
+  'prospects', (SELECT count(*) FROM prospects r WHERE r.crawl_id = c.id)
+) AS stats`;
+
+export async function insertCrawl(db: Queryable, accountId: string, settings: CrawlSettings): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO crawls (account_id, scope, seeds, max_depth, max_pages, respect_robots)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [accountId, settings.scope, settings.seeds, settings.maxDepth, settings.maxPages, settings.respectRobots],
+  );
+  return rows[0]!.id;
+}
+
+/** One crawl of one account, with its stats; null when it does not exist or belongs to another account. */
+export async function findCrawl(db: Queryable, accountId: string, crawlId: string): Promise<Crawl | null> {
+  const { rows } = await db.query<Crawl>(
+    `SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE c.id = $1 AND c.account_id = $2`,
+    [crawlId, accountId],
+  );
+  return rows[0] ?? null;
+}
+
+/** An account's crawls, newest first, paged by keyset on (created_at, id). */
+export async function listCrawls(
+  db: Queryable,
+  accountId: string,
+  page: { limit: number; before?: { createdAt: string; id: string } },
+): Promise<Crawl[]> {
+  const { rows } = await db.query<Crawl>(
+    `SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c
+     WHERE c.account_id = $1 AND ($2::timestamptz IS NULL OR (c.created_at, c.id) < ($2, $3::uuid))
+     ORDER BY c.created_at DESC, c.id DESC LIMIT $4`,
+    [accountId, page.before?.createdAt ?? null, page.before?.id ?? null, page.limit],
+  );
+  return rows;
+}
+
+/** Cancels a crawl that has not finished; returns false when it does not exist for this account. */
+export async function cancelCrawl(db: Queryable, accountId: string, crawlId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE crawls SET status = CASE WHEN status IN ('queued', 'running') THEN 'cancelled' ELSE status END,
+       finished_at = CASE WHEN status IN ('queued', 'running') THEN now() ELSE finished_at END
+     WHERE id = $1 AND account_id = $2`,
+    [crawlId, accountId],
+  );
+  return rowCount === 1;
+}
+
+/** The settings and status a worker needs; not scoped by account (workers act for every account). */
+export async function crawlForWork(
+  db: Queryable,
+  crawlId: string,
+): Promise<(CrawlSettings & { id: string; status: CrawlStatus }) | null> {
+  const { rows } = await db.query(
+    `SELECT ${CRAWL_COLUMNS} FROM crawls c WHERE c.id = $1`,
+    [crawlId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function markRunning(db: Queryable, crawlId: string): Promise<void> {
+  await db.query(`UPDATE crawls SET status = 'running', started_at = now() WHERE id = $1 AND status = 'queued'`, [
+    crawlId,
+  ]);
+}
+
+/**
+ * Ends a running crawl once nothing of it is pending. The conditional UPDATE makes this happen exactly
+ * once however many jobs call it at the same moment: the row lock makes every other caller re-check
+ * `status = 'running'` and match nothing. Returns the final status when this call ended the crawl.
+ */
+export async function finishIfDone(db: Queryable, crawlId: string): Promise<CrawlStatus | null> {
+  const { rows } = await db.query<{ status: CrawlStatus }>(
+    `UPDATE crawls c SET
+       status = CASE WHEN crawled.any THEN 'completed' ELSE 'failed' END,
+       error = CASE WHEN crawled.any THEN NULL ELSE 'no seed page could be crawled' END,
+       finished_at = now()
+     FROM (SELECT EXISTS (SELECT 1 FROM pages WHERE crawl_id = $1 AND state = 'crawled') AS any) crawled
+     WHERE c.id = $1 AND c.status = 'running'
+       AND NOT EXISTS (SELECT 1 FROM pages WHERE crawl_id = $1 AND state = 'queued')
+       AND NOT EXISTS (SELECT 1 FROM crawl_targets WHERE crawl_id = $1 AND state = 'pending')
+     RETURNING c.status`,
+    [crawlId],
+  );
+  return rows[0]?.status ?? null;
+}

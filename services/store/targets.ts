@@ -1,0 +1,68 @@
+import type { Queryable } from './db.js';
+import type { CrawlStatus } from './crawls.js';
+import type { Verdict } from '../crawl/verdict.js';
+
+export interface TargetWork {
+  id: number;
+  crawlId: string;
+  url: string;
+  state: 'pending' | 'checked';
+  crawlStatus: CrawlStatus;
+}
+
+/**
+ * Registers the outbound URLs a page links to as targets of its crawl and returns the ones that are new
+ * (they need a check job). ON CONFLICT DO UPDATE takes each row's lock: a check that is recording its
+ * verdict at the same moment either finishes first (and the caller's materializeProspects sees it) or
+ * waits for this transaction (and then sees this page's links). URLs are sorted so that concurrent
+ * pages lock rows in one order and never deadlock.
+ */
+export async function registerTargets(db: Queryable, crawlId: string, urls: string[]): Promise<{ id: number }[]> {
+  if (urls.length === 0) return [];
+  const sorted = [...new Set(urls)].sort();
+  const { rows } = await db.query<{ id: number; created: boolean }>(
+    `INSERT INTO crawl_targets (crawl_id, url) SELECT $1, u FROM unnest($2::text[]) AS u
+     ON CONFLICT (crawl_id, url) DO UPDATE SET url = EXCLUDED.url
+     RETURNING id, (xmax = 0) AS created`,
+    [crawlId, sorted],
+  );
+  return rows.filter((row) => row.created).map(({ id }) => ({ id }));
+}
+
+export async function targetForWork(db: Queryable, targetId: number): Promise<TargetWork | null> {
+  const { rows } = await db.query<TargetWork>(
+    `SELECT t.id, t.crawl_id AS "crawlId", t.url, t.state, c.status AS "crawlStatus"
+     FROM crawl_targets t JOIN crawls c ON c.id = t.crawl_id WHERE t.id = $1`,
+    [targetId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Stores a target's verdict once; returns false when it was already checked (a repeated job). */
+export async function recordTargetVerdict(db: Queryable, targetId: number, verdict: Verdict): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE crawl_targets SET state = 'checked', verdict = $2, reason = $3, http_status = $4, checked_at = now()
+     WHERE id = $1 AND state = 'pending'`,
+    [targetId, verdict.verdict, verdict.reason, verdict.httpStatus],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * Turns every outbound link of the crawl to the given URLs whose verdict is dead into a prospect.
+ * Idempotent: the natural key (crawl, source page, dead URL) absorbs repeats.
+ */
+export async function materializeProspects(db: Queryable, crawlId: string, urls: string[]): Promise<number> {
+  if (urls.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, http_status, anchor_text, rel)
+     SELECT c.account_id, t.crawl_id, l.source_page_id, t.url, t.reason, t.http_status, l.anchor_text, l.rel
+     FROM crawl_targets t
+     JOIN crawls c ON c.id = t.crawl_id
+     JOIN links l ON l.crawl_id = t.crawl_id AND l.target_url = t.url AND l.outbound
+     WHERE t.crawl_id = $1 AND t.url = ANY($2::text[]) AND t.verdict = 'dead'
+     ON CONFLICT (crawl_id, source_page_id, dead_url) DO NOTHING`,
+    [crawlId, urls],
+  );
+  return rowCount ?? 0;
+}

@@ -1,0 +1,58 @@
+import { Worker, type Job } from 'bullmq';
+import type { Runtime } from '../services/runtime.js';
+import { QUEUE_NAMES } from '../services/queues.js';
+import { createRedis } from '../services/redis.js';
+import { finishIfDone } from '../services/store/crawls.js';
+import { recordPageResult } from '../services/store/pages.js';
+import { recordTargetVerdict } from '../services/store/targets.js';
+import { createCheckProcessor } from './checks.js';
+import { createPageProcessor } from './pages.js';
+
+export interface Workers {
+  workers: Worker[];
+  /** Stops taking jobs and waits for the running ones to finish. */
+  close(): Promise<void>;
+}
+
+/** Starts one BullMQ worker per queue, each on its own Redis connection. */
+export function startWorkers(runtime: Runtime): Workers {
+  const { config, logger, db } = runtime;
+  const connections = [createRedis(config.redisUrl, 'worker'), createRedis(config.redisUrl, 'worker')];
+  const options = (concurrency: number, index: number) => ({
+    connection: connections[index]!,
+    prefix: config.queuePrefix,
+    concurrency,
+  });
+  const pages = new Worker(QUEUE_NAMES.pages, createPageProcessor(runtime), options(config.pageConcurrency, 0));
+  const checks = new Worker(QUEUE_NAMES.checks, createCheckProcessor(runtime), options(config.checkConcurrency, 1));
+
+  // A job that exhausted its attempts still settles its item, so the crawl can finish.
+  const onFinalFailure = (settle: (job: Job) => Promise<unknown>) => async (job: Job | undefined, error: Error) => {
+    logger.error({ err: error, jobId: job?.id, queue: job?.queueName, crawlId: job?.data?.crawlId }, 'job failed');
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    try {
+      await settle(job);
+      await finishIfDone(db, job.data.crawlId);
+    } catch (settleError) {
+      logger.error({ err: settleError, jobId: job.id }, 'could not settle a failed job');
+    }
+  };
+  pages.on('failed', onFinalFailure((job) =>
+    recordPageResult(db, job.data.pageId, { state: 'failed', finalUrl: null, httpStatus: null, title: null, outcome: 'internal_error' }),
+  ));
+  checks.on('failed', onFinalFailure((job) =>
+    recordTargetVerdict(db, job.data.targetId, { verdict: 'unknown', reason: 'internal_error', httpStatus: null, finalUrl: null }),
+  ));
+  for (const worker of [pages, checks]) {
+    worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
+  }
+
+  return {
+    workers: [pages, checks],
+    async close() {
+      await Promise.all([pages.close(), checks.close()]);
+      // BullMQ leaves connections it was given open: they are ours to close.
+      await Promise.all(connections.map((connection) => connection.quit().catch(() => {})));
+    },
+  };
+}
