@@ -29,11 +29,13 @@ export interface Crawl extends CrawlSettings {
   startedAt: Date | null;
   finishedAt: Date | null;
   stats: CrawlStats;
+  /** created_at at full (microsecond) precision, for keyset paging; a JS Date keeps only milliseconds. */
+  cursorKey: string;
 }
 
 const CRAWL_COLUMNS = `c.id, c.account_id AS "accountId", c.status, c.scope, c.seeds, c.max_depth AS "maxDepth",
   c.max_pages AS "maxPages", c.respect_robots AS "respectRobots", c.error, c.created_at AS "createdAt",
-  c.started_at AS "startedAt", c.finished_at AS "finishedAt"`;
+  c.started_at AS "startedAt", c.finished_at AS "finishedAt", c.created_at::text AS "cursorKey"`;
 
 // Counted on read rather than kept as counters: always exact, and every count is served by an index.
 const CRAWL_STATS = `json_build_object(

@@ -1,0 +1,43 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Runtime } from '../runtime.js';
+import { adminApiKeyRoutes } from '../admin/api-keys-routes.js';
+import { requireApiKey } from './auth.js';
+import { installErrorHandler } from './error-handler.js';
+import { createAjv, loadOpenApi, type OpenApi } from './openapi.js';
+import { crawlRoutes } from './routes/crawls.js';
+import { prospectRoutes } from './routes/prospects.js';
+import { serviceRoutes } from './routes/health.js';
+
+export interface RouteDeps {
+  runtime: Runtime;
+  openapi: OpenApi;
+}
+
+/**
+ * Builds the HTTP API (it never listens: server.ts does, tests use inject). Requests are validated
+ * against openapi.yaml: bodies strictly (a wrong type or an unknown field is a 400), query strings and
+ * path parameters with type coercion because they arrive as text.
+ */
+export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi()): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: runtime.logger as FastifyBaseLogger });
+  const bodyAjv = createAjv({ coerceTypes: false });
+  const textAjv = createAjv({ coerceTypes: 'array' });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+  installErrorHandler(app);
+
+  await app.register(swagger, { mode: 'static', specification: { document: openapi.document as never } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const deps: RouteDeps = { runtime, openapi };
+  await app.register(serviceRoutes, deps);
+  await app.register(adminApiKeyRoutes, deps);
+  await app.register(async (v1) => {
+    // onRequest: the key is checked before the body is read or validated.
+    v1.addHook('onRequest', requireApiKey(runtime.db));
+    await crawlRoutes(v1, deps);
+    await prospectRoutes(v1, deps);
+  });
+  return app;
+}

@@ -1,0 +1,44 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Db } from '../store/db.js';
+import { accountForKeyHash } from '../store/accounts.js';
+import { forbidden, unauthorized } from '../errors.js';
+import { hashApiKey } from './keys.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller's account, set by the API-key check on every /v1 route. */
+    accountId: string;
+  }
+}
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/** A preHandler that admits requests carrying a live API key and records its account. */
+export function requireApiKey(db: Db) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const token = bearerToken(request);
+    if (!token) throw unauthorized('send an API key as Authorization: Bearer <key>');
+    const accountId = await accountForKeyHash(db, hashApiKey(token));
+    if (!accountId) throw unauthorized('the API key is unknown or revoked');
+    request.accountId = accountId;
+  };
+}
+
+/** A preHandler for admin routes: ADMIN_TOKEN as a bearer token; refused outright when it is unset. */
+export function requireAdmin(adminToken: string | undefined) {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  const expected = adminToken === undefined ? null : digest(adminToken);
+  return async (request: FastifyRequest): Promise<void> => {
+    if (!expected) throw forbidden('admin_disabled', 'the admin API is disabled: set ADMIN_TOKEN to enable it');
+    const token = bearerToken(request);
+    // Comparing digests keeps the comparison constant-time whatever the token's length.
+    if (!token || !timingSafeEqual(digest(token), expected)) {
+      throw unauthorized('admin routes need Authorization: Bearer <ADMIN_TOKEN>');
+    }
+  };
+}

@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteDeps } from '../app.js';
+import { notFound, AppError } from '../../errors.js';
+import { defaultMaxDepth } from '../../crawl/scope.js';
+import { withTransaction } from '../../store/db.js';
+import { cancelCrawl, findCrawl, insertCrawl, listCrawls, type Crawl, type CrawlScope } from '../../store/crawls.js';
+import { planPages } from '../../store/pages.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { validateSeeds } from '../seeds.js';
+
+interface CreateCrawlBody {
+  seeds: string[];
+  scope?: CrawlScope;
+  maxDepth?: number;
+  maxPages?: number;
+  respectRobots?: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type CrawlCursor = { createdAt: string; id: string };
+const isCrawlCursor = (value: unknown): value is CrawlCursor =>
+  typeof (value as CrawlCursor)?.createdAt === 'string' && UUID.test(String((value as CrawlCursor)?.id));
+
+/** The public form of a crawl: everything but the owning account. */
+export function presentCrawl({ accountId: _accountId, cursorKey: _cursorKey, ...crawl }: Crawl) {
+  return crawl;
+}
+
+export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: RouteDeps) {
+  const { db, guard, queues } = runtime;
+
+  const crawlOf = async (accountId: string, id: string): Promise<Crawl> => {
+    const crawl = UUID.test(id) ? await findCrawl(db, accountId, id) : null;
+    if (!crawl) throw notFound('crawl');
+    return crawl;
+  };
+
+  app.post<{ Body: CreateCrawlBody }>('/v1/crawls', { schema: openapi.requestSchema('createCrawl') }, async (request, reply) => {
+    const body = request.body;
+    const seeds = await validateSeeds(body.seeds, guard);
+    const scope = body.scope ?? 'outward';
+    const settings = {
+      scope,
+      seeds,
+      maxDepth: body.maxDepth ?? defaultMaxDepth(scope),
+      maxPages: body.maxPages ?? 1000,
+      respectRobots: body.respectRobots ?? true,
+    };
+    const { crawlId, pages } = await withTransaction(db, async (tx) => {
+      const id = await insertCrawl(tx, request.accountId, settings);
+      return { crawlId: id, pages: await planPages(tx, id, seeds.map((url) => ({ url, depth: 0 }))) };
+    });
+    try {
+      await queues.enqueuePages(pages);
+    } catch (error) {
+      request.log.error({ err: error, crawlId }, 'could not enqueue seeds');
+      await db.query(`UPDATE crawls SET status = 'failed', error = 'the job queue was unreachable', finished_at = now() WHERE id = $1`, [crawlId]);
+      throw new AppError(503, 'service_unavailable', 'the job queue is unreachable; nothing was started, retry later');
+    }
+    return reply.status(201).send(presentCrawl(await crawlOf(request.accountId, crawlId)));
+  });
+
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+    '/v1/crawls',
+    { schema: openapi.requestSchema('listCrawls') },
+    async (request) => {
+      const limit = request.query.limit ?? 50;
+      const before = request.query.cursor ? decodeCursor(request.query.cursor, isCrawlCursor) : undefined;
+      const rows = await listCrawls(db, request.accountId, { limit: limit + 1, before });
+      const items = rows.slice(0, limit);
+      const last = rows.length > limit ? items[items.length - 1]! : null;
+      return {
+        items: items.map(presentCrawl),
+        nextCursor: last ? encodeCursor({ createdAt: last.cursorKey, id: last.id }) : null,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/v1/crawls/:id', { schema: openapi.requestSchema('getCrawl') }, async (request) =>
+    presentCrawl(await crawlOf(request.accountId, request.params.id)),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/crawls/:id/cancel',
+    { schema: openapi.requestSchema('cancelCrawl') },
+    async (request) => {
+      const { id } = request.params;
+      if (!UUID.test(id) || !(await cancelCrawl(db, request.accountId, id))) throw notFound('crawl');
+      return presentCrawl(await crawlOf(request.accountId, id));
+    },
+  );
+}

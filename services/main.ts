@@ -1,0 +1,54 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createRuntime } from './runtime.js';
+import { startServer } from './api/server.js';
+import { startWorkers } from '../workers/index.js';
+
+type Role = 'all' | 'api' | 'worker';
+const ROLES: Role[] = ['all', 'api', 'worker'];
+// Running jobs get this long to finish on shutdown; BullMQ's stall recovery hands on whatever is cut off.
+const SHUTDOWN_GRACE_MS = 25_000;
+
+/**
+ * The one entry point: `all` (API and workers in one process, the default), `api` or `worker`.
+ * Shutdown is phased (stop taking requests, drain workers, close queues and pools); a second
+ * signal, or the grace period running out, forces the exit.
+ */
+async function main(): Promise<void> {
+  const role = (process.argv[2] ?? 'all') as Role;
+  if (!ROLES.includes(role)) throw new Error(`unknown role '${role}': use one of ${ROLES.join(', ')}`);
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const runtime = await createRuntime(config, { logger });
+
+  const server = role !== 'worker' ? await startServer(runtime) : null;
+  const workers = role !== 'api' ? startWorkers(runtime) : null;
+  logger.info({ role, port: server ? config.port : undefined }, 'blb-prospector started');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown grace period over: exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    await server?.close();
+    await workers?.close();
+    await runtime.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error('blb-prospector failed to start:', error);
+  process.exit(1);
+});
