@@ -34,10 +34,13 @@ function canonicalPercentEncoding(text: string): string {
   });
 }
 
-/** The registrable domain (public suffix list) of a URL's host; the host itself for IPs and bare names. */
+/**
+ * The registrable domain (public suffix list, private section included: alice.github.io and
+ * bob.github.io have different owners) of a URL's host; the host itself for IPs and bare names.
+ */
 export function registrableDomain(url: string | URL): string {
   const hostname = typeof url === 'string' ? new URL(url).hostname : url.hostname;
-  return getDomain(hostname) ?? hostname;
+  return getDomain(hostname, { allowPrivateDomains: true }) ?? hostname;
 }
 
 /** A link is outbound when its target's registrable domain differs from its page's. */

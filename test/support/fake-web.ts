@@ -1,0 +1,96 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LookupAddress } from 'node:dns';
+import type { Resolver } from '../../services/http/address-guard.js';
+
+/** A canned answer, or a handler for anything hostile or stateful. */
+export type Route =
+  | { status?: number; headers?: Record<string, string>; body?: string | Buffer }
+  | ((req: http.IncomingMessage, res: http.ServerResponse) => void);
+
+export type Site = Record<string, Route>;
+
+export interface SeenRequest {
+  host: string;
+  method: string;
+  path: string;
+  at: number;
+}
+
+export interface FakeWeb {
+  port: number;
+  /** `http://host:port/path` for a virtual host of this fake web. */
+  url(host: string, path?: string): string;
+  /** Maps the fake web's host names (and `extraHosts`) to loopback; any other name is NXDOMAIN. */
+  resolver: Resolver;
+  requests: SeenRequest[];
+  setRoute(host: string, path: string, route: Route): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Many virtual hosts on one loopback port, chosen by the Host header. Host names exist only inside the
+ * test's resolver; nothing here touches real DNS or the internet. Unknown paths answer 404.
+ */
+export async function startFakeWeb(sites: Record<string, Site>, extraHosts: Record<string, string> = {}): Promise<FakeWeb> {
+  const requests: SeenRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const path = req.url ?? '/';
+    requests.push({ host, method: req.method ?? 'GET', path, at: Date.now() });
+    const route = sites[host]?.[path];
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<title>Not found</title>');
+      return;
+    }
+    if (typeof route === 'function') return route(req, res);
+    res.writeHead(route.status ?? 200, { 'content-type': 'text/html; charset=utf-8', ...route.headers });
+    res.end(req.method === 'HEAD' ? undefined : route.body ?? '');
+  });
+  // Hostile routes leave sockets open; closing the fake web must not wait for them.
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  const resolver: Resolver = async (hostname) => {
+    const name = hostname.toLowerCase();
+    const address = extraHosts[name] ?? (sites[name] ? '127.0.0.1' : undefined);
+    if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+    return [{ address, family: address.includes(':') ? 6 : 4 } satisfies LookupAddress];
+  };
+
+  return {
+    port,
+    url: (host, path = '/') => `http://${host}:${port}${path}`,
+    resolver,
+    requests,
+    setRoute(host, path, route) {
+      (sites[host] ??= {})[path] = route;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A minimal HTML page with a title and links given as [href, anchor text, rel?]. */
+export function htmlPage(title: string, links: [string, string, string?][] = [], extraHead = ''): string {
+  const anchors = links
+    .map(([href, text, rel]) => `<p>See <a href="${href}"${rel ? ` rel="${rel}"` : ''}>${text}</a> for more.</p>`)
+    .join('\n');
+  return `<!doctype html><html><head><title>${title}</title>${extraHead}</head><body>${anchors}</body></html>`;
+}
+
+/** A loopback port with nothing listening: connections to it are refused. */
+export async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
