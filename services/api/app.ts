@@ -10,6 +10,13 @@ import { crawlRoutes } from './routes/crawls.js';
 import { prospectRoutes } from './routes/prospects.js';
 import { serviceRoutes } from './routes/health.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every `METHOD /url` registered, in Fastify's form (`/v1/crawls/:id`). */
+    routes: string[];
+  }
+}
+
 export interface RouteDeps {
   runtime: Runtime;
   openapi: OpenApi;
@@ -26,6 +33,11 @@ export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi(
   const textAjv = createAjv({ coerceTypes: 'array' });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
   installErrorHandler(app);
+  const routes: string[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
+  });
+  app.decorate('routes', routes);
 
   await app.register(swagger, { mode: 'static', specification: { document: openapi.document as never } });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -15,6 +15,8 @@ export interface OpenApi {
   document: Json;
   /** Fastify request schemas (params, querystring, body) of one operation. */
   requestSchema(operationId: string): FastifySchema;
+  /** The JSON schema of one operation's response for a status code, or null when it has none. */
+  responseSchema(operationId: string, status: number): Json | null;
   /** Every `METHOD /path` the document declares, paths in OpenAPI form (`/v1/crawls/{id}`). */
   operations(): string[];
 }
@@ -56,6 +58,10 @@ export function loadOpenApi(path = join(projectRoot, 'openapi.yaml')): OpenApi {
       const body = operation.requestBody?.content?.['application/json']?.schema;
       if (body) schema.body = body;
       return schema;
+    },
+    responseSchema(operationId, status) {
+      const response = find(operationId).operation.responses?.[String(status)];
+      return response?.content?.['application/json']?.schema ?? null;
     },
     operations() {
       return Object.entries(document.paths as Json).flatMap(([path, item]) =>

@@ -31,7 +31,7 @@ async function blockedReason(guard: AddressGuard, host: string): Promise<string 
       guard.assertHostAllowed(host).then(
         () => null,
         (error: { code?: string; message: string }) =>
-          error.code === 'ERR_BLOCKED_ADDRESS' ? `seed host ${error.message}` : null,
+          error.code === 'ERR_BLOCKED_ADDRESS' ? `seed ${error.message}` : null,
       ),
       timeout,
     ]);

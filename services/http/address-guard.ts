@@ -10,7 +10,11 @@ export const systemResolver: Resolver = (hostname) => dns.lookup(hostname, { all
 export class BlockedAddressError extends Error {
   readonly code = 'ERR_BLOCKED_ADDRESS';
   constructor(host: string, address: string) {
-    super(`${host} resolves to ${address}, a non-public address that is never fetched`);
+    super(
+      host === address
+        ? `${address} is a non-public address that is never fetched`
+        : `${host} resolves to ${address}, a non-public address that is never fetched`,
+    );
   }
 }
 

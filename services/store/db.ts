@@ -28,8 +28,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     try {
       await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
     } catch (error) {
-      // Two processes starting at once: the other one created it first.
-      if ((error as { code?: string }).code !== '42P04') throw error;
+      // Two processes starting at once: the other one created it first. PostgreSQL says so with
+      // 42P04 (already exists) or, when both commands overlap, 23505 on its catalog's unique index.
+      const code = (error as { code?: string }).code;
+      if (code !== '42P04' && code !== '23505') throw error;
     }
   } finally {
     await admin.end();
