@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import { QUEUE_NAMES } from '../services/queues.js';
@@ -22,6 +23,8 @@ export function startWorkers(runtime: Runtime): Workers {
     connection: connections[index]!,
     prefix: config.queuePrefix,
     concurrency,
+    // Recorded on each job as processedBy, so ops (and tests) see which process ran it.
+    name: `${hostname()}:${process.pid}`,
   });
   const pages = new Worker(QUEUE_NAMES.pages, createPageProcessor(runtime), options(config.pageConcurrency, 0));
   const checks = new Worker(QUEUE_NAMES.checks, createCheckProcessor(runtime), options(config.checkConcurrency, 1));

@@ -1,8 +1,9 @@
 import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startEnvironment, type TestEnvironment } from '../support/environment.js';
+import { startEnvironment } from '../support/environment.js';
+import { apiClient, triples } from '../support/api-client.js';
 import { assertContract } from '../support/contract.js';
-import { startNiche, triple } from '../support/niche.js';
+import { startNiche } from '../support/niche.js';
 
 const niche = await startNiche();
 const env = await startEnvironment({ resolver: niche.web.resolver, workers: true });
@@ -11,41 +12,16 @@ t.teardown(async () => {
   await niche.web.close();
 });
 const { key } = await env.newApiKey('outreach-tool');
-const auth = { authorization: `Bearer ${key}` };
-
-async function crawlToEnd(env: TestEnvironment, payload: object) {
-  const created = await env.app.inject({ method: 'POST', url: '/v1/crawls', headers: auth, payload });
-  const { id } = created.json();
-  for (let waited = 0; waited < 120_000; waited += 100) {
-    const crawl = (await env.app.inject({ method: 'GET', url: `/v1/crawls/${id}`, headers: auth })).json();
-    if (!['queued', 'running'].includes(crawl.status)) return crawl;
-    await sleep(100);
-  }
-  throw new Error(`crawl ${id} did not finish`);
-}
-
-async function allProspects(crawlId: string, limit: number) {
-  const items = [];
-  let cursor: string | null = null;
-  do {
-    const url: string = `/v1/prospects?crawlId=${crawlId}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
-    const page = (await env.app.inject({ method: 'GET', url, headers: auth })).json();
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return items;
-}
-
-const triples = (prospects: { sourceUrl: string; deadUrl: string; reason: string }[]) =>
-  prospects.map((p) => triple(p.sourceUrl, p.deadUrl, p.reason)).sort();
+const api = apiClient(env.app, key);
+const auth = api.headers;
 
 t.test('scope site: the seed site is crawled and exactly its dead outbound links become prospects', async (t) => {
-  const crawl = await crawlToEnd(env, { seeds: [niche.seed], scope: 'site' });
+  const crawl = await api.crawlToEnd({ seeds: [niche.seed], scope: 'site' });
   t.equal(crawl.status, 'completed');
   t.ok(crawl.finishedAt);
   t.match(crawl.stats, { pagesCrawled: 3, pagesFailed: 1, deadLinks: 6, prospects: 7 });
 
-  const prospects = await allProspects(crawl.id, 3);
+  const prospects = await api.allProspects(crawl.id, 3);
   t.same(triples(prospects), niche.expected.site);
 
   const pruners = prospects.filter((p) => p.deadUrl.endsWith('/pruners'));
@@ -68,9 +44,9 @@ t.test('scope outward: breadth-first across hosts up to maxDepth', async (t) => 
   const removedChecks = () =>
     niche.web.requests.filter((r) => r.host === 'resource.test' && r.path === '/removed' && r.method === 'HEAD').length;
   const checksBefore = removedChecks();
-  const crawl = await crawlToEnd(env, { seeds: [niche.seed], maxDepth: 2 });
+  const crawl = await api.crawlToEnd({ seeds: [niche.seed], maxDepth: 2 });
   t.equal(crawl.status, 'completed');
-  const prospects = await allProspects(crawl.id, 50);
+  const prospects = await api.allProspects(crawl.id, 50);
   t.same(triples(prospects), niche.expected.outward);
   t.equal(removedChecks(), checksBefore, "the site crawl's cached verdict was reused, not checked again");
   t.notOk(
@@ -80,7 +56,7 @@ t.test('scope outward: breadth-first across hosts up to maxDepth', async (t) => 
 });
 
 t.test('a job BullMQ runs again changes nothing', async (t) => {
-  const crawl = await crawlToEnd(env, { seeds: [niche.seed], scope: 'site' });
+  const crawl = await api.crawlToEnd({ seeds: [niche.seed], scope: 'site' });
   const { rows: pages } = await env.runtime.db.query('SELECT id FROM pages WHERE crawl_id = $1', [crawl.id]);
   const { rows: targets } = await env.runtime.db.query('SELECT id FROM crawl_targets WHERE crawl_id = $1', [crawl.id]);
   await env.runtime.queues.pages.addBulk(pages.map((p) => ({ name: 'page', data: { crawlId: crawl.id, pageId: p.id }, opts: { jobId: `again-${p.id}` } })));
@@ -92,7 +68,7 @@ t.test('a job BullMQ runs again changes nothing', async (t) => {
   const after = (await env.app.inject({ method: 'GET', url: `/v1/crawls/${crawl.id}`, headers: auth })).json();
   t.same(after.stats, crawl.stats);
   t.same(after.finishedAt, crawl.finishedAt, 'the crawl finished once');
-  t.same(triples(await allProspects(crawl.id, 100)), niche.expected.site);
+  t.same(triples(await api.allProspects(crawl.id, 100)), niche.expected.site);
 });
 
 t.test('a cancelled crawl stops', async (t) => {
@@ -106,7 +82,7 @@ t.test('a cancelled crawl stops', async (t) => {
 });
 
 t.test('a crawl none of whose seeds can be fetched fails, and says why', async (t) => {
-  const crawl = await crawlToEnd(env, { seeds: ['http://expired-domain.test/'], respectRobots: false });
+  const crawl = await api.crawlToEnd({ seeds: ['http://expired-domain.test/'], respectRobots: false });
   t.equal(crawl.status, 'failed');
   t.equal(crawl.error, 'no seed page could be crawled');
   t.equal(crawl.stats.pagesFailed, 1);

@@ -23,6 +23,8 @@ export interface FakeWeb {
   url(host: string, path?: string): string;
   /** Maps the fake web's host names (and `extraHosts`) to loopback; any other name is NXDOMAIN. */
   resolver: Resolver;
+  /** Every host name the resolver knows, with its address (for worker processes the test spawns). */
+  hosts(): Record<string, string>;
   requests: SeenRequest[];
   setRoute(host: string, path: string, route: Route): void;
   close(): Promise<void>;
@@ -56,17 +58,13 @@ export async function startFakeWeb(sites: Record<string, Site>, extraHosts: Reco
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const resolver: Resolver = async (hostname) => {
-    const name = hostname.toLowerCase();
-    const address = extraHosts[name] ?? (sites[name] ? '127.0.0.1' : undefined);
-    if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
-    return [{ address, family: address.includes(':') ? 6 : 4 } satisfies LookupAddress];
-  };
+  const hosts = () => ({ ...Object.fromEntries(Object.keys(sites).map((host) => [host, '127.0.0.1'])), ...extraHosts });
 
   return {
     port,
     url: (host, path = '/') => `http://${host}:${port}${path}`,
-    resolver,
+    resolver: resolverFor(hosts),
+    hosts,
     requests,
     setRoute(host, path, route) {
       (sites[host] ??= {})[path] = route;
@@ -75,6 +73,15 @@ export async function startFakeWeb(sites: Record<string, Site>, extraHosts: Reco
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** A resolver that knows only the given names (looked up at each call); any other name is NXDOMAIN. */
+export function resolverFor(hosts: () => Record<string, string>): Resolver {
+  return async (hostname) => {
+    const address = hosts()[hostname.toLowerCase()];
+    if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+    return [{ address, family: address.includes(':') ? 6 : 4 } satisfies LookupAddress];
   };
 }
 

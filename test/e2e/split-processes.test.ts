@@ -1,0 +1,65 @@
+import t from 'tap';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { startEnvironment } from '../support/environment.js';
+import { apiClient, triples } from '../support/api-client.js';
+import { startNiche } from '../support/niche.js';
+
+// API in this process, workers in two others: they share only PostgreSQL and Redis (database 3 here,
+// to show that REDIS_URL's database index is honoured).
+const REDIS_URL = 'redis://127.0.0.1:6379/3';
+const niche = await startNiche();
+const env = await startEnvironment({ resolver: niche.web.resolver, env: { REDIS_URL } });
+
+function startWorkerProcess(): Promise<ChildProcess> {
+  const script = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
+  const child = fork(script, {
+    execArgv: process.execArgv,
+    env: {
+      ...process.env,
+      DATABASE_URL: env.config.databaseUrl,
+      REDIS_URL,
+      QUEUE_PREFIX: env.config.queuePrefix,
+      SSRF_ALLOWLIST: '127.0.0.0/8',
+      CONNECTION_RETRY_DELAY_MS: '50',
+      RESPONSE_TIMEOUT_MS: '1500',
+      REQUEST_TIMEOUT_MS: '3000',
+      PAGE_CONCURRENCY: '2',
+      CHECK_CONCURRENCY: '4',
+      LOG_LEVEL: 'silent',
+      FAKE_HOSTS: JSON.stringify(niche.web.hosts()),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`worker process exited with ${code}`)));
+  });
+}
+
+const children = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
+t.teardown(async () => {
+  await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'))));
+  await env.close();
+  await niche.web.close();
+});
+
+t.test('two worker processes crawl one niche and report exactly its dead links', async (t) => {
+  const api = apiClient(env.app, (await env.newApiKey()).key);
+  const crawl = await api.crawlToEnd({ seeds: [niche.seed], maxDepth: 2 });
+  t.equal(crawl.status, 'completed');
+  t.same(triples(await api.allProspects(crawl.id)), niche.expected.outward);
+
+  const jobs = [...(await env.runtime.queues.pages.getCompleted()), ...(await env.runtime.queues.checks.getCompleted())];
+  const processors = new Set(jobs.map((job) => job.processedBy));
+  t.same(
+    [...processors].map((name) => Number(name?.split(':')[1])).sort(),
+    children.map((child) => child.pid).sort(),
+    'both worker processes took jobs, and nothing else did',
+  );
+
+  const db0 = new Redis('redis://127.0.0.1:6379/0');
+  t.teardown(() => db0.disconnect());
+  t.same(await db0.keys(`${env.config.queuePrefix}:*`), [], 'nothing was written to Redis database 0');
+});
