@@ -16,7 +16,7 @@ const SHUTDOWN_GRACE_MS = 25_000;
  */
 async function main(): Promise<void> {
   const role = (process.argv[2] ?? 'all') as Role;
-  if (!ROLES.includes(role)) throw new Error(`unknown role '${role}': use one of ${ROLES.join(', ')}`);
+  if (!ROLES.includes(role)) throw new ConfigError([`unknown role '${role}': use one of ${ROLES.join(', ')}`]);
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const runtime = await createRuntime(config, { logger });

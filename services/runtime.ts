@@ -22,6 +22,13 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** A connection URL fit for logs: the password replaced. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
 export interface RuntimeOverrides {
   logger?: Logger;
   /** Name resolution for outbound requests; tests map their fake hosts to loopback with it. */
@@ -31,7 +38,9 @@ export interface RuntimeOverrides {
 /** Connects to PostgreSQL (creating the database and applying migrations) and Redis, and wires the parts. */
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  await ensureDatabase(config.databaseUrl);
+  await ensureDatabase(config.databaseUrl).catch((error: Error) => {
+    throw new Error(`PostgreSQL at ${redactedUrl(config.databaseUrl)} is unreachable: ${error.message}`, { cause: error });
+  });
   const db = createPool(config.databaseUrl, Math.max(10, Math.ceil((config.pageConcurrency + config.checkConcurrency) / 2)));
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');

@@ -2,9 +2,9 @@ import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { CheckJob } from '../services/queues.js';
 import { checkUrl } from '../services/crawl/check-url.js';
-import { withTransaction } from '../services/store/db.js';
+import { recordCheckedTarget } from '../services/store/crawl-progress.js';
 import { finishIfDone } from '../services/store/crawls.js';
-import { materializeProspects, recordTargetVerdict, targetForWork } from '../services/store/targets.js';
+import { targetForWork } from '../services/store/targets.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
 
 /**
@@ -25,11 +25,7 @@ export function createCheckProcessor(runtime: Runtime) {
       await saveVerdict(db, target.url, checked);
     }
     const verdict = checked;
-    await withTransaction(db, async (tx) => {
-      if (await recordTargetVerdict(tx, target.id, verdict)) {
-        await materializeProspects(tx, target.crawlId, [target.url]);
-      }
-    });
+    await recordCheckedTarget(db, target, verdict);
     runtime.logger.debug(
       { crawlId: target.crawlId, jobId: job.id, url: target.url, verdict: verdict.verdict, reason: verdict.reason },
       'link checked',

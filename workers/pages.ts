@@ -5,10 +5,9 @@ import { extractPage } from '../services/crawl/extract.js';
 import { childPages } from '../services/crawl/scope.js';
 import { isOutbound } from '../services/crawl/urls.js';
 import { verdictOf } from '../services/crawl/verdict.js';
-import { withTransaction } from '../services/store/db.js';
+import { recordCrawledPage } from '../services/store/crawl-progress.js';
 import { finishIfDone, markRunning } from '../services/store/crawls.js';
-import { insertLinks, pageForWork, planPages, recordPageResult, type PageResult } from '../services/store/pages.js';
-import { materializeProspects, registerTargets } from '../services/store/targets.js';
+import { pageForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
 
 const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
 const isHtml = (contentType: string) => contentType.includes('text/html') || contentType.includes('xhtml');
@@ -54,24 +53,19 @@ export function createPageProcessor(runtime: Runtime) {
 
     const extracted = extractPage(fetched.body, fetched.finalUrl);
     const links = extracted.links.map((link) => ({ ...link, outbound: isOutbound(fetched.finalUrl, link.url) }));
-    const outboundUrls = links.filter((link) => link.outbound).map((link) => link.url);
-    const children = childPages(page.crawl, page.depth, links.map((link) => link.url));
 
-    const planned = await withTransaction(db, async (tx) => {
-      const recorded = await recordPageResult(tx, page.id, {
+    const planned = await recordCrawledPage(db, {
+      crawlId: page.crawlId,
+      pageId: page.id,
+      result: {
         state: 'crawled',
         finalUrl: fetched.finalUrl,
         httpStatus: fetched.status,
         title: extracted.title,
         outcome: fetched.truncated ? 'truncated' : null,
-      });
-      if (!recorded) return null;
-      await insertLinks(tx, page.crawlId, page.id, links);
-      const newTargets = await registerTargets(tx, page.crawlId, outboundUrls);
-      // Targets another page already had checked: this page's links to the dead ones are prospects now.
-      await materializeProspects(tx, page.crawlId, outboundUrls);
-      const newPages = await planPages(tx, page.crawlId, children);
-      return { newTargets, newPages };
+      },
+      links,
+      children: childPages(page.crawl, page.depth, links.map((link) => link.url)),
     });
     if (planned) {
       await queues.enqueueChecks(page.crawlId, planned.newTargets);

@@ -38,18 +38,28 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-/** Runs fn inside BEGIN/COMMIT on one client; rolls back and rethrows on error. */
+// Deadlock and serialization failure: PostgreSQL rolled the transaction back, and running it again is safe.
+const RETRYABLE = new Set(['40P01', '40001']);
+const MAX_TRANSACTION_TRIES = 3;
+
+/**
+ * Runs fn inside BEGIN/COMMIT on one client; rolls back and rethrows on error. A transaction PostgreSQL
+ * aborted as a deadlock victim is run again (fn must do nothing outside the database).
+ */
 export async function withTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
+  for (let attempt = 1; ; attempt++) {
+    const client = await db.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      const code = (error as { code?: string }).code;
+      if (!code || !RETRYABLE.has(code) || attempt >= MAX_TRANSACTION_TRIES) throw error;
+    } finally {
+      client.release();
+    }
   }
 }

@@ -34,7 +34,9 @@ export interface StoredLink {
 /**
  * Adds pages to a crawl's frontier within its page budget. URLs already in the crawl are not added
  * again, so no URL is fetched twice. The crawl row is locked for the count, so concurrent page jobs
- * never overspend maxPages. Returns the pages that are new.
+ * never overspend maxPages. The lock is FOR NO KEY UPDATE, not FOR UPDATE: every insert into a table
+ * that references crawls holds FOR KEY SHARE on the crawl row, which FOR UPDATE waits for, and two
+ * page transactions would deadlock. Returns the pages that are new.
  */
 export async function planPages(
   db: Queryable,
@@ -43,7 +45,7 @@ export async function planPages(
 ): Promise<PlannedPage[]> {
   if (candidates.length === 0) return [];
   const { rows: budget } = await db.query<{ left: number }>(
-    'SELECT max_pages - pages_planned AS left FROM crawls WHERE id = $1 FOR UPDATE',
+    'SELECT max_pages - pages_planned AS left FROM crawls WHERE id = $1 FOR NO KEY UPDATE',
     [crawlId],
   );
   const left = budget[0]?.left ?? 0;

@@ -1,9 +1,11 @@
 import t from 'tap';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startEnvironment } from '../support/environment.js';
 import { withTransaction } from '../../services/store/db.js';
 import { createAccount } from '../../services/store/accounts.js';
 import { finishIfDone, insertCrawl, markRunning } from '../../services/store/crawls.js';
 import { planPages, recordPageResult } from '../../services/store/pages.js';
+import { recordCheckedTarget, recordCrawledPage } from '../../services/store/crawl-progress.js';
 
 const env = await startEnvironment();
 t.teardown(() => env.close());
@@ -35,3 +37,50 @@ t.test('a crawl finishes exactly once however many jobs race to finish it', asyn
   t.same(results.filter(Boolean), ['completed'], 'one caller ended it');
   t.equal(await finishIfDone(db, crawlId), null);
 });
+
+t.test('concurrent page and check transactions neither deadlock nor lose a prospect', async (t) => {
+  const crawlId = await newCrawl(1_000);
+  const pages = await planPages(db, crawlId, Array.from({ length: 30 }, (_, i) => ({ url: `http://a.test/p${i}`, depth: 1 })));
+  const deadTargets = Array.from({ length: 12 }, (_, i) => `http://dead-${i}.test/`);
+  const deadlocksBefore = await deadlockCount();
+
+  // Every page links to every dead target (in its own order) and plans the same children; the checks
+  // of those targets land in the middle of it all.
+  const pageWrites = pages.map((page, n) =>
+    recordCrawledPage(db, {
+      crawlId,
+      pageId: page.id,
+      result: { state: 'crawled', finalUrl: page.url, httpStatus: 200, title: null, outcome: null },
+      links: rotated(deadTargets, n).map((url) => ({ url, anchorText: 'x', rel: '', outbound: true })),
+      children: Array.from({ length: 20 }, (_, i) => ({ url: `http://a.test/c${(n + i) % 40}`, depth: 2 })),
+    }),
+  );
+  const checkWrites = (async () => {
+    for (let round = 0; round < 40; round++) {
+      const { rows } = await db.query(`SELECT id, url FROM crawl_targets WHERE crawl_id = $1 AND state = 'pending'`, [crawlId]);
+      await Promise.all(rows.map((target) =>
+        recordCheckedTarget(db, { ...target, crawlId }, { verdict: 'dead', reason: 'not_found', httpStatus: 404, finalUrl: target.url })));
+      if (rows.length === deadTargets.length) break;
+      await sleep(5);
+    }
+  })();
+  await Promise.all([...pageWrites, checkWrites]);
+
+  const { rows } = await db.query('SELECT count(*)::int AS n FROM prospects WHERE crawl_id = $1', [crawlId]);
+  t.equal(rows[0].n, pages.length * deadTargets.length, 'every page links to every dead target: all are prospects');
+  const planned = await db.query('SELECT count(*)::int AS n FROM pages WHERE crawl_id = $1', [crawlId]);
+  t.equal(planned.rows[0].n, 30 + 40, 'children planned once each');
+  await sleep(1_500); // PostgreSQL flushes a backend's statistics at most once a second
+  t.equal(await deadlockCount(), deadlocksBefore, 'PostgreSQL detected no deadlock');
+});
+
+/** The list rotated by n, and reversed for odd n: every order differs. */
+function rotated(list: string[], n: number): string[] {
+  const turned = [...list.slice(n % list.length), ...list.slice(0, n % list.length)];
+  return n % 2 ? turned.reverse() : turned;
+}
+
+async function deadlockCount(): Promise<number> {
+  const { rows } = await db.query('SELECT deadlocks::int AS n FROM pg_stat_database WHERE datname = current_database()');
+  return rows[0].n;
+}

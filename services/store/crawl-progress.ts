@@ -1,0 +1,43 @@
+import type { Db } from './db.js';
+import { withTransaction } from './db.js';
+import type { Verdict } from '../crawl/verdict.js';
+import { insertLinks, planPages, recordPageResult, type PageResult, type PlannedPage, type StoredLink } from './pages.js';
+import { materializeProspects, recordTargetVerdict, registerTargets } from './targets.js';
+
+export interface CrawledPage {
+  crawlId: string;
+  pageId: number;
+  result: PageResult;
+  links: StoredLink[];
+  children: { url: string; depth: number }[];
+}
+
+/**
+ * Stores a crawled page in one transaction: its result, its links, its outbound targets (with the
+ * prospects already due for targets checked earlier) and its new frontier pages. Returns what must be
+ * enqueued, or null when the page had already been recorded (a repeated job).
+ */
+export function recordCrawledPage(
+  db: Db,
+  page: CrawledPage,
+): Promise<{ newTargets: { id: number }[]; newPages: PlannedPage[] } | null> {
+  const outboundUrls = page.links.filter((link) => link.outbound).map((link) => link.url);
+  return withTransaction(db, async (tx) => {
+    if (!(await recordPageResult(tx, page.pageId, page.result))) return null;
+    await insertLinks(tx, page.crawlId, page.pageId, page.links);
+    const newTargets = await registerTargets(tx, page.crawlId, outboundUrls);
+    // Targets another page already had checked: this page's links to the dead ones are prospects now.
+    await materializeProspects(tx, page.crawlId, outboundUrls);
+    const newPages = await planPages(tx, page.crawlId, page.children);
+    return { newTargets, newPages };
+  });
+}
+
+/** Stores a target's verdict and, when it is dead, the crawl's prospects for it. False for a repeated job. */
+export function recordCheckedTarget(db: Db, target: { id: number; crawlId: string; url: string }, verdict: Verdict): Promise<boolean> {
+  return withTransaction(db, async (tx) => {
+    if (!(await recordTargetVerdict(tx, target.id, verdict))) return false;
+    await materializeProspects(tx, target.crawlId, [target.url]);
+    return true;
+  });
+}
