@@ -20,6 +20,9 @@ export interface Config {
   verdictMaxAgeMs: number;
   /** Pause before the one retry of a refused or reset connection. */
   connectionRetryDelayMs: number;
+  /** How often workers look for pending work whose job was lost, and how old such work must be. */
+  reconcileIntervalMs: number;
+  reconcileMinAgeMs: number;
 }
 
 export interface HttpLimits {
@@ -97,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     verdictMaxAgeMs: int('VERDICT_MAX_AGE_HOURS', 24, 0, 24 * 365) * 3_600_000,
     connectionRetryDelayMs: int('CONNECTION_RETRY_DELAY_MS', 1_000, 0, 60_000),
+    reconcileIntervalMs: int('RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
+    reconcileMinAgeMs: int('RECONCILE_MIN_AGE_MS', 120_000, 0, 86_400_000),
   };
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')}`);

@@ -1,6 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Logger } from './logger.js';
-import type { PlannedPage } from './store/pages.js';
 
 /** Queue names and the payload each job carries: ids only, PostgreSQL holds the rest. */
 export const QUEUE_NAMES = { pages: 'pages', checks: 'checks' } as const;
@@ -23,18 +22,19 @@ export const JOB_DEFAULTS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3_600 },
 };
 
+/** Job ids derive from database ids: enqueuing the same page or target twice while its job exists adds nothing. */
+export const pageJobId = (pageId: number) => `page-${pageId}`;
+export const checkJobId = (targetId: number) => `check-${targetId}`;
+
 export interface Queues {
   pages: Queue<PageJob>;
   checks: Queue<CheckJob>;
-  enqueuePages(pages: PlannedPage[]): Promise<void>;
+  enqueuePages(pages: { id: number; crawlId: string }[]): Promise<void>;
   enqueueChecks(crawlId: string, targets: { id: number }[]): Promise<void>;
   close(): Promise<void>;
 }
 
-/**
- * Producers for every queue. Job ids derive from database ids, so enqueuing the same page or target
- * twice while its job exists adds nothing.
- */
+/** Producers for every queue. */
 export function createQueues(connection: ConnectionOptions, prefix: string, logger: Logger): Queues {
   const pages = new Queue<PageJob>(QUEUE_NAMES.pages, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
   const checks = new Queue<CheckJob>(QUEUE_NAMES.checks, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
@@ -50,7 +50,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
         planned.map((page) => ({
           name: 'page',
           data: { crawlId: page.crawlId, pageId: page.id },
-          opts: { jobId: `page-${page.id}` },
+          opts: { jobId: pageJobId(page.id) },
         })),
       );
     },
@@ -60,7 +60,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
         targets.map((target) => ({
           name: 'check',
           data: { crawlId, targetId: target.id },
-          opts: { jobId: `check-${target.id}` },
+          opts: { jobId: checkJobId(target.id) },
         })),
       );
     },

@@ -8,9 +8,11 @@ import { recordPageResult } from '../services/store/pages.js';
 import { recordTargetVerdict } from '../services/store/targets.js';
 import { createCheckProcessor } from './checks.js';
 import { createPageProcessor } from './pages.js';
+import { startReconciler, type Reconciler } from './reconciler.js';
 
 export interface Workers {
   workers: Worker[];
+  reconciler: Reconciler;
   /** Stops taking jobs and waits for the running ones to finish. */
   close(): Promise<void>;
 }
@@ -50,9 +52,13 @@ export function startWorkers(runtime: Runtime): Workers {
     worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
   }
 
+  const reconciler = startReconciler(runtime, { intervalMs: config.reconcileIntervalMs, minAgeMs: config.reconcileMinAgeMs });
+
   return {
     workers: [pages, checks],
+    reconciler,
     async close() {
+      reconciler.stop();
       await Promise.all([pages.close(), checks.close()]);
       // BullMQ leaves connections it was given open: they are ours to close.
       await Promise.all(connections.map((connection) => connection.quit().catch(() => {})));
