@@ -18,8 +18,13 @@ export interface Config {
   http: HttpLimits;
   /** How long a settled verdict for a URL is reused, across crawls and accounts. */
   verdictMaxAgeMs: number;
-  /** Pause before the one retry of a refused or reset connection. */
-  connectionRetryDelayMs: number;
+  retry: RetryPolicy;
+  politeness: Politeness;
+  /** An HTTP forward proxy for every crawl and check request (http://host:port). */
+  proxyUrl: string | undefined;
+  /** HTML parsing runs in worker threads; a page that takes longer than this is given up. */
+  parseThreads: number;
+  parseTimeoutMs: number;
   /** How often workers look for pending work whose job was lost, and how old such work must be. */
   reconcileIntervalMs: number;
   reconcileMinAgeMs: number;
@@ -32,7 +37,27 @@ export interface HttpLimits {
   /** The whole exchange, body included: bounds a server that drips. */
   requestTimeoutMs: number;
   maxBodyBytes: number;
+  /** What a link check reads of an HTML answer, to recognize soft 404s and bot challenges. */
+  checkBodyBytes: number;
   maxRedirects: number;
+}
+
+export interface RetryPolicy {
+  /** Fetch attempts for one URL before a transient failure becomes its verdict. */
+  maxAttempts: number;
+  /** Backoff before attempt n+1: base * 2^(n-1), with jitter. */
+  baseDelayMs: number;
+  /** A server's Retry-After is honoured up to this. */
+  retryAfterCapMs: number;
+}
+
+export interface Politeness {
+  /** Requests in flight to one host, across every worker process (default per crawl). */
+  hostConcurrency: number;
+  /** Minimum time between request starts to one host (default per crawl). */
+  hostIntervalMs: number;
+  /** robots.txt Crawl-delay is honoured up to this. */
+  maxCrawlDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -96,10 +121,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       responseTimeoutMs: int('RESPONSE_TIMEOUT_MS', 10_000, 100, 300_000),
       requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 20_000, 100, 600_000),
       maxBodyBytes: int('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      checkBodyBytes: int('CHECK_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
       maxRedirects: 10,
     },
     verdictMaxAgeMs: int('VERDICT_MAX_AGE_HOURS', 24, 0, 24 * 365) * 3_600_000,
-    connectionRetryDelayMs: int('CONNECTION_RETRY_DELAY_MS', 1_000, 0, 60_000),
+    retry: {
+      maxAttempts: int('MAX_FETCH_ATTEMPTS', 3, 1, 10),
+      baseDelayMs: int('RETRY_BASE_DELAY_MS', 2_000, 0, 600_000),
+      retryAfterCapMs: int('RETRY_AFTER_CAP_MS', 60_000, 0, 3_600_000),
+    },
+    politeness: {
+      hostConcurrency: int('HOST_CONCURRENCY', 4, 1, 100),
+      hostIntervalMs: int('HOST_INTERVAL_MS', 100, 0, 600_000),
+      maxCrawlDelayMs: int('MAX_CRAWL_DELAY_MS', 30_000, 0, 600_000),
+    },
+    proxyUrl: env.PROXY_URL ? url('PROXY_URL', env.PROXY_URL, ['http:', 'https:']) : undefined,
+    parseThreads: int('PARSE_THREADS', 2, 1, 64),
+    parseTimeoutMs: int('PARSE_TIMEOUT_MS', 5_000, 100, 120_000),
     reconcileIntervalMs: int('RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
     reconcileMinAgeMs: int('RECONCILE_MIN_AGE_MS', 120_000, 0, 86_400_000),
   };

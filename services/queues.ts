@@ -1,17 +1,28 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Logger } from './logger.js';
+import type { Attempt } from './crawl/verdict.js';
 
 /** Queue names and the payload each job carries: ids only, PostgreSQL holds the rest. */
 export const QUEUE_NAMES = { pages: 'pages', checks: 'checks' } as const;
 
+/** Carried across a job's delayed retries: how many fetch attempts were made, and their evidence. */
+export interface FetchProgress {
+  tries: number;
+  requests: Attempt[];
+  /** Times a link check waited for the same URL's page fetch. */
+  pageWaits?: number;
+}
+
 export interface PageJob {
   crawlId: string;
   pageId: number;
+  progress?: FetchProgress;
 }
 
 export interface CheckJob {
   crawlId: string;
   targetId: number;
+  progress?: FetchProgress;
 }
 
 // Attempts are for operational trouble (database or Redis hiccups); a dead link is a result, not a failure.

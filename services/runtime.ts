@@ -4,6 +4,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createRobotsCache, type RobotsCache } from './cache/robots-cache.js';
 import { createAddressGuard, systemResolver, type AddressGuard, type Resolver } from './http/address-guard.js';
 import { createHttpClient, type HttpClient } from './http/client.js';
+import { createHostLimiter, type HostLimiter } from './politeness/host-limiter.js';
 import { createQueues, type Queues } from './queues.js';
 import { createRedis } from './redis.js';
 import { createPool, ensureDatabase, type Db } from './store/db.js';
@@ -18,6 +19,7 @@ export interface Runtime {
   queues: Queues;
   guard: AddressGuard;
   http: HttpClient;
+  limiter: HostLimiter;
   robots: RobotsCache;
   close(): Promise<void>;
 }
@@ -48,11 +50,16 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const redis = createRedis(config.redisUrl, 'producer');
   const queues = createQueues(redis, config.queuePrefix, logger);
   const guard = createAddressGuard(config.ssrfAllowlist, overrides.resolver ?? systemResolver);
-  const http = createHttpClient({ userAgent: config.userAgent, limits: config.http, guard });
-  const robots = createRobotsCache({ redis, http, userAgent: config.userAgent, keyPrefix: config.queuePrefix });
+  const http = createHttpClient({ userAgent: config.userAgent, limits: config.http, guard, proxyUrl: config.proxyUrl });
+  // A job holds its host slot for a few requests at most; the lease outlives them, then frees itself.
+  const limiter = createHostLimiter(redis, config.queuePrefix, 3 * config.http.requestTimeoutMs + 5_000);
+  const robots = createRobotsCache({
+    redis, http, limiter, userAgent: config.userAgent, keyPrefix: config.queuePrefix,
+    maxCrawlDelayMs: config.politeness.maxCrawlDelayMs,
+  });
 
   return {
-    config, logger, db, redis, queues, guard, http, robots,
+    config, logger, db, redis, queues, guard, http, limiter, robots,
     async close() {
       await queues.close();
       http.close();

@@ -1,30 +1,46 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { CheckJob } from '../services/queues.js';
-import { checkUrl } from '../services/crawl/check-url.js';
+import { attemptCheck } from '../services/crawl/check-url.js';
+import type { SettledVerdict } from '../services/crawl/verdict.js';
 import { recordCheckedTarget } from '../services/store/crawl-progress.js';
 import { finishIfDone } from '../services/store/crawls.js';
+import { pageVerdict } from '../services/store/pages.js';
 import { targetForWork } from '../services/store/targets.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
+import { hostLimitsOf, politeAttempt, postpone } from './polite-attempt.js';
+
+// A check waiting for the same URL's page fetch asks again after 1 s, 2 s, 4 s ... at most this.
+const MAX_PAGE_WAIT_MS = 15_000;
 
 /**
- * Decides one outbound URL's verdict for a crawl, reusing a fresh cached verdict when there is one,
- * and turns the crawl's links to it into prospects when it is dead. Safe to run twice.
+ * Decides one outbound URL's verdict for a crawl and turns the crawl's links to it into prospects when
+ * it is dead. A URL is fetched once: when the crawl also crawls it as a page, that fetch decides; a
+ * fresh cached verdict is reused across crawls and accounts. Safe to run twice.
  */
 export function createCheckProcessor(runtime: Runtime) {
   const { db, http, config } = runtime;
 
-  return async function processCheck(job: Job<CheckJob>): Promise<void> {
+  return async function processCheck(job: Job<CheckJob>, token?: string): Promise<void> {
     const target = await targetForWork(db, job.data.targetId);
     if (!target || target.state !== 'pending') return;
     if (target.crawlStatus !== 'running' && target.crawlStatus !== 'queued') return;
 
-    let checked = await freshVerdict(db, target.url, config.verdictMaxAgeMs);
-    if (!checked) {
-      checked = await checkUrl(http, target.url, config.connectionRetryDelayMs);
-      await saveVerdict(db, target.url, checked);
+    let verdict: SettledVerdict | null;
+    const asPage = await pageVerdict(db, target.crawlId, target.url);
+    if (asPage?.pending) {
+      const waits = job.data.progress?.pageWaits ?? 0;
+      const progress = { tries: 0, requests: [], ...job.data.progress, pageWaits: waits + 1 };
+      return postpone(job, token, Math.min(1_000 * 2 ** waits, MAX_PAGE_WAIT_MS), { ...job.data, progress });
     }
-    const verdict = checked;
+    verdict = asPage?.verdict ?? (await freshVerdict(db, target.url, config.verdictMaxAgeMs));
+    if (!verdict) {
+      const settled = await politeAttempt(runtime, job, token, target.url, hostLimitsOf(runtime, target), (pace) =>
+        attemptCheck(http, target.url, { maxBodyBytes: config.http.checkBodyBytes, pace }),
+      );
+      verdict = settled!.verdict;
+      await saveVerdict(db, target.url, verdict);
+    }
     await recordCheckedTarget(db, target, verdict);
     runtime.logger.debug(
       { crawlId: target.crawlId, jobId: job.id, url: target.url, verdict: verdict.verdict, reason: verdict.reason },

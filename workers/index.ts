@@ -8,6 +8,7 @@ import { recordPageResult } from '../services/store/pages.js';
 import { recordTargetVerdict } from '../services/store/targets.js';
 import { createCheckProcessor } from './checks.js';
 import { createPageProcessor } from './pages.js';
+import { createParsePool } from '../services/crawl/parse-pool.js';
 import { startReconciler, type Reconciler } from './reconciler.js';
 
 export interface Workers {
@@ -28,7 +29,8 @@ export function startWorkers(runtime: Runtime): Workers {
     // Recorded on each job as processedBy, so ops (and tests) see which process ran it.
     name: `${hostname()}:${process.pid}`,
   });
-  const pages = new Worker(QUEUE_NAMES.pages, createPageProcessor(runtime), options(config.pageConcurrency, 0));
+  const parser = createParsePool({ threads: config.parseThreads, timeoutMs: config.parseTimeoutMs });
+  const pages = new Worker(QUEUE_NAMES.pages, createPageProcessor(runtime, parser), options(config.pageConcurrency, 0));
   const checks = new Worker(QUEUE_NAMES.checks, createCheckProcessor(runtime), options(config.checkConcurrency, 1));
 
   // A job that exhausted its attempts still settles its item, so the crawl can finish.
@@ -43,10 +45,15 @@ export function startWorkers(runtime: Runtime): Workers {
     }
   };
   pages.on('failed', onFinalFailure((job) =>
-    recordPageResult(db, job.data.pageId, { state: 'failed', finalUrl: null, httpStatus: null, title: null, outcome: 'internal_error' }),
+    recordPageResult(db, job.data.pageId, {
+      state: 'failed', finalUrl: null, httpStatus: null, title: null, outcome: 'internal_error', verdict: null,
+    }),
   ));
   checks.on('failed', onFinalFailure((job) =>
-    recordTargetVerdict(db, job.data.targetId, { verdict: 'unknown', reason: 'internal_error', httpStatus: null, finalUrl: null }),
+    recordTargetVerdict(db, job.data.targetId, {
+      verdict: 'unknown', reason: 'internal_error', httpStatus: null, finalUrl: null,
+      attempts: job.data.progress?.requests ?? [], checkedAt: new Date(),
+    }),
   ));
   for (const worker of [pages, checks]) {
     worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
@@ -60,6 +67,7 @@ export function startWorkers(runtime: Runtime): Workers {
     async close() {
       reconciler.stop();
       await Promise.all([pages.close(), checks.close()]);
+      await parser.close();
       // BullMQ leaves connections it was given open: they are ours to close.
       await Promise.all(connections.map((connection) => connection.quit().catch(() => {})));
     },

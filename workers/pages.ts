@@ -1,25 +1,30 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { PageJob } from '../services/queues.js';
-import { extractPage } from '../services/crawl/extract.js';
+import { ParseTimeoutError, type ParsePool } from '../services/crawl/parse-pool.js';
+import { looksBinary } from '../services/crawl/html-summary.js';
 import { childPages } from '../services/crawl/scope.js';
 import { isOutbound } from '../services/crawl/urls.js';
-import { verdictOf } from '../services/crawl/verdict.js';
+import { attemptOf } from '../services/crawl/verdict.js';
 import { recordCrawledPage } from '../services/store/crawl-progress.js';
 import { finishIfDone, markRunning } from '../services/store/crawls.js';
 import { pageForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
+import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
+import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
 
 const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
 const isHtml = (contentType: string) => contentType.includes('text/html') || contentType.includes('xhtml');
 
 /**
- * Crawls one page: robots.txt, fetch, extract, then in one transaction stores the page, its links, its
- * outbound targets and new frontier pages; enqueues their jobs after commit. Safe to run twice.
+ * Crawls one page: robots.txt, a polite fetch (retried later on transient trouble), extraction in a
+ * worker thread, then one transaction storing the page, its links, its outbound targets and new frontier
+ * pages; their jobs are enqueued after commit. The fetch's verdict is kept with the page, so a link check
+ * of the same URL need not fetch it again. Safe to run twice.
  */
-export function createPageProcessor(runtime: Runtime) {
+export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
   const { db, http, queues, robots } = runtime;
 
-  return async function processPage(job: Job<PageJob>): Promise<void> {
+  return async function processPage(job: Job<PageJob>, token?: string): Promise<void> {
     const page = await pageForWork(db, job.data.pageId);
     if (!page || page.state !== 'queued') return;
     if (page.crawl.status !== 'queued' && page.crawl.status !== 'running') return;
@@ -31,39 +36,46 @@ export function createPageProcessor(runtime: Runtime) {
       await finishIfDone(db, page.crawlId);
     };
 
-    if (page.crawl.respectRobots && !(await robots.isAllowed(page.url))) {
+    // A URL already known not to be alive has nothing to crawl: no request at all.
+    const known = await freshVerdict(db, page.url, runtime.config.verdictMaxAgeMs);
+    if (known && known.verdict !== 'alive') {
+      const { finalUrl, httpStatus } = known;
+      return settle({ state: 'failed', finalUrl, httpStatus, title: null, outcome: known.reason ?? known.verdict, verdict: known });
+    }
+
+    const settled = await politeAttempt(runtime, job, token, page.url, hostLimitsOf(runtime, page.crawl), async (pace) => {
+      if (page.crawl.respectRobots && !(await robots.isAllowed(page.url, pace))) return null;
+      await pace();
+      const at = new Date();
+      const result = await http.fetch({ url: page.url, readBody: isHtml, accept: HTML_ACCEPT });
+      return { result, requests: [attemptOf('GET', result, at)] };
+    });
+    if (!settled) {
       log.debug('disallowed by robots.txt');
-      return settle({ state: 'skipped', finalUrl: null, httpStatus: null, title: null, outcome: 'robots_disallowed' });
+      return settle({ state: 'skipped', finalUrl: null, httpStatus: null, title: null, outcome: 'robots_disallowed', verdict: null });
     }
-
-    const fetched = await http.fetch({ url: page.url, readBody: isHtml, accept: HTML_ACCEPT });
-    if (!fetched.ok || fetched.status < 200 || fetched.status >= 300) {
-      const verdict = verdictOf(fetched);
-      return settle({
-        state: 'failed',
-        finalUrl: verdict.finalUrl,
-        httpStatus: verdict.httpStatus,
-        title: null,
-        outcome: verdict.reason ?? 'failed',
-      });
+    const { verdict, result } = settled;
+    await saveVerdict(db, page.url, verdict);
+    const fetched = { finalUrl: verdict.finalUrl, httpStatus: verdict.httpStatus, title: null, verdict };
+    if (verdict.verdict !== 'alive' || !result.ok) {
+      return settle({ state: 'failed', ...fetched, outcome: verdict.reason ?? verdict.verdict });
     }
-    if (fetched.body === null) {
-      return settle({ state: 'skipped', finalUrl: fetched.finalUrl, httpStatus: fetched.status, title: null, outcome: 'not_html' });
+    if (result.body === null) return settle({ state: 'skipped', ...fetched, outcome: 'not_html' });
+    if (looksBinary(result.body)) return settle({ state: 'skipped', ...fetched, outcome: 'binary_body' });
+
+    let extracted;
+    try {
+      extracted = await parser.parse(result.body, result.finalUrl);
+    } catch (error) {
+      if (!(error instanceof ParseTimeoutError)) throw error;
+      log.warn('parse timed out');
+      return settle({ state: 'failed', ...fetched, outcome: 'parse_timeout' });
     }
-
-    const extracted = extractPage(fetched.body, fetched.finalUrl);
-    const links = extracted.links.map((link) => ({ ...link, outbound: isOutbound(fetched.finalUrl, link.url) }));
-
+    const links = extracted.links.map((link) => ({ ...link, outbound: isOutbound(result.finalUrl, link.url) }));
     const planned = await recordCrawledPage(db, {
       crawlId: page.crawlId,
       pageId: page.id,
-      result: {
-        state: 'crawled',
-        finalUrl: fetched.finalUrl,
-        httpStatus: fetched.status,
-        title: extracted.title,
-        outcome: fetched.truncated ? 'truncated' : null,
-      },
+      result: { state: 'crawled', ...fetched, title: extracted.title, outcome: result.truncated ? 'truncated' : null },
       links,
       children: childPages(page.crawl, page.depth, links.map((link) => link.url)),
     });

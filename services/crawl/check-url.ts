@@ -1,38 +1,42 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FetchResult, HttpClient } from '../http/client.js';
-import { attemptOf, verdictOf, type Attempt, type Verdict } from './verdict.js';
+import { attemptOf, type Attempt } from './verdict.js';
 
-export interface CheckedUrl extends Verdict {
-  attempts: Attempt[];
-  checkedAt: Date;
+// Paths that name a file rather than a page: HEAD is cheap and enough, the body is never needed.
+const FILE_EXTENSION = /\.(?:pdf|docx?|xlsx?|pptx?|odt|csv|zip|gz|tgz|bz2|xz|7z|rar|tar|dmg|exe|msi|apk|iso|jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|mp[34]|m4a|m4v|mov|avi|mkv|webm|wav|ogg|flac|woff2?|ttf|otf|eot|json|xml|rss|atom|txt|js|css)$/i;
+const isSuccess = (result: FetchResult) => result.ok && result.status >= 200 && result.status < 300;
+const isHtml = (contentType: string) => contentType.includes('html');
+
+export interface CheckAttempt {
+  /** The result the verdict is decided on. */
+  result: FetchResult;
+  requests: Attempt[];
 }
 
-const isSuccess = (result: FetchResult) => result.ok && result.status >= 200 && result.status < 300;
-// Retrying these cannot change the answer: the name does not exist, or we must not connect at all.
-const FINAL_ERRORS = new Set(['dns_failure', 'blocked_address']);
-const CONNECTION_ERRORS = new Set(['connection_refused', 'connection_reset']);
-
 /**
- * Decides one URL's verdict: HEAD first because it is cheap; anything but a clear success is confirmed
- * with GET (servers that reject HEAD, or answer it wrongly); a refused or reset connection is tried once
- * more after a pause before it counts as dead.
+ * One attempt at a URL's verdict. A URL that names a file gets HEAD first, since HEAD is cheap there
+ * and its body is never needed; anything but a clear success to HEAD (405/501, a HEAD-only 404) is
+ * confirmed with GET. Pages get GET straight away, reading a capped slice of an HTML body so that soft
+ * 404s and bot challenges can be recognized. `pace` is awaited before every request (host politeness).
  */
-export async function checkUrl(http: HttpClient, url: string, retryDelayMs: number): Promise<CheckedUrl> {
-  const attempts: Attempt[] = [];
+export async function attemptCheck(
+  http: HttpClient,
+  url: string,
+  options: { maxBodyBytes: number; pace: () => Promise<void> },
+): Promise<CheckAttempt> {
+  const requests: Attempt[] = [];
   const run = async (method: 'HEAD' | 'GET') => {
+    await options.pace();
     const at = new Date();
-    const result = await http.fetch({ url, method });
-    attempts.push(attemptOf(method, result, at));
+    const result = await http.fetch({ url, method, readBody: isHtml, maxBytes: options.maxBodyBytes });
+    requests.push(attemptOf(method, result, at));
     return result;
   };
 
-  let result = await run('HEAD');
-  if (!isSuccess(result) && !(!result.ok && FINAL_ERRORS.has(result.error))) {
-    result = await run('GET');
-    if (!result.ok && CONNECTION_ERRORS.has(result.error)) {
-      await sleep(retryDelayMs);
-      result = await run('GET');
+  if (FILE_EXTENSION.test(new URL(url).pathname)) {
+    const head = await run('HEAD');
+    if (isSuccess(head) || (!head.ok && (head.error === 'dns_failure' || head.error === 'blocked_address'))) {
+      return { result: head, requests };
     }
   }
-  return { ...verdictOf(result), attempts, checkedAt: new Date() };
+  return { result: await run('GET'), requests };
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { got, type Request as GotStream, type Response as GotResponse } from 'got';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import type { HttpLimits } from '../config.js';
 import type { AddressGuard } from './address-guard.js';
 import { classifyNetworkError, type FetchErrorCode } from './errors.js';
@@ -13,6 +14,8 @@ export interface FetchRequest {
   /** Cap on the decoded body; the stream is destroyed there and the body marked truncated. */
   maxBytes?: number;
   accept?: string;
+  /** Fewer redirects than the client's limit (robots.txt: 5). */
+  maxRedirects?: number;
 }
 
 export interface Hop {
@@ -61,13 +64,21 @@ const MAX_HEADER_BYTES = 32 * 1024;
  * The one outbound HTTP client (pages, checks, robots.txt). Redirects are followed here, hop by hop, so
  * every hop passes the address guard and is recorded; every phase has a timeout and the whole exchange
  * a deadline; bodies are read through a stream and cut at the byte cap, after decompression.
+ *
+ * With a forward proxy, the proxy connects to the target, so the guard's check at connect time cannot
+ * run there; every hop's host is still resolved and checked here before the request is sent.
  */
-export function createHttpClient(options: { userAgent: string; limits: HttpLimits; guard: AddressGuard }): HttpClient {
-  const { userAgent, limits, guard } = options;
-  const agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets: 256 }),
-    https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
-  };
+export function createHttpClient(options: {
+  userAgent: string;
+  limits: HttpLimits;
+  guard: AddressGuard;
+  proxyUrl?: string;
+}): HttpClient {
+  const { userAgent, limits, guard, proxyUrl } = options;
+  const agentOptions = { keepAlive: true, maxSockets: 256 };
+  const agents = proxyUrl
+    ? { http: new HttpProxyAgent({ ...agentOptions, proxy: proxyUrl }), https: new HttpsProxyAgent({ ...agentOptions, proxy: proxyUrl }) }
+    : { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
   async function fetch(request: FetchRequest): Promise<FetchResult> {
     const started = performance.now();
@@ -105,9 +116,8 @@ export function createHttpClient(options: { userAgent: string; limits: HttpLimit
           return fail('invalid_redirect', `redirect to a non-http URL: ${next.protocol}`);
         }
         if (visited.has(next.href)) return fail('too_many_redirects', `redirect loop back to ${next.href}`);
-        if (redirects.length >= limits.maxRedirects) {
-          return fail('too_many_redirects', `more than ${limits.maxRedirects} redirects`);
-        }
+        const maxRedirects = request.maxRedirects ?? limits.maxRedirects;
+        if (redirects.length >= maxRedirects) return fail('too_many_redirects', `more than ${maxRedirects} redirects`);
         current = next.href;
         continue;
       }
@@ -149,7 +159,8 @@ export function createHttpClient(options: { userAgent: string; limits: HttpLimit
       decompress: true,
       http2: false,
       agent: agents,
-      dnsLookup: guard.lookup as never,
+      // Through a proxy, the lookup would be of the proxy itself, which the operator chose.
+      dnsLookup: proxyUrl ? undefined : (guard.lookup as never),
       maxHeaderSize: MAX_HEADER_BYTES,
       timeout: {
         lookup: limits.connectTimeoutMs,

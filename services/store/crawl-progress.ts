@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 import { withTransaction } from './db.js';
-import type { Verdict } from '../crawl/verdict.js';
+import type { SettledVerdict } from '../crawl/verdict.js';
 import { insertLinks, planPages, recordPageResult, type PageResult, type PlannedPage, type StoredLink } from './pages.js';
 import { materializeProspects, recordTargetVerdict, registerTargets } from './targets.js';
 
@@ -34,7 +34,7 @@ export function recordCrawledPage(
 }
 
 /** Stores a target's verdict and, when it is dead, the crawl's prospects for it. False for a repeated job. */
-export function recordCheckedTarget(db: Db, target: { id: number; crawlId: string; url: string }, verdict: Verdict): Promise<boolean> {
+export function recordCheckedTarget(db: Db, target: { id: number; crawlId: string; url: string }, verdict: SettledVerdict): Promise<boolean> {
   return withTransaction(db, async (tx) => {
     if (!(await recordTargetVerdict(tx, target.id, verdict))) return false;
     await materializeProspects(tx, target.crawlId, [target.url]);

@@ -9,6 +9,14 @@ export interface CrawlSettings {
   maxDepth: number;
   maxPages: number;
   respectRobots: boolean;
+  /** null: no per-host cap. */
+  maxPagesPerHost: number | null;
+  /** Wildcard URL patterns a page must match (any) / must not match (all); empty include: every URL. */
+  include: string[];
+  exclude: string[];
+  /** Per-host politeness for this crawl; null: the service default. */
+  hostConcurrency: number | null;
+  hostIntervalMs: number | null;
 }
 
 export interface CrawlStats {
@@ -33,8 +41,16 @@ export interface Crawl extends CrawlSettings {
   cursorKey: string;
 }
 
+/** The settings of crawl `c` as a CrawlSettings-shaped JSON object (workers read them with each job). */
+export const CRAWL_SETTINGS_JSON = `json_build_object('scope', c.scope, 'seeds', c.seeds, 'maxDepth', c.max_depth,
+  'maxPages', c.max_pages, 'respectRobots', c.respect_robots, 'maxPagesPerHost', c.max_pages_per_host,
+  'include', c.include_patterns, 'exclude', c.exclude_patterns, 'hostConcurrency', c.host_concurrency,
+  'hostIntervalMs', c.host_interval_ms)`;
+
 const CRAWL_COLUMNS = `c.id, c.account_id AS "accountId", c.status, c.scope, c.seeds, c.max_depth AS "maxDepth",
-  c.max_pages AS "maxPages", c.respect_robots AS "respectRobots", c.error, c.created_at AS "createdAt",
+  c.max_pages AS "maxPages", c.respect_robots AS "respectRobots", c.max_pages_per_host AS "maxPagesPerHost",
+  c.include_patterns AS include, c.exclude_patterns AS exclude, c.host_concurrency AS "hostConcurrency",
+  c.host_interval_ms AS "hostIntervalMs", c.error, c.created_at AS "createdAt",
   c.started_at AS "startedAt", c.finished_at AS "finishedAt", c.created_at::text AS "cursorKey"`;
 
 // Counted on read rather than kept as counters: always exact, and every count is served by an index.
@@ -49,9 +65,13 @@ const CRAWL_STATS = `json_build_object(
 
 export async function insertCrawl(db: Queryable, accountId: string, settings: CrawlSettings): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO crawls (account_id, scope, seeds, max_depth, max_pages, respect_robots)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [accountId, settings.scope, settings.seeds, settings.maxDepth, settings.maxPages, settings.respectRobots],
+    `INSERT INTO crawls (account_id, scope, seeds, max_depth, max_pages, respect_robots, max_pages_per_host,
+       include_patterns, exclude_patterns, host_concurrency, host_interval_ms)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+    [
+      accountId, settings.scope, settings.seeds, settings.maxDepth, settings.maxPages, settings.respectRobots,
+      settings.maxPagesPerHost, settings.include, settings.exclude, settings.hostConcurrency, settings.hostIntervalMs,
+    ],
   );
   return rows[0]!.id;
 }
@@ -89,18 +109,6 @@ export async function cancelCrawl(db: Queryable, accountId: string, crawlId: str
     [crawlId, accountId],
   );
   return rowCount === 1;
-}
-
-/** The settings and status a worker needs; not scoped by account (workers act for every account). */
-export async function crawlForWork(
-  db: Queryable,
-  crawlId: string,
-): Promise<(CrawlSettings & { id: string; status: CrawlStatus }) | null> {
-  const { rows } = await db.query(
-    `SELECT ${CRAWL_COLUMNS} FROM crawls c WHERE c.id = $1`,
-    [crawlId],
-  );
-  return rows[0] ?? null;
 }
 
 export async function markRunning(db: Queryable, crawlId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Queryable } from './db.js';
-import type { CrawlSettings, CrawlStatus } from './crawls.js';
+import { CRAWL_SETTINGS_JSON, type CrawlSettings, type CrawlStatus } from './crawls.js';
+import type { SettledVerdict } from '../crawl/verdict.js';
 
 export type PageState = 'queued' | 'crawled' | 'failed' | 'skipped';
 
@@ -22,6 +23,8 @@ export interface PageResult {
   title: string | null;
   /** Why a page failed or was skipped. */
   outcome: string | null;
+  /** The verdict its fetch gave the page's URL (none when it was never fetched: robots.txt). */
+  verdict: SettledVerdict | null;
 }
 
 export interface StoredLink {
@@ -50,11 +53,21 @@ export async function planPages(
   );
   const left = budget[0]?.left ?? 0;
   if (left <= 0) return [];
+  // maxPagesPerHost: a candidate is ranked among the new ones of its host and counted with the host's
+  // pages already planned; the generated pages.host column extracts the host the same way.
   const { rows } = await db.query<PlannedPage>(
-    `INSERT INTO pages (crawl_id, url, depth)
-     SELECT $1, c.url, c.depth FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS c(url, depth, n)
-     WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.crawl_id = $1 AND p.url = c.url)
-     ORDER BY c.n LIMIT $4
+    `WITH candidate AS (
+       SELECT c.url, c.depth, c.n, substring(c.url from '^[a-z]+://([^/:?#]+)') AS host
+       FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS c(url, depth, n)
+       WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.crawl_id = $1 AND p.url = c.url)
+     ), ranked AS (
+       SELECT candidate.*, row_number() OVER (PARTITION BY host ORDER BY n) AS rank_in_host FROM candidate
+     )
+     INSERT INTO pages (crawl_id, url, depth)
+     SELECT $1, r.url, r.depth FROM ranked r, crawls k
+     WHERE k.id = $1 AND (k.max_pages_per_host IS NULL
+       OR r.rank_in_host + (SELECT count(*) FROM pages p WHERE p.crawl_id = $1 AND p.host = r.host) <= k.max_pages_per_host)
+     ORDER BY r.n LIMIT $4
      ON CONFLICT (crawl_id, url) DO NOTHING
      RETURNING id, crawl_id AS "crawlId", url, depth`,
     [crawlId, candidates.map((c) => c.url), candidates.map((c) => c.depth), left],
@@ -68,8 +81,7 @@ export async function planPages(
 export async function pageForWork(db: Queryable, pageId: number): Promise<PageWork | null> {
   const { rows } = await db.query(
     `SELECT p.id, p.crawl_id AS "crawlId", p.url, p.depth, p.state,
-       json_build_object('status', c.status, 'scope', c.scope, 'seeds', c.seeds, 'maxDepth', c.max_depth,
-         'maxPages', c.max_pages, 'respectRobots', c.respect_robots) AS crawl
+       jsonb_build_object('status', c.status) || ${CRAWL_SETTINGS_JSON}::jsonb AS crawl
      FROM pages p JOIN crawls c ON c.id = p.crawl_id WHERE p.id = $1`,
     [pageId],
   );
@@ -79,11 +91,41 @@ export async function pageForWork(db: Queryable, pageId: number): Promise<PageWo
 /** Records how a page's fetch ended; only a queued page changes, so a repeated job changes nothing. */
 export async function recordPageResult(db: Queryable, pageId: number, result: PageResult): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE pages SET state = $2, final_url = $3, http_status = $4, title = $5, outcome = $6, fetched_at = now()
+    `UPDATE pages SET state = $2, final_url = $3, http_status = $4, title = $5, outcome = $6, verdict = $7,
+       evidence = $8, fetched_at = now()
      WHERE id = $1 AND state = 'queued'`,
-    [pageId, result.state, result.finalUrl, result.httpStatus, result.title, result.outcome],
+    [
+      pageId, result.state, result.finalUrl, result.httpStatus, result.title, result.outcome,
+      result.verdict?.verdict ?? null, result.verdict ? evidenceOf(result.verdict) : null,
+    ],
   );
   return rowCount === 1;
+}
+
+/** The JSON kept as a verdict's evidence. */
+export const evidenceOf = (verdict: SettledVerdict) => JSON.stringify({ attempts: verdict.attempts, checkedAt: verdict.checkedAt });
+
+/**
+ * How a URL fared as a page of the crawl: null when it is not one; `pending` while the page waits to be
+ * fetched; otherwise the verdict its fetch gave (null when it was never fetched, e.g. robots.txt).
+ */
+export async function pageVerdict(
+  db: Queryable,
+  crawlId: string,
+  url: string,
+): Promise<{ pending: boolean; verdict: SettledVerdict | null } | null> {
+  const { rows } = await db.query(
+    `SELECT state, verdict, CASE WHEN verdict = 'alive' THEN NULL ELSE outcome END AS reason, http_status AS "httpStatus", final_url AS "finalUrl",
+       evidence -> 'attempts' AS attempts, evidence ->> 'checkedAt' AS "checkedAt"
+     FROM pages WHERE crawl_id = $1 AND url = $2`,
+    [crawlId, url],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  if (row.state === 'queued') return { pending: true, verdict: null };
+  if (!row.verdict) return { pending: false, verdict: null };
+  const { verdict, reason, httpStatus, finalUrl, attempts, checkedAt } = row;
+  return { pending: false, verdict: { verdict, reason, httpStatus, finalUrl, attempts, checkedAt: new Date(checkedAt) } };
 }
 
 export async function insertLinks(db: Queryable, crawlId: string, pageId: number, links: StoredLink[]): Promise<void> {

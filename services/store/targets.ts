@@ -1,6 +1,7 @@
 import type { Queryable } from './db.js';
 import type { CrawlStatus } from './crawls.js';
-import type { Verdict } from '../crawl/verdict.js';
+import type { SettledVerdict } from '../crawl/verdict.js';
+import { evidenceOf } from './pages.js';
 
 export interface TargetWork {
   id: number;
@@ -8,6 +9,8 @@ export interface TargetWork {
   url: string;
   state: 'pending' | 'checked';
   crawlStatus: CrawlStatus;
+  hostConcurrency: number | null;
+  hostIntervalMs: number | null;
 }
 
 /**
@@ -31,19 +34,21 @@ export async function registerTargets(db: Queryable, crawlId: string, urls: stri
 
 export async function targetForWork(db: Queryable, targetId: number): Promise<TargetWork | null> {
   const { rows } = await db.query<TargetWork>(
-    `SELECT t.id, t.crawl_id AS "crawlId", t.url, t.state, c.status AS "crawlStatus"
+    `SELECT t.id, t.crawl_id AS "crawlId", t.url, t.state, c.status AS "crawlStatus",
+       c.host_concurrency AS "hostConcurrency", c.host_interval_ms AS "hostIntervalMs"
      FROM crawl_targets t JOIN crawls c ON c.id = t.crawl_id WHERE t.id = $1`,
     [targetId],
   );
   return rows[0] ?? null;
 }
 
-/** Stores a target's verdict once; returns false when it was already checked (a repeated job). */
-export async function recordTargetVerdict(db: Queryable, targetId: number, verdict: Verdict): Promise<boolean> {
+/** Stores a target's verdict and its evidence once; returns false when it was already checked (a repeated job). */
+export async function recordTargetVerdict(db: Queryable, targetId: number, verdict: SettledVerdict): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE crawl_targets SET state = 'checked', verdict = $2, reason = $3, http_status = $4, checked_at = now()
+    `UPDATE crawl_targets SET state = 'checked', verdict = $2, reason = $3, http_status = $4, evidence = $5,
+       checked_at = now()
      WHERE id = $1 AND state = 'pending'`,
-    [targetId, verdict.verdict, verdict.reason, verdict.httpStatus],
+    [targetId, verdict.verdict, verdict.reason, verdict.httpStatus, evidenceOf(verdict)],
   );
   return rowCount === 1;
 }

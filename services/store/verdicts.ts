@@ -1,8 +1,8 @@
 import type { Queryable } from './db.js';
-import type { CheckedUrl } from '../crawl/check-url.js';
+import type { SettledVerdict } from '../crawl/verdict.js';
 
 /** A settled verdict for the URL younger than maxAgeMs, shared across crawls and accounts; else null. */
-export async function freshVerdict(db: Queryable, url: string, maxAgeMs: number): Promise<CheckedUrl | null> {
+export async function freshVerdict(db: Queryable, url: string, maxAgeMs: number): Promise<SettledVerdict | null> {
   if (maxAgeMs <= 0) return null;
   const { rows } = await db.query(
     `SELECT verdict, reason, http_status AS "httpStatus", final_url AS "finalUrl",
@@ -14,7 +14,7 @@ export async function freshVerdict(db: Queryable, url: string, maxAgeMs: number)
 }
 
 /** Caches a verdict; `unknown` is transient by definition and is never cached. */
-export async function saveVerdict(db: Queryable, url: string, checked: CheckedUrl): Promise<void> {
+export async function saveVerdict(db: Queryable, url: string, checked: SettledVerdict): Promise<void> {
   if (checked.verdict === 'unknown') return;
   await db.query(
     `INSERT INTO verdicts (url, verdict, reason, http_status, final_url, evidence, checked_at)

@@ -34,25 +34,23 @@ t.test('scope site: the seed site is crawled and exactly its dead outbound links
     niche.web.requests.some((r) => r.host === 'blog-a.test' && r.path.startsWith('/private')),
     'robots.txt was obeyed: the draft was never fetched',
   );
+  t.ok(niche.web.requests.some((r) => r.host === 'blog-b.test' && r.path === '/'), 'blog-b was checked');
   t.notOk(
-    niche.web.requests.some((r) => r.host === 'blog-b.test' && r.method === 'GET'),
-    'site scope checks blog-b (HEAD) but never crawls it',
+    niche.web.requests.some((r) => r.host === 'dead-b.test' || (r.host === 'blog-b.test' && r.path !== '/')),
+    'but not crawled: none of its links were followed',
   );
 });
 
 t.test('scope outward: breadth-first across hosts up to maxDepth', async (t) => {
-  const removedChecks = () =>
-    niche.web.requests.filter((r) => r.host === 'resource.test' && r.path === '/removed' && r.method === 'HEAD').length;
+  const removedChecks = () => niche.web.requests.filter((r) => r.host === 'resource.test' && r.path === '/removed').length;
   const checksBefore = removedChecks();
   const crawl = await api.crawlToEnd({ seeds: [niche.seed], maxDepth: 2 });
   t.equal(crawl.status, 'completed');
   const prospects = await api.allProspects(crawl.id, 50);
   t.same(triples(prospects), niche.expected.outward);
-  t.equal(removedChecks(), checksBefore, "the site crawl's cached verdict was reused, not checked again");
-  t.notOk(
-    niche.web.requests.some((r) => r.host === 'blog-d.test' && r.method === 'GET'),
-    'blog-d, three hops away, was checked but never crawled',
-  );
+  t.equal(removedChecks(), checksBefore, "the site crawl's cached verdict was reused: neither checked nor crawled again");
+  t.ok(niche.web.requests.some((r) => r.host === 'blog-d.test'), 'blog-d, three hops away, was checked');
+  t.notOk(niche.web.requests.some((r) => r.host === 'dead-d.test'), 'but never crawled: its dead link was never seen');
 });
 
 t.test('a job BullMQ runs again changes nothing', async (t) => {

@@ -4,7 +4,7 @@ import { createAddressGuard } from '../../services/http/address-guard.js';
 import { createHttpClient, type FetchFailure, type FetchResponse } from '../../services/http/client.js';
 import { startFakeWeb, htmlPage } from '../support/fake-web.js';
 
-const LIMITS = { connectTimeoutMs: 500, responseTimeoutMs: 800, requestTimeoutMs: 1_500, maxBodyBytes: 64 * 1024, maxRedirects: 10 };
+const LIMITS = { connectTimeoutMs: 500, responseTimeoutMs: 800, requestTimeoutMs: 1_500, maxBodyBytes: 64 * 1024, checkBodyBytes: 16 * 1024, maxRedirects: 10 };
 const isHtml = (type: string) => type.includes('text/html');
 
 const web = await startFakeWeb(

@@ -12,7 +12,11 @@ t.teardown(() => env.close());
 const { db } = env.runtime;
 const accountId = await createAccount(db, 'store-test');
 const newCrawl = (maxPages: number) =>
-  insertCrawl(db, accountId, { scope: 'outward', seeds: ['http://a.test/'], maxDepth: 2, maxPages, respectRobots: true });
+  insertCrawl(db, accountId, {
+    scope: 'outward', seeds: ['http://a.test/'], maxDepth: 2, maxPages, respectRobots: true,
+    maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
+  });
+const crawled = (url: string) => ({ state: 'crawled' as const, finalUrl: url, httpStatus: 200, title: null, outcome: null, verdict: null });
 
 t.test('concurrent page jobs never overspend maxPages, and never plan one URL twice', async (t) => {
   const crawlId = await newCrawl(50);
@@ -32,7 +36,7 @@ t.test('a crawl finishes exactly once however many jobs race to finish it', asyn
   const [page] = await planPages(db, crawlId, [{ url: 'http://a.test/', depth: 0 }]);
   await markRunning(db, crawlId);
   t.equal(await finishIfDone(db, crawlId), null, 'not while a page is pending');
-  await recordPageResult(db, page!.id, { state: 'crawled', finalUrl: page!.url, httpStatus: 200, title: null, outcome: null });
+  await recordPageResult(db, page!.id, crawled(page!.url));
   const results = await Promise.all(Array.from({ length: 25 }, () => finishIfDone(db, crawlId)));
   t.same(results.filter(Boolean), ['completed'], 'one caller ended it');
   t.equal(await finishIfDone(db, crawlId), null);
@@ -50,7 +54,7 @@ t.test('concurrent page and check transactions neither deadlock nor lose a prosp
     recordCrawledPage(db, {
       crawlId,
       pageId: page.id,
-      result: { state: 'crawled', finalUrl: page.url, httpStatus: 200, title: null, outcome: null },
+      result: crawled(page.url),
       links: rotated(deadTargets, n).map((url) => ({ url, anchorText: 'x', rel: '', outbound: true })),
       children: Array.from({ length: 20 }, (_, i) => ({ url: `http://a.test/c${(n + i) % 40}`, depth: 2 })),
     }),
@@ -59,7 +63,9 @@ t.test('concurrent page and check transactions neither deadlock nor lose a prosp
     for (let round = 0; round < 40; round++) {
       const { rows } = await db.query(`SELECT id, url FROM crawl_targets WHERE crawl_id = $1 AND state = 'pending'`, [crawlId]);
       await Promise.all(rows.map((target) =>
-        recordCheckedTarget(db, { ...target, crawlId }, { verdict: 'dead', reason: 'not_found', httpStatus: 404, finalUrl: target.url })));
+        recordCheckedTarget(db, { ...target, crawlId }, {
+          verdict: 'dead', reason: 'not_found', httpStatus: 404, finalUrl: target.url, attempts: [], checkedAt: new Date(),
+        })));
       if (rows.length === deadTargets.length) break;
       await sleep(5);
     }

@@ -14,6 +14,11 @@ interface CreateCrawlBody {
   maxDepth?: number;
   maxPages?: number;
   respectRobots?: boolean;
+  maxPagesPerHost?: number;
+  include?: string[];
+  exclude?: string[];
+  hostConcurrency?: number;
+  hostIntervalMs?: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,6 +51,11 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
       maxDepth: body.maxDepth ?? defaultMaxDepth(scope),
       maxPages: body.maxPages ?? 1000,
       respectRobots: body.respectRobots ?? true,
+      maxPagesPerHost: body.maxPagesPerHost ?? null,
+      include: body.include ?? [],
+      exclude: body.exclude ?? [],
+      hostConcurrency: body.hostConcurrency ?? null,
+      hostIntervalMs: body.hostIntervalMs ?? null,
     };
     const { crawlId, pages } = await withTransaction(db, async (tx) => {
       const id = await insertCrawl(tx, request.accountId, settings);

@@ -1,0 +1,104 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ExtractedPage } from './extract.js';
+
+export class ParseTimeoutError extends Error {
+  readonly code = 'parse_timeout';
+}
+
+export interface ParsePool {
+  /** Extracts a page in a worker thread; rejects with ParseTimeoutError when it overruns. */
+  parse(html: string, url: string): Promise<ExtractedPage>;
+  close(): Promise<void>;
+}
+
+interface Task {
+  id: number;
+  html: string;
+  url: string;
+  resolve(page: ExtractedPage): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | null;
+  timer?: NodeJS.Timeout;
+}
+
+// Same extension as this module: .ts under the test runner, .js from dist/.
+const THREAD_URL = new URL(`./extract-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+/**
+ * A few worker threads that parse HTML. Parsing deeply nested HTML is quadratic in htmlparser2, so a
+ * parse that overruns timeoutMs has its thread terminated (and replaced) instead of holding the
+ * event loop that every job of the process shares.
+ */
+export function createParsePool(options: { threads: number; timeoutMs: number }): ParsePool {
+  const queue: Task[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  const spawn = (): Slot => {
+    const slot: Slot = { worker: new Worker(THREAD_URL, { execArgv: process.execArgv }), task: null };
+    slot.worker.on('message', (message: { id: number; page?: ExtractedPage; error?: string }) => {
+      const task = slot.task;
+      if (!task || task.id !== message.id) return;
+      finish(slot);
+      if (message.page) task.resolve(message.page);
+      else task.reject(new Error(`parse failed: ${message.error}`));
+    });
+    slot.worker.on('error', (error) => {
+      const task = slot.task;
+      replace(slot);
+      task?.reject(error);
+    });
+    slot.worker.unref();
+    return slot;
+  };
+  const slots = Array.from({ length: options.threads }, spawn);
+
+  function finish(slot: Slot) {
+    clearTimeout(slot.timer);
+    slot.task = null;
+    dispatch();
+  }
+
+  function replace(slot: Slot) {
+    clearTimeout(slot.timer);
+    slot.task = null;
+    void slot.worker.terminate();
+    if (!closed) slots[slots.indexOf(slot)] = spawn();
+    dispatch();
+  }
+
+  function dispatch() {
+    for (const slot of slots) {
+      if (queue.length === 0) return;
+      if (slot.task) continue;
+      const task = queue.shift()!;
+      slot.task = task;
+      slot.timer = setTimeout(() => {
+        replace(slot);
+        task.reject(new ParseTimeoutError(`parsing took longer than ${options.timeoutMs} ms`));
+      }, options.timeoutMs);
+      slot.worker.postMessage({ id: task.id, html: task.html, url: task.url });
+    }
+  }
+
+  return {
+    parse(html, url) {
+      if (closed) return Promise.reject(new Error('parse pool is closed'));
+      return new Promise((resolve, reject) => {
+        queue.push({ id: nextId++, html, url, resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const task of queue.splice(0)) task.reject(new Error('parse pool is closed'));
+      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    },
+  };
+}

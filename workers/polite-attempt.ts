@@ -1,0 +1,82 @@
+import { DelayedError, type Job } from 'bullmq';
+import type { Runtime } from '../services/runtime.js';
+import type { FetchProgress } from '../services/queues.js';
+import type { FetchResult } from '../services/http/client.js';
+import type { HostLimits } from '../services/politeness/host-limiter.js';
+import { decide, type Attempt, type SettledVerdict } from '../services/crawl/verdict.js';
+
+/** Thrown by `pace` when the host started backing off in the middle of a job. */
+class HostBackingOff extends Error {}
+
+// A busy host is asked again after about this long (plus jitter), whatever its interval.
+const MIN_BUSY_WAIT_MS = 100;
+
+/** Puts the job back in the queue to run at `delayMs` from now, without using an attempt. */
+export async function postpone(job: Job, token: string | undefined, delayMs: number, data?: object): Promise<never> {
+  if (data) await job.updateData(data);
+  await job.moveToDelayed(Date.now() + Math.max(1, Math.round(delayMs)), token);
+  throw new DelayedError();
+}
+
+export interface AttemptOutcome {
+  result: FetchResult;
+  requests: Attempt[];
+}
+
+/**
+ * One polite try at a URL for a job: takes a slot for the URL's host (or postpones the job while the host
+ * is busy), runs `fetch` (which awaits `pace` before each request), and decides. Transient trouble
+ * postpones the job with backoff or Retry-After (holding the whole host back for a Retry-After) and keeps
+ * the evidence in the job's data; no worker slot is held while waiting. Returns the settled verdict, or
+ * null when `fetch` decided not to fetch (robots.txt).
+ */
+export async function politeAttempt(
+  runtime: Runtime,
+  job: Job<{ progress?: FetchProgress }>,
+  token: string | undefined,
+  url: string,
+  limits: HostLimits,
+  fetch: (pace: () => Promise<void>) => Promise<AttemptOutcome | null>,
+): Promise<{ verdict: SettledVerdict; result: FetchResult } | null> {
+  const { limiter, config } = runtime;
+  const host = new URL(url).hostname;
+  const busyWait = () => Math.max(limits.intervalMs, MIN_BUSY_WAIT_MS) * (1 + Math.random());
+
+  const acquired = await limiter.acquire(host, limits);
+  if (!('lease' in acquired)) {
+    return postpone(job, token, acquired.waitMs > 0 ? acquired.waitMs + Math.random() * MIN_BUSY_WAIT_MS : busyWait());
+  }
+  let outcome: AttemptOutcome | null;
+  try {
+    outcome = await fetch(async () => {
+      if (!(await acquired.lease.pace())) throw new HostBackingOff();
+    });
+  } catch (error) {
+    if (error instanceof HostBackingOff) return postpone(job, token, busyWait());
+    throw error;
+  } finally {
+    await acquired.lease.release();
+  }
+  if (!outcome) return null;
+
+  const previous = job.data.progress ?? { tries: 0, requests: [] };
+  const progress: FetchProgress = { ...previous, tries: previous.tries + 1, requests: [...previous.requests, ...outcome.requests] };
+  const decision = decide(outcome.result, progress.tries, config.retry);
+  if (!decision.final) {
+    if (decision.hostBackoffMs > 0) await limiter.backoff(host, decision.hostBackoffMs);
+    runtime.logger.debug({ jobId: job.id, url, reason: decision.reason, delayMs: decision.delayMs }, 'retrying later');
+    return postpone(job, token, decision.delayMs, { ...job.data, progress });
+  }
+  return {
+    verdict: { ...decision.verdict, attempts: progress.requests, checkedAt: new Date() },
+    result: outcome.result,
+  };
+}
+
+/** The politeness limits of a crawl: its own settings, else the service's. */
+export function hostLimitsOf(runtime: Runtime, crawl: { hostConcurrency: number | null; hostIntervalMs: number | null }): HostLimits {
+  return {
+    concurrency: crawl.hostConcurrency ?? runtime.config.politeness.hostConcurrency,
+    intervalMs: crawl.hostIntervalMs ?? runtime.config.politeness.hostIntervalMs,
+  };
+}
