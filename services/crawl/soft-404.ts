@@ -23,8 +23,9 @@ const normalizePhrase = (text: string) => text.toLowerCase().replace(FILLER, ' '
 
 function saysNotFound(text: string): boolean {
   if (!text) return false;
-  if (/^\s*(?:error\s*)?404\b/i.test(text) && text.length < 80) return true;
   const phrase = normalizePhrase(text);
+  // Nothing but filler around a 404 ("Error 404", "Oops! 404.") says it as clearly as the phrases.
+  if (phrase === '' && /\b404\b/.test(text)) return true;
   return NOT_FOUND_PHRASES.includes(phrase);
 }
 
