@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { PageJob } from '../services/queues.js';
-import { ParseTimeoutError, type ParsePool } from '../services/crawl/parse-pool.js';
+import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.js';
 import { looksBinary } from '../services/crawl/html-summary.js';
 import { childPages } from '../services/crawl/scope.js';
 import { isOutbound } from '../services/crawl/urls.js';
@@ -67,9 +67,9 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
     try {
       extracted = await parser.parse(result.body, result.finalUrl);
     } catch (error) {
-      if (!(error instanceof ParseTimeoutError)) throw error;
-      log.warn('parse timed out');
-      return settle({ state: 'failed', ...fetched, outcome: 'parse_timeout' });
+      if (!(error instanceof ParseAbortedError)) throw error;
+      log.warn({ reason: error.code }, 'parse given up');
+      return settle({ state: 'failed', ...fetched, outcome: error.code });
     }
     const links = extracted.links.map((link) => ({ ...link, outbound: isOutbound(result.finalUrl, link.url) }));
     const planned = await recordCrawledPage(db, {

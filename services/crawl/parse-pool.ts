@@ -3,12 +3,21 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ExtractedPage } from './extract.js';
 
-export class ParseTimeoutError extends Error {
-  readonly code = 'parse_timeout';
+/** A parse given up because it overran its time or its memory; `code` says which. */
+export class ParseAbortedError extends Error {
+  constructor(
+    readonly code: 'parse_timeout' | 'parse_memory',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
+// A thread's V8 heap: plenty for a capped page, and a hard stop for pathological ones.
+const THREAD_HEAP_MB = 192;
+
 export interface ParsePool {
-  /** Extracts a page in a worker thread; rejects with ParseTimeoutError when it overruns. */
+  /** Extracts a page in a worker thread; rejects with ParseAbortedError when it overruns time or memory. */
   parse(html: string, url: string): Promise<ExtractedPage>;
   close(): Promise<void>;
 }
@@ -32,8 +41,8 @@ const THREAD_URL = new URL(`./extract-thread${extname(fileURLToPath(import.meta.
 
 /**
  * A few worker threads that parse HTML. Parsing deeply nested HTML is quadratic in htmlparser2, so a
- * parse that overruns timeoutMs has its thread terminated (and replaced) instead of holding the
- * event loop that every job of the process shares.
+ * parse that overruns timeoutMs, or its thread's heap limit, has its thread terminated (and replaced)
+ * instead of holding the event loop that every job of the process shares, or its memory.
  */
 export function createParsePool(options: { threads: number; timeoutMs: number }): ParsePool {
   const queue: Task[] = [];
@@ -41,7 +50,11 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
   let closed = false;
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(THREAD_URL, { execArgv: process.execArgv }), task: null };
+    const worker = new Worker(THREAD_URL, {
+      execArgv: process.execArgv,
+      resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: 32 },
+    });
+    const slot: Slot = { worker, task: null };
     slot.worker.on('message', (message: { id: number; page?: ExtractedPage; error?: string }) => {
       const task = slot.task;
       if (!task || task.id !== message.id) return;
@@ -49,10 +62,14 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
       if (message.page) task.resolve(message.page);
       else task.reject(new Error(`parse failed: ${message.error}`));
     });
-    slot.worker.on('error', (error) => {
+    slot.worker.on('error', (error: Error & { code?: string }) => {
       const task = slot.task;
       replace(slot);
-      task?.reject(error);
+      task?.reject(
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new ParseAbortedError('parse_memory', `parsing needed more than ${THREAD_HEAP_MB} MB`)
+          : error,
+      );
     });
     slot.worker.unref();
     return slot;
@@ -81,7 +98,7 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
       slot.task = task;
       slot.timer = setTimeout(() => {
         replace(slot);
-        task.reject(new ParseTimeoutError(`parsing took longer than ${options.timeoutMs} ms`));
+        task.reject(new ParseAbortedError('parse_timeout', `parsing took longer than ${options.timeoutMs} ms`));
       }, options.timeoutMs);
       slot.worker.postMessage({ id: task.id, html: task.html, url: task.url });
     }
