@@ -1,10 +1,9 @@
 import t from 'tap';
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { startEnvironment } from '../support/environment.js';
 import { apiClient, triples } from '../support/api-client.js';
 import { startNiche } from '../support/niche.js';
+import { startWorkerProcess, stopWorkerProcesses } from '../support/worker-processes.js';
 
 // API in this process, workers in two others: they share only PostgreSQL and Redis (database 3 here,
 // to show that REDIS_URL's database index is honoured).
@@ -12,36 +11,10 @@ const REDIS_URL = 'redis://127.0.0.1:6379/3';
 const niche = await startNiche();
 const env = await startEnvironment({ resolver: niche.web.resolver, env: { REDIS_URL } });
 
-function startWorkerProcess(): Promise<ChildProcess> {
-  const script = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
-  const child = fork(script, {
-    execArgv: process.execArgv,
-    env: {
-      ...process.env,
-      DATABASE_URL: env.config.databaseUrl,
-      REDIS_URL,
-      QUEUE_PREFIX: env.config.queuePrefix,
-      SSRF_ALLOWLIST: '127.0.0.0/8',
-      RETRY_BASE_DELAY_MS: '50',
-      HOST_INTERVAL_MS: '0',
-      RESPONSE_TIMEOUT_MS: '1500',
-      REQUEST_TIMEOUT_MS: '3000',
-      PAGE_CONCURRENCY: '2',
-      CHECK_CONCURRENCY: '4',
-      LOG_LEVEL: 'silent',
-      FAKE_HOSTS: JSON.stringify(niche.web.hosts()),
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`worker process exited with ${code}`)));
-  });
-}
-
-const children = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
+const workerEnv = { PAGE_CONCURRENCY: '2', CHECK_CONCURRENCY: '4' };
+const children = await Promise.all([1, 2].map(() => startWorkerProcess(env.config, niche.web.hosts(), workerEnv)));
 t.teardown(async () => {
-  await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'))));
+  await stopWorkerProcesses(children);
   await env.close();
   await niche.web.close();
 });

@@ -1,0 +1,39 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../../services/config.js';
+
+/**
+ * Starts a worker process (test/support/worker-process.ts: the production worker start-up) on the
+ * environment's PostgreSQL, Redis and queue prefix, seeing the fake web's hosts. Resolves once its
+ * workers are connected.
+ */
+export function startWorkerProcess(config: Config, hosts: Record<string, string>, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const script = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
+  const child = fork(script, {
+    execArgv: process.execArgv,
+    env: {
+      ...process.env,
+      DATABASE_URL: config.databaseUrl,
+      REDIS_URL: config.redisUrl,
+      QUEUE_PREFIX: config.queuePrefix,
+      SSRF_ALLOWLIST: '127.0.0.0/8',
+      RETRY_BASE_DELAY_MS: '50',
+      HOST_INTERVAL_MS: '0',
+      RESPONSE_TIMEOUT_MS: '1500',
+      REQUEST_TIMEOUT_MS: '3000',
+      LOG_LEVEL: 'silent',
+      FAKE_HOSTS: JSON.stringify(hosts),
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`worker process exited with ${code}`)));
+  });
+}
+
+/** Stops worker processes the way an orchestrator does (SIGTERM) and waits for them to exit. */
+export function stopWorkerProcesses(children: ChildProcess[]): Promise<unknown> {
+  return Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'))));
+}
