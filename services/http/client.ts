@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { got, type Request as GotStream, type Response as GotResponse } from 'got';
-import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { HttpLimits } from '../config.js';
 import type { AddressGuard } from './address-guard.js';
 import { classifyNetworkError, type FetchErrorCode } from './errors.js';
@@ -77,7 +78,7 @@ export function createHttpClient(options: {
   const { userAgent, limits, guard, proxyUrl } = options;
   const agentOptions = { keepAlive: true, maxSockets: 256 };
   const agents = proxyUrl
-    ? { http: new HttpProxyAgent({ ...agentOptions, proxy: proxyUrl }), https: new HttpsProxyAgent({ ...agentOptions, proxy: proxyUrl }) }
+    ? { http: new HttpProxyAgent(proxyUrl, agentOptions), https: new HttpsProxyAgent(proxyUrl, agentOptions) }
     : { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
   async function fetch(request: FetchRequest): Promise<FetchResult> {

@@ -44,11 +44,18 @@ t.test('scope site: the seed site is crawled and exactly its dead outbound links
 t.test('scope outward: breadth-first across hosts up to maxDepth', async (t) => {
   const removedChecks = () => niche.web.requests.filter((r) => r.host === 'resource.test' && r.path === '/removed').length;
   const checksBefore = removedChecks();
+  const requestsBefore = niche.web.requests.length;
   const crawl = await api.crawlToEnd({ seeds: [niche.seed], maxDepth: 2 });
   t.equal(crawl.status, 'completed');
   const prospects = await api.allProspects(crawl.id, 50);
   t.same(triples(prospects), niche.expected.outward);
   t.equal(removedChecks(), checksBefore, "the site crawl's cached verdict was reused: neither checked nor crawled again");
+  const fetched = niche.web.requests.slice(requestsBefore).map((r) => `${r.method} ${r.host}${r.path}`);
+  const twice = fetched.filter((request, i) => fetched.indexOf(request) !== i);
+  t.same(
+    [...new Set(twice)], ['GET flaky.test/500'],
+    'no URL was fetched twice, though many were both pages and links to check; only the 500 was retried',
+  );
   t.ok(niche.web.requests.some((r) => r.host === 'blog-d.test'), 'blog-d, three hops away, was checked');
   t.notOk(niche.web.requests.some((r) => r.host === 'dead-d.test'), 'but never crawled: its dead link was never seen');
 });
