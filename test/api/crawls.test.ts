@@ -21,10 +21,17 @@ t.test('a crawl is created with defaults and shown with its settings and stats',
   const crawl = assertContract(t, 'createCrawl', await post({ seeds: [seed, seed.toUpperCase().replace('HTTP', 'http')] }), 201);
   t.match(crawl, {
     status: 'queued', scope: 'outward', maxDepth: 2, maxPages: 1000, respectRobots: true, seeds: [seed],
+    maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
     stats: { pagesCrawled: 0, pagesFailed: 0, linksFound: 0, linksChecked: 0, deadLinks: 0, prospects: 0 },
   });
-  const site = assertContract(t, 'createCrawl', await post({ seeds: [seed], scope: 'site', maxPages: 100000, respectRobots: false }), 201);
-  t.match(site, { scope: 'site', maxDepth: 10, maxPages: 100000, respectRobots: false });
+  const site = assertContract(t, 'createCrawl', await post({
+    seeds: [seed], scope: 'site', maxPages: 100000, respectRobots: false, maxPagesPerHost: 50,
+    include: ['*/blog/*'], exclude: ['*/tag/*'], hostConcurrency: 2, hostIntervalMs: 1000,
+  }), 201);
+  t.match(site, {
+    scope: 'site', maxDepth: 10, maxPages: 100000, respectRobots: false, maxPagesPerHost: 50,
+    include: ['*/blog/*'], exclude: ['*/tag/*'], hostConcurrency: 2, hostIntervalMs: 1000,
+  });
   const shown = assertContract(t, 'getCrawl', await env.app.inject({ method: 'GET', url: `/v1/crawls/${crawl.id}`, headers: as(acme.key) }), 200);
   t.equal(shown.id, crawl.id);
 });
@@ -42,6 +49,11 @@ t.test('bad input is a 400 that says what to fix, and creates nothing', async (t
     [{ seeds: [seed], scope: 'web' }, 'invalid_request', /body\.scope must be one of: outward, site/],
     [{ seeds: [seed], respectRobots: 'yes' }, 'invalid_request', /respectRobots must be boolean/],
     [{ seeds: 'http://a.test/' }, 'invalid_request', /body\.seeds must be array/],
+    [{ seeds: [seed], hostConcurrency: 0 }, 'invalid_request', /body\.hostConcurrency must be >= 1/],
+    [{ seeds: [seed], hostIntervalMs: 600000 }, 'invalid_request', /body\.hostIntervalMs must be <= 60000/],
+    [{ seeds: [seed], maxPagesPerHost: 0 }, 'invalid_request', /body\.maxPagesPerHost must be >= 1/],
+    [{ seeds: [seed], include: '*/blog/*' }, 'invalid_request', /body\.include must be array/],
+    [{ seeds: [seed], exclude: [''] }, 'invalid_request', /body\.exclude\.0 must NOT have fewer than 1 characters/],
     [{ seeds: ['niche.test/page'] }, 'invalid_seed', /seeds\[0\] 'niche\.test\/page' is not an absolute URL/],
     [{ seeds: [seed, 'ftp://niche.test/'] }, 'invalid_seed', /seeds\[1\] .* must use http or https/],
     [{ seeds: ['https://bob:hunter2@niche.test/'] }, 'invalid_seed', /must not carry credentials/],

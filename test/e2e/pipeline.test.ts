@@ -92,3 +92,11 @@ t.test('a crawl none of whose seeds can be fetched fails, and says why', async (
   t.equal(crawl.error, 'no seed page could be crawled');
   t.equal(crawl.stats.pagesFailed, 1);
 });
+
+t.test('exclude patterns keep pages out of the crawl', async (t) => {
+  const crawl = await api.crawlToEnd({ seeds: [niche.seed], scope: 'site', exclude: ['*/post-2'] });
+  t.equal(crawl.status, 'completed');
+  const expected = niche.expected.site.filter((line) => !line.startsWith(niche.web.url('blog-a.test', '/post-2')));
+  t.same(triples(await api.allProspects(crawl.id)), expected);
+  t.equal(crawl.stats.pagesCrawled, 2, 'the home page and post-1');
+});

@@ -11,10 +11,10 @@ const env = await startEnvironment();
 t.teardown(() => env.close());
 const { db } = env.runtime;
 const accountId = await createAccount(db, 'store-test');
-const newCrawl = (maxPages: number) =>
+const newCrawl = (maxPages: number, maxPagesPerHost: number | null = null) =>
   insertCrawl(db, accountId, {
     scope: 'outward', seeds: ['http://a.test/'], maxDepth: 2, maxPages, respectRobots: true,
-    maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
+    maxPagesPerHost, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
   });
 const crawled = (url: string) => ({ state: 'crawled' as const, finalUrl: url, httpStatus: 200, title: null, outcome: null, verdict: null });
 
@@ -29,6 +29,16 @@ t.test('concurrent page jobs never overspend maxPages, and never plan one URL tw
   t.equal(new Set(urls).size, 50, 'no URL twice');
   const { rows } = await db.query('SELECT count(*)::int AS n FROM pages WHERE crawl_id = $1', [crawlId]);
   t.equal(rows[0].n, 50);
+});
+
+t.test('maxPagesPerHost caps each host, across batches', async (t) => {
+  const crawlId = await newCrawl(100, 3);
+  const batch = (offset: number) =>
+    ['a.test', 'b.test', 'A.test'].flatMap((host) => [0, 1].map((i) => ({ url: `http://${host.toLowerCase()}/p${offset + i}`, depth: 1 })));
+  await planPages(db, crawlId, batch(0));
+  await planPages(db, crawlId, batch(2));
+  const { rows } = await db.query('SELECT host, count(*)::int AS n FROM pages WHERE crawl_id = $1 GROUP BY host ORDER BY host', [crawlId]);
+  t.same(rows, [{ host: 'a.test', n: 3 }, { host: 'b.test', n: 3 }]);
 });
 
 t.test('a crawl finishes exactly once however many jobs race to finish it', async (t) => {
