@@ -10,6 +10,9 @@ import {
 const RULES_TTL_MS = 24 * 3_600_000;
 // An unreachable robots.txt blocks the host; ask again soon rather than shutting it out for a day.
 const UNREACHABLE_TTL_MS = 10 * 60_000;
+// While one process fetches an origin's robots.txt, the others wait for its answer this long at most.
+const FETCH_LOCK_MS = 10_000;
+const POLL_MS = 50;
 
 export interface RobotsCache {
   /** Whether robots.txt lets us crawl `url`; `pace` is awaited before robots.txt itself is fetched. */
@@ -18,7 +21,9 @@ export interface RobotsCache {
 
 /**
  * robots.txt per origin, fetched through the safe client and cached in Redis for every worker process.
- * A Crawl-delay in it becomes the host's minimum interval (capped at maxCrawlDelayMs).
+ * A Crawl-delay in it becomes the host's minimum interval (capped at maxCrawlDelayMs). Fetches are
+ * single-flight: within a process by a shared promise, across processes by a short Redis lock, so a
+ * burst of jobs for a new host asks for robots.txt once.
  */
 export function createRobotsCache(deps: {
   redis: Redis;
@@ -29,28 +34,53 @@ export function createRobotsCache(deps: {
   maxCrawlDelayMs: number;
 }): RobotsCache {
   const token = productTokenOf(deps.userAgent);
+  const inFlight = new Map<string, Promise<RobotsPolicy>>();
+  const cacheKey = (origin: string) => `${deps.keyPrefix}:robots:${origin}`;
+  const cached = async (origin: string) => {
+    const value = await deps.redis.get(cacheKey(origin));
+    return value ? (JSON.parse(value) as RobotsPolicy) : null;
+  };
+
+  async function fetchPolicy(origin: string, pace: () => Promise<void>): Promise<RobotsPolicy> {
+    const lockKey = `${cacheKey(origin)}:lock`;
+    if (!(await deps.redis.set(lockKey, '1', 'PX', FETCH_LOCK_MS, 'NX'))) {
+      for (let waited = 0; waited < FETCH_LOCK_MS; waited += POLL_MS) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        const policy = await cached(origin);
+        if (policy) return policy;
+      }
+    }
+    try {
+      await pace();
+      const result = await deps.http.fetch({
+        url: `${origin}/robots.txt`,
+        readBody: () => true,
+        maxBytes: ROBOTS_MAX_BYTES,
+        maxRedirects: ROBOTS_MAX_REDIRECTS,
+        accept: 'text/plain,*/*;q=0.5',
+      });
+      const policy = robotsPolicyOf(result);
+      const ttl = policy.kind === 'disallow-all' ? UNREACHABLE_TTL_MS : RULES_TTL_MS;
+      const crawlDelay = Math.min(robotsCrawlDelayMs(policy, origin, token), deps.maxCrawlDelayMs);
+      if (crawlDelay > 0) await deps.limiter.setCrawlDelay(new URL(origin).hostname, crawlDelay, ttl);
+      await deps.redis.set(cacheKey(origin), JSON.stringify(policy), 'PX', ttl);
+      return policy;
+    } finally {
+      await deps.redis.del(lockKey);
+    }
+  }
+
   return {
     async isAllowed(url, pace) {
-      const { origin, hostname } = new URL(url);
-      const key = `${deps.keyPrefix}:robots:${origin}`;
-      const cached = await deps.redis.get(key);
-      let policy: RobotsPolicy;
-      if (cached) {
-        policy = JSON.parse(cached) as RobotsPolicy;
-      } else {
-        await pace();
-        const result = await deps.http.fetch({
-          url: `${origin}/robots.txt`,
-          readBody: () => true,
-          maxBytes: ROBOTS_MAX_BYTES,
-          maxRedirects: ROBOTS_MAX_REDIRECTS,
-          accept: 'text/plain,*/*;q=0.5',
-        });
-        policy = robotsPolicyOf(result);
-        const ttl = policy.kind === 'disallow-all' ? UNREACHABLE_TTL_MS : RULES_TTL_MS;
-        await deps.redis.set(key, JSON.stringify(policy), 'PX', ttl);
-        const crawlDelay = Math.min(robotsCrawlDelayMs(policy, origin, token), deps.maxCrawlDelayMs);
-        if (crawlDelay > 0) await deps.limiter.setCrawlDelay(hostname, crawlDelay, ttl);
+      const { origin } = new URL(url);
+      let policy = await cached(origin);
+      if (!policy) {
+        let pending = inFlight.get(origin);
+        if (!pending) {
+          pending = fetchPolicy(origin, pace).finally(() => inFlight.delete(origin));
+          inFlight.set(origin, pending);
+        }
+        policy = await pending;
       }
       return robotsAllows(policy, url, token);
     },

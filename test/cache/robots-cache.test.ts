@@ -56,3 +56,12 @@ t.test('robots.txt is fetched once per origin and its Crawl-delay paces the host
   const second = await env.runtime.limiter.acquire('rules.test', { concurrency: 4, intervalMs: 0 });
   t.ok('waitMs' in second && second.waitMs > 1_000 && second.waitMs <= 1_500, 'Crawl-delay 2 s, capped at MAX_CRAWL_DELAY_MS');
 });
+
+t.test('a burst of jobs for a new host fetches robots.txt once', async (t) => {
+  web.setRoute('burst.test', '/robots.txt', (_req, res) => {
+    setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /x'), 200);
+  });
+  const results = await Promise.all(Array.from({ length: 10 }, (_, i) => allowed('burst.test', `/page-${i}`)));
+  t.same(results, Array(10).fill(true));
+  t.equal(web.requests.filter((r) => r.host === 'burst.test').length, 1);
+});
