@@ -3,8 +3,7 @@ import type { Runtime } from '../services/runtime.js';
 import type { CheckJob } from '../services/queues.js';
 import { attemptCheck } from '../services/crawl/check-url.js';
 import type { SettledVerdict } from '../services/crawl/verdict.js';
-import { recordCheckedTarget } from '../services/store/crawl-progress.js';
-import { finishIfDone } from '../services/store/crawls.js';
+import { recordCheckedTarget, finishCrawlIfDone } from '../services/store/crawl-progress.js';
 import { pageVerdict } from '../services/store/pages.js';
 import { targetForWork } from '../services/store/targets.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
@@ -46,6 +45,6 @@ export function createCheckProcessor(runtime: Runtime) {
       { crawlId: target.crawlId, jobId: job.id, url: target.url, verdict: verdict.verdict, reason: verdict.reason },
       'link checked',
     );
-    await finishIfDone(db, target.crawlId);
+    await finishCrawlIfDone(db, target.crawlId);
   };
 }

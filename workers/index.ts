@@ -2,8 +2,8 @@ import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import { QUEUE_NAMES } from '../services/queues.js';
+import { finishCrawlIfDone } from '../services/store/crawl-progress.js';
 import { createRedis } from '../services/redis.js';
-import { finishIfDone } from '../services/store/crawls.js';
 import { recordPageResult } from '../services/store/pages.js';
 import { recordTargetVerdict } from '../services/store/targets.js';
 import { createCheckProcessor } from './checks.js';
@@ -39,7 +39,7 @@ export function startWorkers(runtime: Runtime): Workers {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     try {
       await settle(job);
-      await finishIfDone(db, job.data.crawlId);
+      await finishCrawlIfDone(db, job.data.crawlId);
     } catch (settleError) {
       logger.error({ err: settleError, jobId: job.id }, 'could not settle a failed job');
     }

@@ -6,8 +6,8 @@ import { looksBinary } from '../services/crawl/html-summary.js';
 import { childPages } from '../services/crawl/scope.js';
 import { isOutbound } from '../services/crawl/urls.js';
 import { attemptOf } from '../services/crawl/verdict.js';
-import { recordCrawledPage } from '../services/store/crawl-progress.js';
-import { finishIfDone, markRunning } from '../services/store/crawls.js';
+import { recordCrawledPage, finishCrawlIfDone } from '../services/store/crawl-progress.js';
+import { markRunning } from '../services/store/crawls.js';
 import { pageForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
 import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
@@ -33,7 +33,7 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
 
     const settle = async (result: PageResult) => {
       await recordPageResult(db, page.id, result);
-      await finishIfDone(db, page.crawlId);
+      await finishCrawlIfDone(db, page.crawlId);
     };
 
     // A URL already known not to be alive has nothing to crawl: no request at all.
@@ -75,8 +75,12 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
     const planned = await recordCrawledPage(db, {
       crawlId: page.crawlId,
       pageId: page.id,
-      result: { state: 'crawled', ...fetched, title: extracted.title, outcome: result.truncated ? 'truncated' : null },
+      result: {
+        state: 'crawled', ...fetched, title: extracted.title, outcome: result.truncated ? 'truncated' : null,
+        description: extracted.description, lang: extracted.lang,
+      },
       links,
+      contacts: extracted.contacts,
       children: childPages(page.crawl, page.depth, links.map((link) => link.url)),
     });
     if (planned) {
@@ -84,6 +88,6 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
       await queues.enqueuePages(planned.newPages);
       log.debug({ links: links.length, targets: planned.newTargets.length, pages: planned.newPages.length }, 'page crawled');
     }
-    await finishIfDone(db, page.crawlId);
+    await finishCrawlIfDone(db, page.crawlId);
   };
 }

@@ -1,14 +1,19 @@
 import type { Db } from './db.js';
 import { withTransaction } from './db.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
-import { insertLinks, planPages, recordPageResult, type PageResult, type PlannedPage, type StoredLink } from './pages.js';
-import { materializeProspects, recordTargetVerdict, registerTargets } from './targets.js';
+import type { ContactHints } from '../crawl/contacts.js';
+import { finishIfDone, type CrawlStatus } from './crawls.js';
+import {
+  insertLinks, insertSiteContacts, planPages, recordPageResult, type PageResult, type PlannedPage, type StoredLink,
+} from './pages.js';
+import { materializeProspects, recordTargetVerdict, refreshProspectScores, registerTargets } from './targets.js';
 
 export interface CrawledPage {
   crawlId: string;
   pageId: number;
   result: PageResult;
   links: StoredLink[];
+  contacts: ContactHints;
   children: { url: string; depth: number }[];
 }
 
@@ -25,6 +30,7 @@ export function recordCrawledPage(
   return withTransaction(db, async (tx) => {
     if (!(await recordPageResult(tx, page.pageId, page.result))) return null;
     await insertLinks(tx, page.crawlId, page.pageId, page.links);
+    if (page.result.finalUrl) await insertSiteContacts(tx, page.crawlId, page.result.finalUrl, page.contacts);
     const newTargets = await registerTargets(tx, page.crawlId, outboundUrls);
     // Targets another page already had checked: this page's links to the dead ones are prospects now.
     await materializeProspects(tx, page.crawlId, outboundUrls);
@@ -40,4 +46,14 @@ export function recordCheckedTarget(db: Db, target: { id: number; crawlId: strin
     await materializeProspects(tx, target.crawlId, [target.url]);
     return true;
   });
+}
+
+/**
+ * Ends the crawl if nothing of it is pending (exactly once, see finishIfDone) and then scores its
+ * prospects on the final link graph. Returns the final status when this call ended it.
+ */
+export async function finishCrawlIfDone(db: Db, crawlId: string): Promise<CrawlStatus | null> {
+  const status = await finishIfDone(db, crawlId);
+  if (status === 'completed') await refreshProspectScores(db, crawlId);
+  return status;
 }

@@ -1,6 +1,8 @@
 import type { Queryable } from './db.js';
 import { CRAWL_SETTINGS_JSON, type CrawlSettings, type CrawlStatus } from './crawls.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
+import type { ContactHints } from '../crawl/contacts.js';
+import { registrableDomain } from '../crawl/urls.js';
 
 export type PageState = 'queued' | 'crawled' | 'failed' | 'skipped';
 
@@ -25,6 +27,8 @@ export interface PageResult {
   outcome: string | null;
   /** The verdict its fetch gave the page's URL (none when it was never fetched: robots.txt). */
   verdict: SettledVerdict | null;
+  description?: string | null;
+  lang?: string | null;
 }
 
 export interface StoredLink {
@@ -32,6 +36,8 @@ export interface StoredLink {
   anchorText: string;
   rel: string;
   outbound: boolean;
+  context: string;
+  position: string;
 }
 
 /**
@@ -92,11 +98,12 @@ export async function pageForWork(db: Queryable, pageId: number): Promise<PageWo
 export async function recordPageResult(db: Queryable, pageId: number, result: PageResult): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE pages SET state = $2, final_url = $3, http_status = $4, title = $5, outcome = $6, verdict = $7,
-       evidence = $8, fetched_at = now()
+       evidence = $8, domain = $9, description = $10, lang = $11, fetched_at = now()
      WHERE id = $1 AND state = 'queued'`,
     [
       pageId, result.state, result.finalUrl, result.httpStatus, result.title, result.outcome,
       result.verdict?.verdict ?? null, result.verdict ? evidenceOf(result.verdict) : null,
+      result.finalUrl ? registrableDomain(result.finalUrl) : null, result.description ?? null, result.lang ?? null,
     ],
   );
   return rowCount === 1;
@@ -131,8 +138,8 @@ export async function pageVerdict(
 export async function insertLinks(db: Queryable, crawlId: string, pageId: number, links: StoredLink[]): Promise<void> {
   if (links.length === 0) return;
   await db.query(
-    `INSERT INTO links (crawl_id, source_page_id, target_url, anchor_text, rel, outbound)
-     SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[])
+    `INSERT INTO links (crawl_id, source_page_id, target_url, anchor_text, rel, outbound, context, position)
+     SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[])
      ON CONFLICT (crawl_id, source_page_id, target_url) DO NOTHING`,
     [
       crawlId,
@@ -141,6 +148,23 @@ export async function insertLinks(db: Queryable, crawlId: string, pageId: number
       links.map((l) => l.anchorText),
       links.map((l) => l.rel),
       links.map((l) => l.outbound),
+      links.map((l) => l.context),
+      links.map((l) => l.position),
     ],
+  );
+}
+
+/** Adds a page's contact hints to its site's, for the crawl (repeats are absorbed). */
+export async function insertSiteContacts(db: Queryable, crawlId: string, pageUrl: string, contacts: ContactHints): Promise<void> {
+  const entries = [
+    ...contacts.emails.map((value) => ['email', value]),
+    ...contacts.contactPages.map((value) => ['contact_page', value]),
+    ...contacts.authors.map((value) => ['author', value]),
+  ];
+  if (entries.length === 0) return;
+  await db.query(
+    `INSERT INTO site_contacts (crawl_id, domain, kind, value)
+     SELECT $1, $2, * FROM unnest($3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+    [crawlId, registrableDomain(pageUrl), entries.map((e) => e[0]), entries.map((e) => e[1])],
   );
 }

@@ -2,6 +2,7 @@ import type { Queryable } from './db.js';
 import type { CrawlStatus } from './crawls.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import { evidenceOf } from './pages.js';
+import { registrableDomain } from '../crawl/urls.js';
 
 export interface TargetWork {
   id: number;
@@ -60,14 +61,28 @@ export async function recordTargetVerdict(db: Queryable, targetId: number, verdi
 export async function materializeProspects(db: Queryable, crawlId: string, urls: string[]): Promise<number> {
   if (urls.length === 0) return 0;
   const { rowCount } = await db.query(
-    `INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, http_status, anchor_text, rel)
-     SELECT c.account_id, t.crawl_id, l.source_page_id, t.url, t.reason, t.http_status, l.anchor_text, l.rel
-     FROM crawl_targets t
+    `INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, http_status, anchor_text, rel,
+       context, position, followed, source_domain, dead_domain, score)
+     SELECT c.account_id, t.crawl_id, l.source_page_id, t.url, t.reason, t.http_status, l.anchor_text, l.rel,
+       l.context, l.position, f.followed, coalesce(src.domain, ''), u.domain,
+       crawl_prospect_score(t.crawl_id, t.url, l.source_page_id, f.followed, l.position)
+     FROM unnest($2::text[], $3::text[]) AS u(url, domain)
+     JOIN crawl_targets t ON t.crawl_id = $1 AND t.url = u.url AND t.verdict = 'dead'
      JOIN crawls c ON c.id = t.crawl_id
      JOIN links l ON l.crawl_id = t.crawl_id AND l.target_url = t.url AND l.outbound
-     WHERE t.crawl_id = $1 AND t.url = ANY($2::text[]) AND t.verdict = 'dead'
+     JOIN pages src ON src.id = l.source_page_id
+     CROSS JOIN LATERAL (SELECT ' ' || l.rel || ' ' !~ ' (nofollow|sponsored|ugc) ' AS followed) f
      ON CONFLICT (crawl_id, source_page_id, dead_url) DO NOTHING`,
-    [crawlId, urls],
+    [crawlId, urls, urls.map((url) => registrableDomain(url))],
   );
   return rowCount ?? 0;
+}
+
+/** Scores a crawl's prospects again on its final link graph (they are scored as found, then frozen). */
+export async function refreshProspectScores(db: Queryable, crawlId: string): Promise<void> {
+  await db.query(
+    `UPDATE prospects SET score = crawl_prospect_score(crawl_id, dead_url, source_page_id, followed, position)
+     WHERE crawl_id = $1`,
+    [crawlId],
+  );
 }

@@ -15,7 +15,7 @@ t.test('only a[href] and area[href] are links, resolved against base href', asyn
   </body></html>`;
   const page = extractPage(html, 'https://site.example/page');
   t.equal(page.title, 'My page');
-  t.same(page.links, [
+  t.same(page.links.map(({ url, anchorText, rel }) => ({ url, anchorText, rel })), [
     { url: 'https://cdn.example.org/docs/guide.html', anchorText: 'The guide', rel: '' },
     { url: 'https://other.net/x', anchorText: 'Other', rel: 'nofollow ugc' },
     { url: 'https://cdn.example.org/area', anchorText: 'An area', rel: '' },
@@ -28,4 +28,45 @@ t.test('without base href links resolve against the page URL; maxLinks bounds th
   const page = extractPage(html, 'http://site.example/dir/', 5);
   t.equal(page.title, null);
   t.same(page.links.map((l) => l.url), [0, 1, 2, 3, 4].map((i) => `http://site.example/p${i}`));
+});
+
+t.test('each link keeps its sentence and its place on the page', async (t) => {
+  const html = `<html lang="en-GB"><head><meta name="description" content="Pruning, done right.">
+    <meta name="author" content="Jane Gardener"></head><body>
+    <header><a href="/home">Home</a></header>
+    <nav class="menu"><a href="/tools">Tools</a></nav>
+    <main><article>
+      <p>Prune in late winter. Our favourite guide is <a href="https://old.example/pruning">this pruning guide</a> from 2012, which covers roses. Water well afterwards.</p>
+      <ul><li>See also <a href="https://old.example/roses">roses</a></li></ul>
+    </article></main>
+    <div id="sidebar"><a href="https://ads.example/">Sponsor</a></div>
+    <aside><a href="https://blogroll.example/">Friend</a></aside>
+    <footer><a href="/contact">Contact us</a> <a href="mailto:Editor@Site.example?subject=hi">Email</a>
+      <a href="/author/jane" rel="author">Jane</a> <a href="/about-us">Who we are</a></footer>
+  </body></html>`;
+  const page = extractPage(html, 'https://site.example/blog/pruning');
+  t.equal(page.description, 'Pruning, done right.');
+  t.equal(page.lang, 'en-gb');
+  const link = (url: string) => page.links.find((l) => l.url === url)!;
+  t.equal(link('https://old.example/pruning').context, 'Our favourite guide is this pruning guide from 2012, which covers roses.');
+  t.equal(link('https://old.example/pruning').position, 'content');
+  t.equal(link('https://old.example/roses').context, 'See also roses');
+  t.equal(link('https://site.example/home').position, 'navigation');
+  t.equal(link('https://site.example/tools').position, 'navigation');
+  t.equal(link('https://ads.example/').position, 'sidebar');
+  t.equal(link('https://blogroll.example/').position, 'sidebar');
+  t.equal(link('https://site.example/contact').position, 'footer');
+  t.same(page.contacts, {
+    emails: ['editor@site.example'],
+    contactPages: ['https://site.example/contact', 'https://site.example/about-us'],
+    authors: ['https://site.example/author/jane', 'Jane Gardener'],
+  });
+});
+
+t.test('a long sentence is cut around the anchor', async (t) => {
+  const words = 'word '.repeat(200);
+  const page = extractPage(`<p>${words}<a href="https://x.example/">the anchor</a> ${words}</p>`, 'https://site.example/');
+  const context = page.links[0]!.context;
+  t.ok(context.length <= 300);
+  t.match(context, /the anchor/);
 });

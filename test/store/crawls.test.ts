@@ -65,7 +65,8 @@ t.test('concurrent page and check transactions neither deadlock nor lose a prosp
       crawlId,
       pageId: page.id,
       result: crawled(page.url),
-      links: rotated(deadTargets, n).map((url) => ({ url, anchorText: 'x', rel: '', outbound: true })),
+      links: rotated(deadTargets, n).map((url) => ({ url, anchorText: 'x', rel: '', outbound: true, context: '', position: 'content' })),
+      contacts: { emails: [], contactPages: [], authors: [] },
       children: Array.from({ length: 20 }, (_, i) => ({ url: `http://a.test/c${(n + i) % 40}`, depth: 2 })),
     }),
   );
