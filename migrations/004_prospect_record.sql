@@ -57,13 +57,14 @@ CREATE TABLE archive_snapshots (
   checked_at timestamptz
 );
 
--- POST /v1/crawls with an Idempotency-Key: the first answer, replayed for the same key and body.
+-- POST /v1/crawls with an Idempotency-Key: the crawl the first request created, returned again for the
+-- same key and body. The key's row is inserted in the crawl's transaction, so concurrent requests with
+-- one key wait on its primary key and then find the crawl.
 CREATE TABLE idempotency_keys (
   account_id uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
   key text NOT NULL,
   request_hash text NOT NULL,
-  response_status integer,
-  response_body jsonb,
+  crawl_id uuid NOT NULL REFERENCES crawls (id) ON DELETE CASCADE,
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (account_id, key)
 );

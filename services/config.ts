@@ -9,6 +9,8 @@ export interface Config {
   /** Unset: the admin API is disabled, not open. */
   adminToken: string | undefined;
   queuePrefix: string;
+  /** Requests per minute per account on /v1 routes. */
+  rateLimitPerMinute: number;
   pageConcurrency: number;
   checkConcurrency: number;
   logLevel: string;
@@ -25,6 +27,12 @@ export interface Config {
   /** HTML parsing runs in worker threads; a page that takes longer than this is given up. */
   parseThreads: number;
   parseTimeoutMs: number;
+  archive: {
+    /** The Wayback Machine availability API (or a stand-in): GET ?url=... answers the closest snapshot. */
+    apiUrl: string;
+    concurrency: number;
+    retryDelayMs: number;
+  };
   /** How often workers look for pending work whose job was lost, and how old such work must be. */
   reconcileIntervalMs: number;
   reconcileMinAgeMs: number;
@@ -111,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     adminToken: env.ADMIN_TOKEN || undefined,
     queuePrefix: env.QUEUE_PREFIX || 'blb',
+    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     pageConcurrency: int('PAGE_CONCURRENCY', 8, 1, 1000),
     checkConcurrency: int('CHECK_CONCURRENCY', 32, 1, 1000),
     logLevel: env.LOG_LEVEL || 'info',
@@ -138,6 +147,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     proxyUrl: env.PROXY_URL ? url('PROXY_URL', env.PROXY_URL, ['http:', 'https:']) : undefined,
     parseThreads: int('PARSE_THREADS', 2, 1, 64),
     parseTimeoutMs: int('PARSE_TIMEOUT_MS', 5_000, 100, 120_000),
+    archive: {
+      apiUrl: url('ARCHIVE_API_URL', 'https://archive.org/wayback/available', ['http:', 'https:']),
+      concurrency: int('ARCHIVE_CONCURRENCY', 2, 1, 100),
+      retryDelayMs: int('ARCHIVE_RETRY_DELAY_MS', 30_000, 0, 3_600_000),
+    },
     reconcileIntervalMs: int('RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
     reconcileMinAgeMs: int('RECONCILE_MIN_AGE_MS', 120_000, 0, 86_400_000),
   };

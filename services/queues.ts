@@ -1,9 +1,10 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Logger } from './logger.js';
-import type { Attempt } from './crawl/verdict.js';
+import { createHash } from 'node:crypto';
+import type { Attempt, SettledVerdict } from './crawl/verdict.js';
 
 /** Queue names and the payload each job carries: ids only, PostgreSQL holds the rest. */
-export const QUEUE_NAMES = { pages: 'pages', checks: 'checks' } as const;
+export const QUEUE_NAMES = { pages: 'pages', checks: 'checks', rechecks: 'rechecks', archive: 'archive' } as const;
 
 /** Carried across a job's delayed retries: how many fetch attempts were made, and their evidence. */
 export interface FetchProgress {
@@ -33,6 +34,17 @@ export const JOB_DEFAULTS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3_600 },
 };
 
+export interface RecheckJob {
+  prospectId: number;
+  /** The dead URL's fresh verdict, once decided; then the source page is fetched. */
+  dead?: SettledVerdict;
+  progress?: FetchProgress;
+}
+
+export interface ArchiveJob {
+  url: string;
+}
+
 /** Job ids derive from database ids: enqueuing the same page or target twice while its job exists adds nothing. */
 export const pageJobId = (pageId: number) => `page-${pageId}`;
 export const checkJobId = (targetId: number) => `check-${targetId}`;
@@ -40,21 +52,40 @@ export const checkJobId = (targetId: number) => `check-${targetId}`;
 export interface Queues {
   pages: Queue<PageJob>;
   checks: Queue<CheckJob>;
+  rechecks: Queue<RecheckJob>;
+  archive: Queue<ArchiveJob>;
+  enqueueRecheck(prospectId: number): Promise<void>;
+  enqueueArchiveLookup(url: string): Promise<void>;
   enqueuePages(pages: { id: number; crawlId: string }[]): Promise<void>;
   enqueueChecks(crawlId: string, targets: { id: number }[]): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Producers for every queue. */
-export function createQueues(connection: ConnectionOptions, prefix: string, logger: Logger): Queues {
+export function createQueues(connection: ConnectionOptions, prefix: string, logger: Logger, archiveRetryDelayMs = 30_000): Queues {
   const pages = new Queue<PageJob>(QUEUE_NAMES.pages, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
   const checks = new Queue<CheckJob>(QUEUE_NAMES.checks, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
-  for (const queue of [pages, checks]) {
+  const rechecks = new Queue<RecheckJob>(QUEUE_NAMES.rechecks, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
+  // The archive can be down for a while: a lookup is retried for minutes, then given up.
+  const archive = new Queue<ArchiveJob>(QUEUE_NAMES.archive, {
+    connection, prefix, defaultJobOptions: { ...JOB_DEFAULTS, attempts: 4, backoff: { type: 'exponential', delay: archiveRetryDelayMs } },
+  });
+  const all = [pages, checks, rechecks, archive];
+  for (const queue of all) {
     queue.on('error', (error) => logger.error({ err: error, queue: queue.name }, 'queue error'));
   }
   return {
     pages,
     checks,
+    rechecks,
+    archive,
+    async enqueueRecheck(prospectId) {
+      await rechecks.add('recheck', { prospectId }, { jobId: `recheck-${prospectId}-${Date.now()}` });
+    },
+    async enqueueArchiveLookup(url) {
+      const id = createHash('sha256').update(url).digest('hex').slice(0, 32);
+      await archive.add('archive', { url }, { jobId: `archive-${id}` });
+    },
     async enqueuePages(planned) {
       if (planned.length === 0) return;
       await pages.addBulk(
@@ -76,7 +107,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
       );
     },
     async close() {
-      await Promise.all([pages.close(), checks.close()]);
+      await Promise.all(all.map((queue) => queue.close()));
     },
   };
 }

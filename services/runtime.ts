@@ -48,7 +48,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
   const redis = createRedis(config.redisUrl, 'producer');
-  const queues = createQueues(redis, config.queuePrefix, logger);
+  const queues = createQueues(redis, config.queuePrefix, logger, config.archive.retryDelayMs);
   const guard = createAddressGuard(config.ssrfAllowlist, overrides.resolver ?? systemResolver);
   const http = createHttpClient({ userAgent: config.userAgent, limits: config.http, guard, proxyUrl: config.proxyUrl });
   // A job holds its host slot for a few requests at most; the lease outlives them, then frees itself.

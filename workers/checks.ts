@@ -6,6 +6,7 @@ import type { SettledVerdict } from '../services/crawl/verdict.js';
 import { recordCheckedTarget, finishCrawlIfDone } from '../services/store/crawl-progress.js';
 import { pageVerdict } from '../services/store/pages.js';
 import { targetForWork } from '../services/store/targets.js';
+import { registerArchiveLookup } from '../services/store/archive.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
 import { hostLimitsOf, politeAttempt, postpone } from './polite-attempt.js';
 
@@ -41,6 +42,7 @@ export function createCheckProcessor(runtime: Runtime) {
       await saveVerdict(db, target.url, verdict);
     }
     await recordCheckedTarget(db, target, verdict);
+    if (verdict.verdict === 'dead' && (await registerArchiveLookup(db, target.url))) await runtime.queues.enqueueArchiveLookup(target.url);
     runtime.logger.debug(
       { crawlId: target.crawlId, jobId: job.id, url: target.url, verdict: verdict.verdict, reason: verdict.reason },
       'link checked',

@@ -10,6 +10,9 @@ import { createCheckProcessor } from './checks.js';
 import { createPageProcessor } from './pages.js';
 import { createParsePool } from '../services/crawl/parse-pool.js';
 import { startReconciler, type Reconciler } from './reconciler.js';
+import { createRecheckProcessor } from './rechecks.js';
+import { createArchiveProcessor, giveUpArchiveLookup } from './archive.js';
+import { recordRecheckFailure } from '../services/store/rechecks.js';
 
 export interface Workers {
   workers: Worker[];
@@ -21,7 +24,7 @@ export interface Workers {
 /** Starts one BullMQ worker per queue, each on its own Redis connection. */
 export function startWorkers(runtime: Runtime): Workers {
   const { config, logger, db } = runtime;
-  const connections = [createRedis(config.redisUrl, 'worker'), createRedis(config.redisUrl, 'worker')];
+  const connections = Array.from({ length: 4 }, () => createRedis(config.redisUrl, 'worker'));
   const options = (concurrency: number, index: number) => ({
     connection: connections[index]!,
     prefix: config.queuePrefix,
@@ -32,6 +35,9 @@ export function startWorkers(runtime: Runtime): Workers {
   const parser = createParsePool({ threads: config.parseThreads, timeoutMs: config.parseTimeoutMs });
   const pages = new Worker(QUEUE_NAMES.pages, createPageProcessor(runtime, parser), options(config.pageConcurrency, 0));
   const checks = new Worker(QUEUE_NAMES.checks, createCheckProcessor(runtime), options(config.checkConcurrency, 1));
+  const rechecks = new Worker(QUEUE_NAMES.rechecks, createRecheckProcessor(runtime, parser), options(4, 2));
+  const archive = new Worker(QUEUE_NAMES.archive, createArchiveProcessor(runtime), options(config.archive.concurrency, 3));
+  const all = [pages, checks, rechecks, archive];
 
   // A job that exhausted its attempts still settles its item, so the crawl can finish.
   const onFinalFailure = (settle: (job: Job) => Promise<unknown>) => async (job: Job | undefined, error: Error) => {
@@ -39,7 +45,7 @@ export function startWorkers(runtime: Runtime): Workers {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     try {
       await settle(job);
-      await finishCrawlIfDone(db, job.data.crawlId);
+      if (job.data.crawlId) await finishCrawlIfDone(db, job.data.crawlId);
     } catch (settleError) {
       logger.error({ err: settleError, jobId: job.id }, 'could not settle a failed job');
     }
@@ -55,18 +61,22 @@ export function startWorkers(runtime: Runtime): Workers {
       attempts: job.data.progress?.requests ?? [], checkedAt: new Date(),
     }),
   ));
-  for (const worker of [pages, checks]) {
+  rechecks.on('failed', onFinalFailure((job) =>
+    recordRecheckFailure(db, job.data.prospectId),
+  ));
+  archive.on('failed', onFinalFailure((job) => giveUpArchiveLookup(runtime, job)));
+  for (const worker of all) {
     worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
   }
 
   const reconciler = startReconciler(runtime, { intervalMs: config.reconcileIntervalMs, minAgeMs: config.reconcileMinAgeMs });
 
   return {
-    workers: [pages, checks],
+    workers: all,
     reconciler,
     async close() {
       reconciler.stop();
-      await Promise.all([pages.close(), checks.close()]);
+      await Promise.all(all.map((worker) => worker.close()));
       await parser.close();
       // BullMQ leaves connections it was given open: they are ours to close.
       await Promise.all(connections.map((connection) => connection.quit().catch(() => {})));

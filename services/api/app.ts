@@ -2,12 +2,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Runtime } from '../runtime.js';
-import { adminApiKeyRoutes } from '../admin/api-keys-routes.js';
+import { adminRoutes } from '../admin/routes.js';
 import { requireApiKey } from './auth.js';
+import { accountRateLimit } from './rate-limit.js';
 import { installErrorHandler } from './error-handler.js';
 import { createAjv, loadOpenApi, type OpenApi } from './openapi.js';
 import { crawlRoutes } from './routes/crawls.js';
 import { prospectRoutes } from './routes/prospects.js';
+import { deadLinkRoutes } from './routes/dead-links.js';
 import { serviceRoutes } from './routes/health.js';
 
 declare module 'fastify' {
@@ -44,12 +46,14 @@ export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi(
 
   const deps: RouteDeps = { runtime, openapi };
   await app.register(serviceRoutes, deps);
-  await app.register(adminApiKeyRoutes, deps);
+  await app.register(adminRoutes, deps);
   await app.register(async (v1) => {
     // onRequest: the key is checked before the body is read or validated.
     v1.addHook('onRequest', requireApiKey(runtime.db));
+    v1.addHook('onRequest', accountRateLimit(runtime.redis, runtime.config.queuePrefix, runtime.config.rateLimitPerMinute, runtime.logger));
     await crawlRoutes(v1, deps);
     await prospectRoutes(v1, deps);
+    await deadLinkRoutes(v1, deps);
   });
   return app;
 }

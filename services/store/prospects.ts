@@ -1,36 +1,107 @@
 import type { Queryable } from './db.js';
+import { prospectWhere, type ProspectFilter } from './prospect-query.js';
+
+export type { ProspectFilter };
+export type ProspectSort = 'score' | 'firstSeen';
+/** Keyset position: the last row's id, and its score when sorting by score. */
+export interface ProspectCursor {
+  id: number;
+  score?: number;
+}
 
 export interface Prospect {
   id: string;
   crawlId: string;
+  status: string;
+  notes: string;
+  score: number;
   sourceUrl: string;
   sourceTitle: string | null;
   deadUrl: string;
   reason: string;
-  httpStatus: number | null;
-  anchorText: string;
-  rel: string;
-  referringPages: number;
-  status: string;
-  firstSeenAt: Date;
+  [field: string]: unknown;
 }
 
-/** An account's prospects in id order, optionally of one crawl, paged by keyset on id (stable under inserts). */
+const RECORD = `
+  r.id::text AS id, r.crawl_id AS "crawlId", r.status, r.notes, r.score,
+  coalesce(p.final_url, p.url) AS "sourceUrl", p.title AS "sourceTitle", p.description AS "sourceDescription",
+  p.lang AS "sourceLang", r.source_domain AS "sourceDomain",
+  r.dead_url AS "deadUrl", r.dead_domain AS "deadDomain", r.reason = 'dns_failure' AS "deadDomainExpired",
+  r.reason, r.http_status AS "httpStatus",
+  r.anchor_text AS "anchorText", r.context, r.position, r.rel, r.followed,
+  json_build_object('nofollow', ' ' || r.rel || ' ' LIKE '% nofollow %', 'sponsored', ' ' || r.rel || ' ' LIKE '% sponsored %',
+    'ugc', ' ' || r.rel || ' ' LIKE '% ugc %') AS "relFlags",
+  (SELECT count(*) FROM links l WHERE l.crawl_id = r.crawl_id AND l.target_url = r.dead_url) AS "referringPages",
+  (SELECT count(DISTINCT sp.domain) FROM links l JOIN pages sp ON sp.id = l.source_page_id
+    WHERE l.crawl_id = r.crawl_id AND l.target_url = r.dead_url) AS "referringDomains",
+  (SELECT count(DISTINCT coalesce(sp.final_url, sp.url)) FROM links l JOIN crawls k ON k.id = l.crawl_id
+    JOIN pages sp ON sp.id = l.source_page_id WHERE l.target_url = r.dead_url AND k.account_id = r.account_id) AS "accountReferringPages",
+  (SELECT count(DISTINCT sp.domain) FROM links l JOIN crawls k ON k.id = l.crawl_id
+    JOIN pages sp ON sp.id = l.source_page_id WHERE l.target_url = r.dead_url AND k.account_id = r.account_id) AS "accountReferringDomains",
+  seen.first AS "firstSeenAt", seen.last AS "lastSeenAt",
+  (SELECT json_build_object(
+      'emails', coalesce(json_agg(c.value) FILTER (WHERE c.kind = 'email'), '[]'),
+      'contactPages', coalesce(json_agg(c.value) FILTER (WHERE c.kind = 'contact_page'), '[]'),
+      'authors', coalesce(json_agg(c.value) FILTER (WHERE c.kind = 'author'), '[]'))
+    FROM site_contacts c WHERE c.crawl_id = r.crawl_id AND c.domain = r.source_domain) AS contacts,
+  CASE WHEN a.url IS NULL THEN NULL ELSE json_build_object('state', a.state, 'url', a.snapshot_url,
+    'timestamp', a.snapshot_at, 'title', a.title) END AS archive,
+  t.evidence, r.recheck, r.updated_at AS "updatedAt"`;
+
+// First and last seen across the account's crawls: the same source page linking to the same dead URL.
+const FROM = `prospects r JOIN pages p ON p.id = r.source_page_id
+  LEFT JOIN crawl_targets t ON t.crawl_id = r.crawl_id AND t.url = r.dead_url
+  LEFT JOIN archive_snapshots a ON a.url = r.dead_url
+  CROSS JOIN LATERAL (SELECT min(x.first_seen_at) AS first, max(x.last_seen_at) AS last
+    FROM prospects x JOIN pages xp ON xp.id = x.source_page_id
+    WHERE x.account_id = r.account_id AND x.dead_url = r.dead_url
+      AND coalesce(xp.final_url, xp.url) = coalesce(p.final_url, p.url)) seen`;
+
+/**
+ * One page of an account's prospects. Keyset paging: by id (oldest first) or by score (highest first,
+ * then id), so rows inserted while a client pages never shift the rows it has not read yet. Scores are
+ * set when a prospect is found and refreshed once, when its crawl completes.
+ */
 export async function listProspects(
   db: Queryable,
   accountId: string,
-  filter: { crawlId?: string; afterId?: number; limit: number },
+  query: { filter: ProspectFilter; sort: ProspectSort; after?: ProspectCursor; limit: number },
 ): Promise<Prospect[]> {
+  const { sql, params } = prospectWhere(accountId, query.filter);
+  const where = [sql];
+  if (query.after && query.sort === 'score') {
+    params.push(query.after.score ?? 0, query.after.id);
+    where.push(`(r.score, r.id) < ($${params.length - 1}, $${params.length})`);
+  } else if (query.after) {
+    params.push(query.after.id);
+    where.push(`r.id > $${params.length}`);
+  }
+  params.push(query.limit);
+  const order = query.sort === 'score' ? 'r.score DESC, r.id DESC' : 'r.id';
   const { rows } = await db.query<Prospect>(
-    `SELECT r.id::text AS id, r.crawl_id AS "crawlId", coalesce(p.final_url, p.url) AS "sourceUrl",
-       p.title AS "sourceTitle", r.dead_url AS "deadUrl", r.reason, r.http_status AS "httpStatus",
-       r.anchor_text AS "anchorText", r.rel, r.status, r.first_seen_at AS "firstSeenAt",
-       (SELECT count(*) FROM links l WHERE l.crawl_id = r.crawl_id AND l.target_url = r.dead_url)
-         AS "referringPages"
-     FROM prospects r JOIN pages p ON p.id = r.source_page_id
-     WHERE r.account_id = $1 AND ($2::uuid IS NULL OR r.crawl_id = $2) AND r.id > $3
-     ORDER BY r.id LIMIT $4`,
-    [accountId, filter.crawlId ?? null, filter.afterId ?? 0, filter.limit],
+    `SELECT ${RECORD} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
+    params,
   );
   return rows;
+}
+
+export async function findProspect(db: Queryable, accountId: string, id: string): Promise<Prospect | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const { rows } = await db.query<Prospect>(`SELECT ${RECORD} FROM ${FROM} WHERE r.account_id = $1 AND r.id = $2`, [accountId, id]);
+  return rows[0] ?? null;
+}
+
+/** Sets outreach status and/or notes of the account's prospects; returns the ids it changed. */
+export async function updateProspects(
+  db: Queryable,
+  accountId: string,
+  ids: string[],
+  change: { status?: string; notes?: string },
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE prospects SET status = coalesce($3, status), notes = coalesce($4, notes), updated_at = now()
+     WHERE account_id = $1 AND id = ANY($2::bigint[]) RETURNING id::text`,
+    [accountId, ids.filter((id) => /^\d{1,18}$/.test(id)), change.status ?? null, change.notes ?? null],
+  );
+  return rows.map((row) => row.id);
 }

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.js';
-import { notFound, AppError } from '../../errors.js';
+import { createHash } from 'node:crypto';
+import { badRequest, notFound, AppError } from '../../errors.js';
+import { claimIdempotencyKey, findIdempotentCrawl } from '../../store/idempotency.js';
 import { defaultMaxDepth } from '../../crawl/scope.js';
 import { withTransaction } from '../../store/db.js';
 import { cancelCrawl, findCrawl, insertCrawl, listCrawls, type Crawl, type CrawlScope } from '../../store/crawls.js';
-import { planPages } from '../../store/pages.js';
+import { planPages, type PlannedPage } from '../../store/pages.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { validateSeeds } from '../seeds.js';
 
@@ -19,6 +21,18 @@ interface CreateCrawlBody {
   exclude?: string[];
   hostConcurrency?: number;
   hostIntervalMs?: number;
+}
+
+class KeyTaken extends Error {}
+
+/** The Idempotency-Key header (1 to 255 printable characters) and a hash of the validated body. */
+function idempotencyOf(header: string | string[] | undefined, body: unknown): { key: string; hash: string } | null {
+  if (header === undefined) return null;
+  const key = Array.isArray(header) ? header[0]! : header;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+  }
+  return { key, hash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -57,10 +71,32 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
       hostConcurrency: body.hostConcurrency ?? null,
       hostIntervalMs: body.hostIntervalMs ?? null,
     };
-    const { crawlId, pages } = await withTransaction(db, async (tx) => {
-      const id = await insertCrawl(tx, request.accountId, settings);
-      return { crawlId: id, pages: await planPages(tx, id, seeds.map((url) => ({ url, depth: 0 }))) };
-    });
+    const idempotency = idempotencyOf(request.headers['idempotency-key'], body);
+    const replay = async () => {
+      const earlier = await findIdempotentCrawl(db, request.accountId, idempotency!.key);
+      if (!earlier) throw new AppError(409, 'idempotency_conflict', 'a request with this Idempotency-Key failed; retry');
+      if (earlier.requestHash !== idempotency!.hash) {
+        throw new AppError(422, 'idempotency_key_reused', `Idempotency-Key '${idempotency!.key}' was used with a different request body`);
+      }
+      return reply.status(201).header('idempotent-replayed', 'true').send(presentCrawl(await crawlOf(request.accountId, earlier.crawlId)));
+    };
+    if (idempotency && (await findIdempotentCrawl(db, request.accountId, idempotency.key))) return replay();
+
+    let created: { crawlId: string; pages: PlannedPage[] };
+    try {
+      created = await withTransaction(db, async (tx) => {
+        const id = await insertCrawl(tx, request.accountId, settings);
+        // Concurrent requests with the same key wait here until the first one commits, then replay it.
+        if (idempotency && !(await claimIdempotencyKey(tx, { accountId: request.accountId, ...idempotency, requestHash: idempotency.hash, crawlId: id }))) {
+          throw new KeyTaken();
+        }
+        return { crawlId: id, pages: await planPages(tx, id, seeds.map((url) => ({ url, depth: 0 }))) };
+      });
+    } catch (error) {
+      if (error instanceof KeyTaken) return replay();
+      throw error;
+    }
+    const { crawlId, pages } = created;
     try {
       await queues.enqueuePages(pages);
     } catch (error) {

@@ -1,0 +1,39 @@
+import { badRequest } from '../errors.js';
+import type { ProspectFilter } from '../store/prospects.js';
+
+export const DEAD_REASONS = ['not_found', 'gone', 'dns_failure', 'connection_failed', 'too_many_redirects', 'soft_404'];
+export const OUTREACH_STATUSES = ['new', 'contacted', 'replied', 'won', 'lost', 'ignored'];
+
+export interface FilterQuery {
+  crawlId?: string;
+  reason?: string;
+  status?: string;
+  sourceDomain?: string;
+  deadDomain?: string;
+  followedOnly?: boolean;
+  minScore?: number;
+  q?: string;
+}
+
+/** A comma-separated query value checked against its allowed words, with a 400 that names the bad one. */
+function listOf(name: string, value: string | undefined, allowed: string[]): string[] | undefined {
+  if (!value) return undefined;
+  const words = value.split(',').map((word) => word.trim()).filter(Boolean);
+  const bad = words.find((word) => !allowed.includes(word));
+  if (bad) throw badRequest('invalid_request', `querystring.${name} '${bad}' is not one of: ${allowed.join(', ')}`);
+  return words;
+}
+
+/** The list filters of GET /v1/prospects, /v1/dead-links and the export, from their query string. */
+export function filterOf(query: FilterQuery): ProspectFilter {
+  return {
+    crawlId: query.crawlId,
+    reasons: listOf('reason', query.reason, DEAD_REASONS),
+    statuses: listOf('status', query.status, OUTREACH_STATUSES),
+    sourceDomain: query.sourceDomain,
+    deadDomain: query.deadDomain,
+    followedOnly: query.followedOnly,
+    minScore: query.minScore,
+    q: query.q,
+  };
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteDeps } from '../app.js';
+import { notFound } from '../../errors.js';
+import { findCrawl } from '../../store/crawls.js';
+import { listDeadLinks } from '../../store/dead-links.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { filterOf, type FilterQuery } from '../prospect-params.js';
+
+type Cursor = { score: number; deadUrl: string };
+const isCursor = (value: unknown): value is Cursor =>
+  Number.isInteger((value as Cursor)?.score) && typeof (value as Cursor)?.deadUrl === 'string';
+
+export async function deadLinkRoutes(app: FastifyInstance, { runtime, openapi }: RouteDeps) {
+  app.get<{ Querystring: FilterQuery & { limit?: number; cursor?: string } }>(
+    '/v1/dead-links',
+    { schema: openapi.requestSchema('listDeadLinks') },
+    async (request) => {
+      const { cursor, limit = 50 } = request.query;
+      const filter = filterOf(request.query);
+      if (filter.crawlId && !(await findCrawl(runtime.db, request.accountId, filter.crawlId))) throw notFound('crawl');
+      const after = cursor ? decodeCursor(cursor, isCursor) : undefined;
+      const rows = await listDeadLinks(runtime.db, request.accountId, { filter, after, limit: limit + 1 });
+      const items = rows.slice(0, limit);
+      const last = rows.length > limit ? items[items.length - 1]! : null;
+      return { items, nextCursor: last ? encodeCursor({ score: last.score, deadUrl: last.deadUrl }) : null };
+    },
+  );
+}

@@ -1,0 +1,39 @@
+/** Filters of the prospect list, the dead-link list and their exports. */
+export interface ProspectFilter {
+  crawlId?: string;
+  reasons?: string[];
+  statuses?: string[];
+  sourceDomain?: string;
+  deadDomain?: string;
+  followedOnly?: boolean;
+  minScore?: number;
+  /** Text search over the dead URL, source URL, source title and anchor text. */
+  q?: string;
+}
+
+/**
+ * The WHERE clause of a filter over `prospects r JOIN pages p`, always scoped to the account ($1),
+ * with its parameters. Values are passed as parameters, never spliced into the SQL.
+ */
+export function prospectWhere(accountId: string, filter: ProspectFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [accountId];
+  const clauses = ['r.account_id = $1'];
+  const add = (clause: (param: string) => string, value: unknown) => {
+    params.push(value);
+    clauses.push(clause(`$${params.length}`));
+  };
+  if (filter.crawlId) add((p) => `r.crawl_id = ${p}::uuid`, filter.crawlId);
+  if (filter.reasons?.length) add((p) => `r.reason = ANY(${p}::text[])`, filter.reasons);
+  if (filter.statuses?.length) add((p) => `r.status = ANY(${p}::text[])`, filter.statuses);
+  if (filter.sourceDomain) add((p) => `r.source_domain = ${p}`, filter.sourceDomain.toLowerCase());
+  if (filter.deadDomain) add((p) => `r.dead_domain = ${p}`, filter.deadDomain.toLowerCase());
+  if (filter.followedOnly) clauses.push('r.followed');
+  if (filter.minScore !== undefined) add((p) => `r.score >= ${p}`, filter.minScore);
+  if (filter.q) {
+    add(
+      (p) => `(r.dead_url ILIKE ${p} OR coalesce(p.final_url, p.url) ILIKE ${p} OR p.title ILIKE ${p} OR r.anchor_text ILIKE ${p})`,
+      `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    );
+  }
+  return { sql: clauses.join(' AND '), params };
+}

@@ -1,0 +1,71 @@
+import type { Queryable } from './db.js';
+import type { SettledVerdict } from '../crawl/verdict.js';
+
+export interface RecheckWork {
+  prospectId: number;
+  deadUrl: string;
+  sourceUrl: string;
+  pending: boolean;
+  hostConcurrency: number | null;
+  hostIntervalMs: number | null;
+}
+
+/** Marks a recheck as requested; false when one is already pending (it is not queued twice). */
+export async function requestRecheck(db: Queryable, accountId: string, prospectId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE prospects SET recheck = jsonb_build_object('state', 'pending', 'requestedAt', now()), updated_at = now()
+     WHERE account_id = $1 AND id = $2 AND (recheck IS NULL OR recheck ->> 'state' <> 'pending')`,
+    [accountId, prospectId],
+  );
+  return rowCount === 1;
+}
+
+export async function recheckWork(db: Queryable, prospectId: number): Promise<RecheckWork | null> {
+  const { rows } = await db.query<RecheckWork>(
+    `SELECT r.id AS "prospectId", r.dead_url AS "deadUrl", coalesce(p.final_url, p.url) AS "sourceUrl",
+       coalesce(r.recheck ->> 'state' = 'pending', false) AS pending,
+       c.host_concurrency AS "hostConcurrency", c.host_interval_ms AS "hostIntervalMs"
+     FROM prospects r JOIN pages p ON p.id = r.source_page_id JOIN crawls c ON c.id = r.crawl_id WHERE r.id = $1`,
+    [prospectId],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Stores a recheck's outcome on the prospect: is the link still dead, does the source page still link
+ * to it. When both hold, the prospect was seen again today.
+ */
+export async function recordRecheck(
+  db: Queryable,
+  prospectId: number,
+  outcome: { dead: SettledVerdict; sourceStatus: number | null; sourceError: string | null; stillLinked: boolean },
+): Promise<void> {
+  const stillDead = outcome.dead.verdict === 'dead';
+  const recheck = {
+    state: 'done',
+    checkedAt: new Date().toISOString(),
+    stillDead,
+    verdict: outcome.dead.verdict,
+    reason: outcome.dead.reason,
+    httpStatus: outcome.dead.httpStatus,
+    stillLinked: outcome.stillLinked,
+    sourceStatus: outcome.sourceStatus,
+    sourceError: outcome.sourceError,
+    evidence: { attempts: outcome.dead.attempts, checkedAt: outcome.dead.checkedAt },
+  };
+  await db.query(
+    `UPDATE prospects SET recheck = $2, updated_at = now(),
+       last_seen_at = CASE WHEN $3 THEN now() ELSE last_seen_at END
+     WHERE id = $1`,
+    [prospectId, JSON.stringify(recheck), stillDead && outcome.stillLinked],
+  );
+}
+
+/** A recheck that could not run (its job failed for good): the record says so instead of staying pending. */
+export async function recordRecheckFailure(db: Queryable, prospectId: number): Promise<void> {
+  await db.query(
+    `UPDATE prospects SET recheck = jsonb_build_object('state', 'failed', 'checkedAt', now()), updated_at = now()
+     WHERE id = $1 AND recheck ->> 'state' = 'pending'`,
+    [prospectId],
+  );
+}

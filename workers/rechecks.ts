@@ -1,0 +1,61 @@
+import type { Job } from 'bullmq';
+import type { Runtime } from '../services/runtime.js';
+import type { RecheckJob } from '../services/queues.js';
+import { attemptCheck } from '../services/crawl/check-url.js';
+import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.js';
+import { attemptOf } from '../services/crawl/verdict.js';
+import { recheckWork, recordRecheck } from '../services/store/rechecks.js';
+import { saveVerdict } from '../services/store/verdicts.js';
+import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
+
+const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
+
+/**
+ * Re-verifies a prospect the day before an email goes out: a fresh verdict for the dead URL (never the
+ * cache), then a fetch of the source page to see that it still links there. Both fetches are polite and
+ * retried like any check; the dead URL's verdict is kept in the job's data while the source page waits.
+ */
+export function createRecheckProcessor(runtime: Runtime, parser: ParsePool) {
+  const { db, http, config } = runtime;
+
+  return async function processRecheck(job: Job<RecheckJob>, token?: string): Promise<void> {
+    const work = await recheckWork(db, job.data.prospectId);
+    if (!work?.pending) return;
+    const limits = hostLimitsOf(runtime, work);
+
+    let dead = job.data.dead;
+    if (!dead) {
+      const settled = await politeAttempt(runtime, job, token, work.deadUrl, limits, (pace) =>
+        attemptCheck(http, work.deadUrl, { maxBodyBytes: config.http.checkBodyBytes, pace }),
+      );
+      dead = settled!.verdict;
+      await saveVerdict(db, work.deadUrl, dead);
+      // The source page's own attempts start from zero.
+      await job.updateData({ prospectId: work.prospectId, dead });
+    }
+
+    const source = await politeAttempt(runtime, job, token, work.sourceUrl, limits, async (pace) => {
+      await pace();
+      const at = new Date();
+      const result = await http.fetch({ url: work.sourceUrl, readBody: (type) => type.includes('html'), accept: HTML_ACCEPT });
+      return { result, requests: [attemptOf('GET', result, at)] };
+    });
+    const { result } = source!;
+    let stillLinked = false;
+    if (result.ok && result.body !== null && source!.verdict.verdict === 'alive') {
+      try {
+        const page = await parser.parse(result.body, result.finalUrl);
+        stillLinked = page.links.some((link) => link.url === work.deadUrl);
+      } catch (error) {
+        if (!(error instanceof ParseAbortedError)) throw error;
+      }
+    }
+    await recordRecheck(db, work.prospectId, {
+      dead,
+      sourceStatus: result.ok ? result.status : null,
+      sourceError: result.ok ? null : result.error,
+      stillLinked,
+    });
+    runtime.logger.info({ jobId: job.id, prospectId: work.prospectId, stillDead: dead.verdict === 'dead', stillLinked }, 'prospect rechecked');
+  };
+}
