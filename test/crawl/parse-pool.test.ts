@@ -6,7 +6,7 @@ t.teardown(() => pool.close());
 
 t.test('pages are parsed off the main thread', async (t) => {
   const page = await pool.parse('<title>T</title><a href="/x">x</a>', 'http://site.test/');
-  t.same(page, { title: 'T', links: [{ url: 'http://site.test/x', anchorText: 'x', rel: '' }] });
+  t.match(page, { title: 'T', links: [{ url: 'http://site.test/x', anchorText: 'x', rel: '', position: 'content' }] });
 });
 
 t.test('a pathological page times out without blocking the event loop, and the pool recovers', async (t) => {

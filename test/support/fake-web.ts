@@ -47,7 +47,8 @@ export async function startFakeWeb(
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const path = req.url ?? '/';
     requests.push({ host, method: req.method ?? 'GET', path, at: Date.now() });
-    const route = sites[host]?.[path];
+    // An exact path-and-query route wins; a route for the bare path serves any query string.
+    const route = sites[host]?.[path] ?? sites[host]?.[path.split('?')[0]!];
     if (!route) {
       res.writeHead(404, { 'content-type': 'text/html' }).end('<title>Not found</title>');
       return;
