@@ -71,3 +71,33 @@ t.test('without ADMIN_TOKEN the admin API is disabled, not open', async (t) => {
     t.equal(response.json().code, 'admin_disabled');
   }
 });
+
+t.test('accounts with several keys; a revoked key is refused at once', async (t) => {
+  const account = assertContract(t, 'createAccount',
+    await env.app.inject({ method: 'POST', url: '/admin/accounts', headers: admin, payload: { name: 'Initech' } }), 201);
+  const keys = [];
+  for (const name of ['ci', 'outreach tool']) {
+    keys.push(assertContract(t, 'createApiKey', await env.app.inject({
+      method: 'POST', url: '/admin/api-keys', headers: admin, payload: { name, accountId: account.id },
+    }), 201));
+  }
+  const listed = assertContract(t, 'listApiKeys',
+    await env.app.inject({ method: 'GET', url: `/admin/accounts/${account.id}/api-keys`, headers: admin }), 200);
+  t.same(listed.items.map((k: { name: string }) => k.name), ['ci', 'outreach tool']);
+  t.notOk(JSON.stringify(listed).includes(keys[0].key), 'the secrets are never listed');
+  t.equal(listed.items[0].keyPrefix, keys[0].key.slice(0, 13));
+
+  const use = (key: string) => env.app.inject({ method: 'GET', url: '/v1/crawls', headers: { authorization: `Bearer ${key}` } });
+  t.equal((await use(keys[0].key)).statusCode, 200);
+  const revoked = assertContract(t, 'revokeApiKey',
+    await env.app.inject({ method: 'DELETE', url: `/admin/api-keys/${keys[0].id}`, headers: admin }), 200);
+  t.ok(revoked.revokedAt);
+  const refused = await use(keys[0].key);
+  t.equal(refused.statusCode, 401, 'the very next request is refused');
+  t.equal(refused.json().message, 'the API key is unknown or revoked');
+  t.equal((await use(keys[1].key)).statusCode, 200, "the account's other key still works");
+
+  const accounts = assertContract(t, 'listAccounts', await env.app.inject({ method: 'GET', url: '/admin/accounts', headers: admin }), 200);
+  t.match(accounts.items.find((a: { id: string }) => a.id === account.id), { name: 'Initech', activeKeys: 1, crawls: 0 });
+  t.equal((await env.app.inject({ method: 'DELETE', url: '/admin/api-keys/not-a-key', headers: admin })).statusCode, 404);
+});

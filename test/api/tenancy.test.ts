@@ -1,0 +1,65 @@
+import t from 'tap';
+import { loadOpenApi } from '../../services/api/openapi.js';
+import { startEnvironment } from '../support/environment.js';
+
+// Two accounts. Every operation of openapi.yaml under /v1 that names a resource (in its path or a
+// crawlId query) is called by one account with the other's id: each must answer 404 and show nothing.
+const env = await startEnvironment();
+t.teardown(() => env.close());
+const { db } = env.runtime;
+const mine = await env.newApiKey('mine');
+const theirs = await env.newApiKey('theirs');
+
+// Their data, written as a crawl would have: a crawl, a page, a dead link, a prospect.
+const { rows: [crawl] } = await db.query(
+  `INSERT INTO crawls (account_id, scope, seeds, max_depth, max_pages, respect_robots, status)
+   VALUES ($1, 'site', '{http://their-site.test/}', 2, 10, true, 'completed') RETURNING id`,
+  [theirs.accountId],
+);
+const { rows: [page] } = await db.query(
+  `INSERT INTO pages (crawl_id, url, depth, state, title) VALUES ($1, 'http://their-site.test/', 0, 'crawled', 'Their secret page') RETURNING id`,
+  [crawl.id],
+);
+const { rows: [prospect] } = await db.query(
+  `INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, anchor_text, rel)
+   VALUES ($1, $2, $3, 'http://their-dead.test/x', 'not_found', 'their anchor', '') RETURNING id::text`,
+  [theirs.accountId, crawl.id, page.id],
+);
+const foreign: Record<string, string> = { crawls: crawl.id, prospects: prospect.id };
+
+const openapi = loadOpenApi();
+const operations = Object.entries(openapi.document.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })),
+);
+
+t.test('every /v1 route answers 404 to another account\'s ids', async (t) => {
+  let walked = 0;
+  for (const { path, method, operation } of operations) {
+    if (!path.startsWith('/v1/')) continue;
+    const resource = path.split('/')[2]!;
+    const takesCrawlId = (operation.parameters ?? []).some((p: { name: string }) => p.name === 'crawlId');
+    if (!path.includes('{id}') && !takesCrawlId) continue;
+    const url = path.includes('{id}') ? path.replace('{id}', foreign[resource]!) : `${path}?crawlId=${crawl.id}`;
+    const payload = operation.requestBody?.content?.['application/json']?.example;
+    const response = await env.app.inject({ method, url, payload, headers: { authorization: `Bearer ${mine.key}` } });
+    t.equal(response.statusCode, 404, `${method} ${url}`);
+    t.notMatch(response.body, /their|Their/, `${method} ${path} shows nothing of theirs`);
+    walked++;
+  }
+  t.ok(walked >= 7, `walked ${walked} routes`);
+});
+
+t.test('lists never include another account\'s rows', async (t) => {
+  const headers = { authorization: `Bearer ${mine.key}` };
+  for (const url of ['/v1/crawls', '/v1/prospects', '/v1/dead-links', '/v1/prospects/export?format=ndjson']) {
+    const response = await env.app.inject({ method: 'GET', url, headers });
+    t.equal(response.statusCode, 200, url);
+    t.notMatch(response.body, /their/, `${url} shows nothing of theirs`);
+  }
+  const bulk = await env.app.inject({ method: 'PATCH', url: '/v1/prospects', headers, payload: { ids: [prospect.id], status: 'won' } });
+  t.same(bulk.json(), { updated: [], notFound: [prospect.id] });
+  const { rows } = await db.query('SELECT status FROM prospects WHERE id = $1', [prospect.id]);
+  t.equal(rows[0].status, 'new', 'their prospect is untouched');
+  const own = await env.app.inject({ method: 'GET', url: '/v1/prospects', headers: { authorization: `Bearer ${theirs.key}` } });
+  t.equal(own.json().items.length, 1, 'while its owner sees it');
+});
