@@ -29,7 +29,7 @@ const foreign: Record<string, string> = { crawls: crawl.id, prospects: prospect.
 
 const openapi = loadOpenApi();
 const operations = Object.entries(openapi.document.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
-  Object.entries(item).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })),
+  Object.entries(item).map(([method, operation]) => ({ path, method: method.toUpperCase() as 'GET' | 'POST' | 'PATCH' | 'DELETE', operation })),
 );
 
 t.test('every /v1 route answers 404 to another account\'s ids', async (t) => {
