@@ -10,3 +10,6 @@ parentPort!.on('message', ({ id, html, url }: { id: number; html: string; url: s
     parentPort!.postMessage({ id, error: (error as Error).message ?? String(error) });
   }
 });
+
+// Modules are loaded: the pool may send work (its time limit must not count the thread's start-up).
+parentPort!.postMessage({ ready: true });

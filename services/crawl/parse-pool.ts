@@ -32,12 +32,18 @@ interface Task {
 
 interface Slot {
   worker: Worker;
+  ready: boolean;
   task: Task | null;
   timer?: NodeJS.Timeout;
 }
 
 // Same extension as this module: .ts under the test runner, .js from dist/.
 const THREAD_URL = new URL(`./extract-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+// Threads get the process's module-loading flags (a TypeScript loader under the test runner) and no
+// others: V8 flags such as --expose-gc are refused in a worker's execArgv.
+const THREAD_EXEC_ARGV = process.execArgv.filter((arg) =>
+  /^--(?:import|loader|experimental-loader|require|conditions|enable-source-maps)\b/.test(arg),
+);
 
 /**
  * A few worker threads that parse HTML. Parsing deeply nested HTML is quadratic in htmlparser2, so a
@@ -51,11 +57,15 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
 
   const spawn = (): Slot => {
     const worker = new Worker(THREAD_URL, {
-      execArgv: process.execArgv,
+      execArgv: THREAD_EXEC_ARGV,
       resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: 32 },
     });
-    const slot: Slot = { worker, task: null };
-    slot.worker.on('message', (message: { id: number; page?: ExtractedPage; error?: string }) => {
+    const slot: Slot = { worker, ready: false, task: null };
+    slot.worker.on('message', (message: { id: number; page?: ExtractedPage; error?: string; ready?: boolean }) => {
+      if (message.ready) {
+        slot.ready = true;
+        return dispatch();
+      }
       const task = slot.task;
       if (!task || task.id !== message.id) return;
       finish(slot);
@@ -71,10 +81,20 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
           : error,
       );
     });
+    // A new thread starts out not holding the process; dispatch() refs it when there is work.
     slot.worker.unref();
     return slot;
   };
   const slots = Array.from({ length: options.threads }, spawn);
+
+  // Threads keep the process alive only while there is parsing to do.
+  const busy = () => queue.length > 0 || slots.some((slot) => slot.task !== null);
+  function holdProcess() {
+    for (const slot of slots) {
+      if (busy()) slot.worker.ref();
+      else slot.worker.unref();
+    }
+  }
 
   function finish(slot: Slot) {
     clearTimeout(slot.timer);
@@ -91,9 +111,10 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
   }
 
   function dispatch() {
+    holdProcess();
     for (const slot of slots) {
-      if (queue.length === 0) return;
-      if (slot.task) continue;
+      if (queue.length === 0) break;
+      if (slot.task || !slot.ready) continue;
       const task = queue.shift()!;
       slot.task = task;
       slot.timer = setTimeout(() => {
@@ -102,6 +123,7 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
       }, options.timeoutMs);
       slot.worker.postMessage({ id: task.id, html: task.html, url: task.url });
     }
+    holdProcess();
   }
 
   return {
