@@ -27,6 +27,9 @@ export interface Config {
   /** HTML parsing runs in worker threads; a page that takes longer than this is given up. */
   parseThreads: number;
   parseTimeoutMs: number;
+  webhooks: WebhookSettings;
+  /** A job whose worker stops renewing its lock (a killed process) is taken over after this long. */
+  jobLockMs: number;
   archive: {
     /** The Wayback Machine availability API (or a stand-in): GET ?url=... answers the closest snapshot. */
     apiUrl: string;
@@ -68,12 +71,25 @@ export interface Politeness {
   maxCrawlDelayMs: number;
 }
 
+export interface WebhookSettings {
+  /** Most prospects in one prospects.found event. */
+  batchSize: number;
+  /** A running crawl sends at most one prospects.found event per endpoint this often. */
+  batchIntervalMs: number;
+  /** Time for one delivery attempt, answer included. */
+  timeoutMs: number;
+  /** Waits before each retry; when they run out the delivery has failed and the endpoint is disabled. */
+  retrySchedule: number[];
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
 }
 
+// About three days in all, front-loaded: 5 s, 5 min, 30 min, 2 h, 5 h, then 10 h, 10 h, 14 h, 20 h and 10 h.
+const DEFAULT_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h,14h,20h,10h';
 const DEFAULT_USER_AGENT = 'blb-prospector/0.1 (+https://github.com/blb-prospector/blb-prospector; link checker)';
 
 /** Reads the configuration; throws a ConfigError naming every bad variable at once. */
@@ -98,6 +114,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(`${name} must be a ${protocols.join(' or ')}// URL, got '${raw}'`);
     }
     return raw;
+  };
+
+  // "500ms", "5s", "30m", "2h": a comma-separated schedule of waits.
+  const durations = (name: string, fallback: string): number[] => {
+    const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+    const parts = (env[name] || fallback).split(',').map((part) => part.trim());
+    const values = parts.map((part) => {
+      const match = /^(\d+)(ms|s|m|h)$/.exec(part);
+      return match ? Number(match[1]) * units[match[2]!]! : NaN;
+    });
+    if (values.some((value) => !Number.isFinite(value)) || values.length === 0 || values.length > 30) {
+      problems.push(`${name} must be 1 to 30 comma-separated durations like 5s,5m,2h; got '${env[name]}'`);
+      return [];
+    }
+    return values;
   };
 
   const ssrfAllowlist = (env.SSRF_ALLOWLIST ?? '')
@@ -147,6 +178,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     proxyUrl: env.PROXY_URL ? url('PROXY_URL', env.PROXY_URL, ['http:', 'https:']) : undefined,
     parseThreads: int('PARSE_THREADS', 2, 1, 64),
     parseTimeoutMs: int('PARSE_TIMEOUT_MS', 5_000, 100, 120_000),
+    webhooks: {
+      batchSize: int('WEBHOOK_BATCH_SIZE', 100, 1, 1_000),
+      batchIntervalMs: int('WEBHOOK_BATCH_INTERVAL_MS', 60_000, 50, 3_600_000),
+      timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      retrySchedule: durations('WEBHOOK_RETRY_SCHEDULE', DEFAULT_RETRY_SCHEDULE),
+    },
+    jobLockMs: int('JOB_LOCK_MS', 30_000, 1_000, 600_000),
     archive: {
       apiUrl: url('ARCHIVE_API_URL', 'https://archive.org/wayback/available', ['http:', 'https:']),
       concurrency: int('ARCHIVE_CONCURRENCY', 2, 1, 100),

@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import type { Attempt, SettledVerdict } from './crawl/verdict.js';
 
 /** Queue names and the payload each job carries: ids only, PostgreSQL holds the rest. */
-export const QUEUE_NAMES = { pages: 'pages', checks: 'checks', rechecks: 'rechecks', archive: 'archive' } as const;
+export const QUEUE_NAMES = {
+  pages: 'pages', checks: 'checks', rechecks: 'rechecks', archive: 'archive', webhooks: 'webhooks',
+} as const;
 
 /** Carried across a job's delayed retries: how many fetch attempts were made, and their evidence. */
 export interface FetchProgress {
@@ -45,15 +47,23 @@ export interface ArchiveJob {
   url: string;
 }
 
+export interface DeliveryJob {
+  deliveryId: number;
+}
+
 /** Job ids derive from database ids: enqueuing the same page or target twice while its job exists adds nothing. */
 export const pageJobId = (pageId: number) => `page-${pageId}`;
 export const checkJobId = (targetId: number) => `check-${targetId}`;
+/** A redelivery after a reset is a new job: the id carries the reset's time. */
+export const deliveryJobId = (deliveryId: number) => `delivery-${deliveryId}`;
 
 export interface Queues {
   pages: Queue<PageJob>;
   checks: Queue<CheckJob>;
   rechecks: Queue<RecheckJob>;
   archive: Queue<ArchiveJob>;
+  webhooks: Queue<DeliveryJob>;
+  enqueueDeliveries(deliveryIds: number[], fresh?: boolean): Promise<void>;
   enqueueRecheck(prospectId: number): Promise<void>;
   enqueueArchiveLookup(url: string): Promise<void>;
   enqueuePages(pages: { id: number; crawlId: string }[]): Promise<void>;
@@ -70,7 +80,10 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
   const archive = new Queue<ArchiveJob>(QUEUE_NAMES.archive, {
     connection, prefix, defaultJobOptions: { ...JOB_DEFAULTS, attempts: 4, backoff: { type: 'exponential', delay: archiveRetryDelayMs } },
   });
-  const all = [pages, checks, rechecks, archive];
+  // Delivery retries follow the webhook schedule (the job postpones itself); BullMQ's attempts only
+  // cover operational trouble.
+  const webhooks = new Queue<DeliveryJob>(QUEUE_NAMES.webhooks, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
+  const all = [pages, checks, rechecks, archive, webhooks];
   for (const queue of all) {
     queue.on('error', (error) => logger.error({ err: error, queue: queue.name }, 'queue error'));
   }
@@ -79,6 +92,17 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     checks,
     rechecks,
     archive,
+    webhooks,
+    async enqueueDeliveries(deliveryIds, fresh = false) {
+      if (deliveryIds.length === 0) return;
+      await webhooks.addBulk(
+        deliveryIds.map((deliveryId) => ({
+          name: 'delivery',
+          data: { deliveryId },
+          opts: { jobId: fresh ? `${deliveryJobId(deliveryId)}-${Date.now()}` : deliveryJobId(deliveryId) },
+        })),
+      );
+    },
     async enqueueRecheck(prospectId) {
       await rechecks.add('recheck', { prospectId }, { jobId: `recheck-${prospectId}-${Date.now()}` });
     },

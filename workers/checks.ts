@@ -3,11 +3,12 @@ import type { Runtime } from '../services/runtime.js';
 import type { CheckJob } from '../services/queues.js';
 import { attemptCheck } from '../services/crawl/check-url.js';
 import type { SettledVerdict } from '../services/crawl/verdict.js';
-import { recordCheckedTarget, finishCrawlIfDone } from '../services/store/crawl-progress.js';
+import { recordCheckedTarget } from '../services/store/crawl-progress.js';
 import { pageVerdict } from '../services/store/pages.js';
 import { targetForWork } from '../services/store/targets.js';
 import { registerArchiveLookup } from '../services/store/archive.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
+import { finishCrawl } from './finish-crawl.js';
 import { hostLimitsOf, politeAttempt, postpone } from './polite-attempt.js';
 
 // A check waiting for the same URL's page fetch asks again after 1 s, 2 s, 4 s ... at most this.
@@ -47,6 +48,6 @@ export function createCheckProcessor(runtime: Runtime) {
       { crawlId: target.crawlId, jobId: job.id, url: target.url, verdict: verdict.verdict, reason: verdict.reason },
       'link checked',
     );
-    await finishCrawlIfDone(db, target.crawlId);
+    await finishCrawl(runtime, target.crawlId);
   };
 }

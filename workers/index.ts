@@ -2,17 +2,19 @@ import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import { QUEUE_NAMES } from '../services/queues.js';
-import { finishCrawlIfDone } from '../services/store/crawl-progress.js';
 import { createRedis } from '../services/redis.js';
 import { recordPageResult } from '../services/store/pages.js';
 import { recordTargetVerdict } from '../services/store/targets.js';
 import { createCheckProcessor } from './checks.js';
 import { createPageProcessor } from './pages.js';
+import { finishCrawl } from './finish-crawl.js';
 import { createParsePool } from '../services/crawl/parse-pool.js';
 import { startReconciler, type Reconciler } from './reconciler.js';
 import { createRecheckProcessor } from './rechecks.js';
 import { createArchiveProcessor, giveUpArchiveLookup } from './archive.js';
 import { recordRecheckFailure } from '../services/store/rechecks.js';
+import { createDeliveryProcessor } from './webhooks.js';
+import { startWebhookBatcher } from './webhook-batcher.js';
 
 export interface Workers {
   workers: Worker[];
@@ -24,20 +26,25 @@ export interface Workers {
 /** Starts one BullMQ worker per queue, each on its own Redis connection. */
 export function startWorkers(runtime: Runtime): Workers {
   const { config, logger, db } = runtime;
-  const connections = Array.from({ length: 4 }, () => createRedis(config.redisUrl, 'worker'));
+  const connections = Array.from({ length: 5 }, () => createRedis(config.redisUrl, 'worker'));
   const options = (concurrency: number, index: number) => ({
     connection: connections[index]!,
     prefix: config.queuePrefix,
     concurrency,
     // Recorded on each job as processedBy, so ops (and tests) see which process ran it.
     name: `${hostname()}:${process.pid}`,
+    // A process that dies mid-job stops renewing its lock; another takes the job over after this.
+    lockDuration: config.jobLockMs,
+    stalledInterval: config.jobLockMs,
   });
   const parser = createParsePool({ threads: config.parseThreads, timeoutMs: config.parseTimeoutMs });
   const pages = new Worker(QUEUE_NAMES.pages, createPageProcessor(runtime, parser), options(config.pageConcurrency, 0));
   const checks = new Worker(QUEUE_NAMES.checks, createCheckProcessor(runtime), options(config.checkConcurrency, 1));
   const rechecks = new Worker(QUEUE_NAMES.rechecks, createRecheckProcessor(runtime, parser), options(4, 2));
   const archive = new Worker(QUEUE_NAMES.archive, createArchiveProcessor(runtime), options(config.archive.concurrency, 3));
-  const all = [pages, checks, rechecks, archive];
+  const webhooks = new Worker(QUEUE_NAMES.webhooks, createDeliveryProcessor(runtime), options(16, 4));
+  const all = [pages, checks, rechecks, archive, webhooks];
+  const batcher = startWebhookBatcher(runtime);
 
   // A job that exhausted its attempts still settles its item, so the crawl can finish.
   const onFinalFailure = (settle: (job: Job) => Promise<unknown>) => async (job: Job | undefined, error: Error) => {
@@ -45,7 +52,7 @@ export function startWorkers(runtime: Runtime): Workers {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     try {
       await settle(job);
-      if (job.data.crawlId) await finishCrawlIfDone(db, job.data.crawlId);
+      if (job.data.crawlId) await finishCrawl(runtime, job.data.crawlId);
     } catch (settleError) {
       logger.error({ err: settleError, jobId: job.id }, 'could not settle a failed job');
     }
@@ -76,6 +83,7 @@ export function startWorkers(runtime: Runtime): Workers {
     reconciler,
     async close() {
       reconciler.stop();
+      batcher.stop();
       await Promise.all(all.map((worker) => worker.close()));
       await parser.close();
       // BullMQ leaves connections it was given open: they are ours to close.

@@ -6,10 +6,11 @@ import { looksBinary } from '../services/crawl/html-summary.js';
 import { childPages } from '../services/crawl/scope.js';
 import { isOutbound } from '../services/crawl/urls.js';
 import { attemptOf } from '../services/crawl/verdict.js';
-import { recordCrawledPage, finishCrawlIfDone } from '../services/store/crawl-progress.js';
+import { recordCrawledPage } from '../services/store/crawl-progress.js';
 import { markRunning } from '../services/store/crawls.js';
 import { pageForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
+import { finishCrawl } from './finish-crawl.js';
 import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
 
 const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
@@ -33,7 +34,7 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
 
     const settle = async (result: PageResult) => {
       await recordPageResult(db, page.id, result);
-      await finishCrawlIfDone(db, page.crawlId);
+      await finishCrawl(runtime, page.crawlId);
     };
 
     // A URL already known not to be alive has nothing to crawl: no request at all.
@@ -88,6 +89,6 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
       await queues.enqueuePages(planned.newPages);
       log.debug({ links: links.length, targets: planned.newTargets.length, pages: planned.newPages.length }, 'page crawled');
     }
-    await finishCrawlIfDone(db, page.crawlId);
+    await finishCrawl(runtime, page.crawlId);
   };
 }

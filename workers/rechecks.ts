@@ -6,6 +6,9 @@ import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.
 import { attemptOf } from '../services/crawl/verdict.js';
 import { recheckWork, recordRecheck } from '../services/store/rechecks.js';
 import { saveVerdict } from '../services/store/verdicts.js';
+import { withTransaction } from '../services/store/db.js';
+import { findProspect } from '../services/store/prospects.js';
+import { createEvent } from '../services/store/webhook-outbox.js';
 import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
 
 const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
@@ -50,12 +53,18 @@ export function createRecheckProcessor(runtime: Runtime, parser: ParsePool) {
         if (!(error instanceof ParseAbortedError)) throw error;
       }
     }
-    await recordRecheck(db, work.prospectId, {
-      dead,
-      sourceStatus: result.ok ? result.status : null,
-      sourceError: result.ok ? null : result.error,
-      stillLinked,
+    // The outcome and its prospect.rechecked event commit together.
+    const deliveries = await withTransaction(db, async (tx) => {
+      await recordRecheck(tx, work.prospectId, {
+        dead,
+        sourceStatus: result.ok ? result.status : null,
+        sourceError: result.ok ? null : result.error,
+        stillLinked,
+      });
+      const prospect = await findProspect(tx, work.accountId, String(work.prospectId));
+      return createEvent(tx, { accountId: work.accountId, type: 'prospect.rechecked', crawlId: null, data: { prospect } });
     });
+    await runtime.queues.enqueueDeliveries(deliveries);
     runtime.logger.info({ jobId: job.id, prospectId: work.prospectId, stillDead: dead.verdict === 'dead', stillLinked }, 'prospect rechecked');
   };
 }

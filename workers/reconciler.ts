@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import { stalePendingItems, type PendingItem } from '../services/store/pending.js';
-import { pageJobId, checkJobId } from '../services/queues.js';
+import { pageJobId, checkJobId, deliveryJobId } from '../services/queues.js';
+import { stalePendingDeliveries } from '../services/store/webhook-outbox.js';
 
 const BATCH = 1_000;
 
@@ -20,7 +21,7 @@ export interface Reconciler {
 export function startReconciler(runtime: Runtime, options: { intervalMs: number; minAgeMs: number }): Reconciler {
   const { db, queues, logger } = runtime;
 
-  async function missing(queue: Queue, items: PendingItem[], jobId: (id: number) => string): Promise<PendingItem[]> {
+  async function missing<T extends { id: number }>(queue: Queue, items: T[], jobId: (id: number) => string): Promise<T[]> {
     if (items.length === 0) return [];
     const client = await queue.client;
     const pipeline = client.pipeline();
@@ -37,8 +38,13 @@ export function startReconciler(runtime: Runtime, options: { intervalMs: number;
     for (const crawlId of new Set(targets.map((target) => target.crawlId))) {
       await queues.enqueueChecks(crawlId, targets.filter((target) => target.crawlId === crawlId));
     }
-    const count = pages.length + targets.length;
-    if (count > 0) logger.warn({ pages: pages.length, targets: targets.length }, 're-enqueued pending work whose jobs were lost');
+    const staleDeliveries = (await stalePendingDeliveries(db, options.minAgeMs, BATCH)).map((id) => ({ id }));
+    const deliveries = await missing(queues.webhooks, staleDeliveries, deliveryJobId);
+    await queues.enqueueDeliveries(deliveries.map((item) => item.id));
+    const count = pages.length + targets.length + deliveries.length;
+    if (count > 0) {
+      logger.warn({ pages: pages.length, targets: targets.length, deliveries: deliveries.length }, 're-enqueued pending work whose jobs were lost');
+    }
     return count;
   }
 

@@ -10,6 +10,7 @@ import { createAjv, loadOpenApi, type OpenApi } from './openapi.js';
 import { crawlRoutes } from './routes/crawls.js';
 import { prospectRoutes } from './routes/prospects.js';
 import { deadLinkRoutes } from './routes/dead-links.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { serviceRoutes } from './routes/health.js';
 
 declare module 'fastify' {
@@ -54,6 +55,7 @@ export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi(
     await crawlRoutes(v1, deps);
     await prospectRoutes(v1, deps);
     await deadLinkRoutes(v1, deps);
+    await webhookRoutes(v1, deps);
   });
   return app;
 }

@@ -9,7 +9,14 @@ import { classifyNetworkError, type FetchErrorCode } from './errors.js';
 
 export interface FetchRequest {
   url: string;
-  method?: 'GET' | 'HEAD';
+  method?: 'GET' | 'HEAD' | 'POST';
+  /** A request body (POST), sent as is. */
+  body?: string;
+  headers?: Record<string, string>;
+  /** false: a 3xx is the answer, not a hop (webhook deliveries never follow redirects). */
+  followRedirects?: boolean;
+  /** A tighter bound on the whole exchange than the client's (one webhook delivery attempt). */
+  timeoutMs?: number;
   /** Decides from the final response's content type whether its body is read (bodies are never read otherwise). */
   readBody?: (contentType: string) => boolean;
   /** Cap on the decoded body; the stream is destroyed there and the body marked truncated. */
@@ -103,7 +110,7 @@ export function createHttpClient(options: {
       }
       const { response, stream } = exchange;
       const location = response.headers.location;
-      if (REDIRECT_STATUSES.has(response.statusCode) && location) {
+      if (REDIRECT_STATUSES.has(response.statusCode) && location && request.followRedirects !== false) {
         stream.destroy();
         redirects.push({ url: current, status: response.statusCode });
         let next: URL;
@@ -153,7 +160,8 @@ export function createHttpClient(options: {
   function send(url: string, request: FetchRequest): Promise<Exchange> {
     const stream = got.stream(url, {
       method: request.method ?? 'GET',
-      headers: { 'user-agent': userAgent, accept: request.accept ?? '*/*' },
+      headers: { 'user-agent': userAgent, accept: request.accept ?? '*/*', ...request.headers },
+      body: request.body,
       followRedirect: false,
       throwHttpErrors: false,
       retry: { limit: 0 },
@@ -167,9 +175,9 @@ export function createHttpClient(options: {
         lookup: limits.connectTimeoutMs,
         connect: limits.connectTimeoutMs,
         secureConnect: limits.connectTimeoutMs,
-        response: limits.responseTimeoutMs,
+        response: Math.min(limits.responseTimeoutMs, request.timeoutMs ?? Infinity),
         // Covers the body too: a server that drips one byte at a time ends here.
-        request: limits.requestTimeoutMs,
+        request: Math.min(limits.requestTimeoutMs, request.timeoutMs ?? Infinity),
       },
     });
     return new Promise((resolve, reject) => {

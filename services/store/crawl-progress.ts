@@ -2,7 +2,8 @@ import type { Db } from './db.js';
 import { withTransaction } from './db.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import type { ContactHints } from '../crawl/contacts.js';
-import { finishIfDone, type CrawlStatus } from './crawls.js';
+import { crawlEventData, finishIfDone, type CrawlStatus } from './crawls.js';
+import { batchProspectsFound, createEvent } from './webhook-outbox.js';
 import {
   insertLinks, insertSiteContacts, planPages, recordPageResult, type PageResult, type PlannedPage, type StoredLink,
 } from './pages.js';
@@ -49,11 +50,30 @@ export function recordCheckedTarget(db: Db, target: { id: number; crawlId: strin
 }
 
 /**
- * Ends the crawl if nothing of it is pending (exactly once, see finishIfDone) and then scores its
- * prospects on the final link graph. Returns the final status when this call ended it.
+ * Ends the crawl if nothing of it is pending (exactly once, see finishIfDone), scores its prospects on
+ * the final link graph, announces every prospect not yet announced and then crawl.completed (or
+ * crawl.failed), all in one transaction: the crawl cannot end without its events. Returns the final
+ * status (when this call ended the crawl) and the webhook deliveries to enqueue.
  */
-export async function finishCrawlIfDone(db: Db, crawlId: string): Promise<CrawlStatus | null> {
-  const status = await finishIfDone(db, crawlId);
-  if (status === 'completed') await refreshProspectScores(db, crawlId);
-  return status;
+export async function finishCrawlIfDone(
+  db: Db,
+  crawlId: string,
+  webhookBatchSize: number,
+): Promise<{ status: CrawlStatus; deliveries: number[] } | null> {
+  return withTransaction(db, async (tx) => {
+    const status = await finishIfDone(tx, crawlId);
+    if (!status) return null;
+    if (status === 'completed') await refreshProspectScores(tx, crawlId);
+    const deliveries: number[] = [];
+    for (;;) {
+      const batch = await batchProspectsFound(tx, crawlId, { batchSize: webhookBatchSize, intervalMs: 0, force: true });
+      if (!batch) break;
+      deliveries.push(...batch);
+    }
+    const crawl = await crawlEventData(tx, crawlId);
+    deliveries.push(...(await createEvent(tx, {
+      accountId: crawl.accountId, type: status === 'completed' ? 'crawl.completed' : 'crawl.failed', crawlId, data: crawl.data,
+    })));
+    return { status, deliveries };
+  });
 }

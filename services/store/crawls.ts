@@ -137,3 +137,10 @@ export async function finishIfDone(db: Queryable, crawlId: string): Promise<Craw
   );
   return rows[0]?.status ?? null;
 }
+
+/** What a crawl.completed / crawl.failed event carries: the crawl as GET /v1/crawls/{id} shows it. */
+export async function crawlEventData(db: Queryable, crawlId: string): Promise<{ accountId: string; data: unknown }> {
+  const { rows } = await db.query(`SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE c.id = $1`, [crawlId]);
+  const { accountId, cursorKey: _cursorKey, ...data } = rows[0];
+  return { accountId, data };
+}

@@ -9,6 +9,8 @@ export interface ProspectFilter {
   minScore?: number;
   /** Text search over the dead URL, source URL, source title and anchor text. */
   q?: string;
+  /** Exactly these prospects (webhook events). */
+  prospectIds?: number[];
 }
 
 /**
@@ -28,6 +30,7 @@ export function prospectWhere(accountId: string, filter: ProspectFilter): { sql:
   if (filter.sourceDomain) add((p) => `r.source_domain = ${p}`, filter.sourceDomain.toLowerCase());
   if (filter.deadDomain) add((p) => `r.dead_domain = ${p}`, filter.deadDomain.toLowerCase());
   if (filter.followedOnly) clauses.push('r.followed');
+  if (filter.prospectIds) add((p) => `r.id = ANY(${p}::bigint[])`, filter.prospectIds);
   if (filter.minScore !== undefined) add((p) => `r.score >= ${p}`, filter.minScore);
   if (filter.q) {
     add(

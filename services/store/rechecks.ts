@@ -3,6 +3,7 @@ import type { SettledVerdict } from '../crawl/verdict.js';
 
 export interface RecheckWork {
   prospectId: number;
+  accountId: string;
   deadUrl: string;
   sourceUrl: string;
   pending: boolean;
@@ -22,7 +23,7 @@ export async function requestRecheck(db: Queryable, accountId: string, prospectI
 
 export async function recheckWork(db: Queryable, prospectId: number): Promise<RecheckWork | null> {
   const { rows } = await db.query<RecheckWork>(
-    `SELECT r.id AS "prospectId", r.dead_url AS "deadUrl", coalesce(p.final_url, p.url) AS "sourceUrl",
+    `SELECT r.id AS "prospectId", r.account_id AS "accountId", r.dead_url AS "deadUrl", coalesce(p.final_url, p.url) AS "sourceUrl",
        coalesce(r.recheck ->> 'state' = 'pending', false) AS pending,
        c.host_concurrency AS "hostConcurrency", c.host_interval_ms AS "hostIntervalMs"
      FROM prospects r JOIN pages p ON p.id = r.source_page_id JOIN crawls c ON c.id = r.crawl_id WHERE r.id = $1`,

@@ -55,13 +55,15 @@ export async function recordTargetVerdict(db: Queryable, targetId: number, verdi
 }
 
 /**
- * Turns every outbound link of the crawl to the given URLs whose verdict is dead into a prospect.
- * Idempotent: the natural key (crawl, source page, dead URL) absorbs repeats.
+ * Turns every outbound link of the crawl to the given URLs whose verdict is dead into a prospect, and
+ * puts each new one in the webhook outbox in the same statement. Idempotent: the natural key (crawl,
+ * source page, dead URL) absorbs repeats.
  */
 export async function materializeProspects(db: Queryable, crawlId: string, urls: string[]): Promise<number> {
   if (urls.length === 0) return 0;
   const { rowCount } = await db.query(
-    `INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, http_status, anchor_text, rel,
+    `WITH inserted AS (
+     INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, http_status, anchor_text, rel,
        context, position, followed, source_domain, dead_domain, score)
      SELECT c.account_id, t.crawl_id, l.source_page_id, t.url, t.reason, t.http_status, l.anchor_text, l.rel,
        l.context, l.position, f.followed, coalesce(src.domain, ''), u.domain,
@@ -72,7 +74,10 @@ export async function materializeProspects(db: Queryable, crawlId: string, urls:
      JOIN links l ON l.crawl_id = t.crawl_id AND l.target_url = t.url AND l.outbound
      JOIN pages src ON src.id = l.source_page_id
      CROSS JOIN LATERAL (SELECT ' ' || l.rel || ' ' !~ ' (nofollow|sponsored|ugc) ' AS followed) f
-     ON CONFLICT (crawl_id, source_page_id, dead_url) DO NOTHING`,
+     ON CONFLICT (crawl_id, source_page_id, dead_url) DO NOTHING
+     RETURNING id, account_id, crawl_id
+     )
+     INSERT INTO prospect_notifications (prospect_id, account_id, crawl_id) SELECT id, account_id, crawl_id FROM inserted`,
     [crawlId, urls, urls.map((url) => registrableDomain(url))],
   );
   return rowCount ?? 0;

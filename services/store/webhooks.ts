@@ -1,0 +1,96 @@
+import type { Queryable } from './db.js';
+
+export const WEBHOOK_EVENT_TYPES = ['prospects.found', 'crawl.completed', 'crawl.failed', 'prospect.rechecked'];
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string;
+  events: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const COLUMNS = `id, url, description, events, enabled, disabled_reason AS "disabledReason", disabled_at AS "disabledAt",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function insertEndpoint(
+  db: Queryable,
+  accountId: string,
+  endpoint: { url: string; events: string[]; description: string; secret: string },
+): Promise<WebhookEndpoint> {
+  const { rows } = await db.query(
+    `INSERT INTO webhook_endpoints (account_id, url, events, description, secret) VALUES ($1, $2, $3, $4, $5)
+     RETURNING ${COLUMNS}`,
+    [accountId, endpoint.url, endpoint.events, endpoint.description, endpoint.secret],
+  );
+  return rows[0];
+}
+
+export async function listEndpoints(db: Queryable, accountId: string): Promise<WebhookEndpoint[]> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM webhook_endpoints WHERE account_id = $1 ORDER BY created_at, id`, [accountId]);
+  return rows;
+}
+
+/** One of the account's endpoints; null for another account's or a malformed id. */
+export async function findEndpoint(db: Queryable, accountId: string, id: string): Promise<WebhookEndpoint | null> {
+  if (!UUID.test(id)) return null;
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM webhook_endpoints WHERE account_id = $1 AND id = $2`, [accountId, id]);
+  return rows[0] ?? null;
+}
+
+/** Changes what is given; enabling again clears why it was disabled. */
+export async function updateEndpoint(
+  db: Queryable,
+  accountId: string,
+  id: string,
+  change: { url?: string; events?: string[]; description?: string; enabled?: boolean },
+): Promise<WebhookEndpoint | null> {
+  if (!UUID.test(id)) return null;
+  const { rows } = await db.query(
+    `UPDATE webhook_endpoints SET url = coalesce($3, url), events = coalesce($4, events),
+       description = coalesce($5, description), enabled = coalesce($6, enabled),
+       disabled_reason = CASE WHEN $6 THEN NULL ELSE disabled_reason END,
+       disabled_at = CASE WHEN $6 THEN NULL ELSE disabled_at END, updated_at = now()
+     WHERE account_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+    [accountId, id, change.url ?? null, change.events ?? null, change.description ?? null, change.enabled ?? null],
+  );
+  return rows[0] ?? null;
+}
+
+export async function deleteEndpoint(db: Queryable, accountId: string, id: string): Promise<boolean> {
+  if (!UUID.test(id)) return false;
+  const { rowCount } = await db.query('DELETE FROM webhook_endpoints WHERE account_id = $1 AND id = $2', [accountId, id]);
+  return rowCount === 1;
+}
+
+/** A new secret; the old one keeps signing beside it for graceMs. */
+export async function rotateEndpointSecret(
+  db: Queryable,
+  accountId: string,
+  id: string,
+  secret: string,
+  graceMs: number,
+): Promise<{ previousSecretValidUntil: Date } | null> {
+  if (!UUID.test(id)) return null;
+  const { rows } = await db.query(
+    `UPDATE webhook_endpoints SET previous_secret = secret, secret = $3,
+       previous_secret_until = now() + make_interval(secs => $4), updated_at = now()
+     WHERE account_id = $1 AND id = $2 RETURNING previous_secret_until AS "previousSecretValidUntil"`,
+    [accountId, id, secret, graceMs / 1000],
+  );
+  return rows[0] ?? null;
+}
+
+/** Stops deliveries to an endpoint, saying why (the account sees the reason). */
+export async function disableEndpoint(db: Queryable, id: string, reason: string): Promise<void> {
+  await db.query(
+    `UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, disabled_at = now(), updated_at = now()
+     WHERE id = $1 AND enabled`,
+    [id, reason],
+  );
+}

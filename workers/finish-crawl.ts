@@ -1,0 +1,10 @@
+import type { Runtime } from '../services/runtime.js';
+import { finishCrawlIfDone } from '../services/store/crawl-progress.js';
+
+/** Ends the crawl when nothing of it is pending, then queues its webhook deliveries. */
+export async function finishCrawl(runtime: Runtime, crawlId: string): Promise<void> {
+  const finished = await finishCrawlIfDone(runtime.db, crawlId, runtime.config.webhooks.batchSize);
+  if (!finished) return;
+  runtime.logger.info({ crawlId, status: finished.status }, 'crawl finished');
+  await runtime.queues.enqueueDeliveries(finished.deliveries);
+}
