@@ -25,7 +25,12 @@ const { rows: [prospect] } = await db.query(
    VALUES ($1, $2, $3, 'http://their-dead.test/x', 'not_found', 'their anchor', '') RETURNING id::text`,
   [theirs.accountId, crawl.id, page.id],
 );
-const foreign: Record<string, string> = { crawls: crawl.id, prospects: prospect.id };
+const { rows: [webhook] } = await db.query(
+  `INSERT INTO webhook_endpoints (account_id, url, events, secret, description)
+   VALUES ($1, 'https://their-hooks.test/in', '{crawl.completed}', 'whsec_dGhlaXJz', 'their hook') RETURNING id`,
+  [theirs.accountId],
+);
+const foreign: Record<string, string> = { crawls: crawl.id, prospects: prospect.id, webhooks: webhook.id };
 
 const openapi = loadOpenApi();
 const operations = Object.entries(openapi.document.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
@@ -39,19 +44,20 @@ t.test('every /v1 route answers 404 to another account\'s ids', async (t) => {
     const resource = path.split('/')[2]!;
     const takesCrawlId = (operation.parameters ?? []).some((p: { name: string }) => p.name === 'crawlId');
     if (!path.includes('{id}') && !takesCrawlId) continue;
-    const url = path.includes('{id}') ? path.replace('{id}', foreign[resource]!) : `${path}?crawlId=${crawl.id}`;
+    const url = (path.includes('{id}') ? path.replace('{id}', foreign[resource]!) : `${path}?crawlId=${crawl.id}`)
+      .replace('{eventId}', 'msg_theirs');
     const payload = operation.requestBody?.content?.['application/json']?.example;
     const response = await env.app.inject({ method, url, payload, headers: { authorization: `Bearer ${mine.key}` } });
     t.equal(response.statusCode, 404, `${method} ${url}`);
     t.notMatch(response.body, /their|Their/, `${method} ${path} shows nothing of theirs`);
     walked++;
   }
-  t.ok(walked >= 7, `walked ${walked} routes`);
+  t.ok(walked >= 15, `walked ${walked} routes`);
 });
 
 t.test('lists never include another account\'s rows', async (t) => {
   const headers = { authorization: `Bearer ${mine.key}` };
-  for (const url of ['/v1/crawls', '/v1/prospects', '/v1/dead-links', '/v1/prospects/export?format=ndjson']) {
+  for (const url of ['/v1/crawls', '/v1/prospects', '/v1/dead-links', '/v1/prospects/export?format=ndjson', '/v1/webhooks']) {
     const response = await env.app.inject({ method: 'GET', url, headers });
     t.equal(response.statusCode, 200, url);
     t.notMatch(response.body, /their/, `${url} shows nothing of theirs`);

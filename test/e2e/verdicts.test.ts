@@ -9,7 +9,8 @@ const hostile = await startHostileWeb();
 const env = await startEnvironment({
   resolver: hostile.web.resolver,
   workers: true,
-  env: { RETRY_AFTER_CAP_MS: '1500', PARSE_TIMEOUT_MS: '2000', MAX_FETCH_ATTEMPTS: '3' },
+  // The default parse limit (5 s): a 2 MiB page parses in about a second, the nested tables need twelve.
+  env: { RETRY_AFTER_CAP_MS: '1500', PARSE_TIMEOUT_MS: '5000', MAX_FETCH_ATTEMPTS: '3' },
 });
 t.teardown(async () => {
   await env.close();

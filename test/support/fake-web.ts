@@ -110,11 +110,8 @@ export function htmlPage(title: string, links: [string, string, string?][] = [],
   return `<!doctype html><html><head><title>${title}</title>${extraHead}</head><body>${anchors}</body></html>`;
 }
 
-/** A loopback port with nothing listening: connections to it are refused. */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/**
+ * Where connections are refused, reliably: tests bind only 127.0.0.1, so nothing ever listens on
+ * 127.0.0.3. (A freed port of 127.0.0.1 is no good: a test running in parallel may bind it.)
+ */
+export const REFUSING = { address: '127.0.0.3', port: 9 } as const;

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type http from 'node:http';
-import { closedPort, htmlPage, startFakeWeb, type FakeWeb, type Route } from './fake-web.js';
+import { REFUSING, htmlPage, startFakeWeb, type FakeWeb, type Route } from './fake-web.js';
 import { triple } from './niche.js';
 import { selfSignedCertificate } from './tls.js';
 
@@ -13,7 +13,7 @@ interface Case {
   /** Built once per host, so stateful routes (fail first, then succeed) count per host. */
   route?: () => Route;
   /** A URL not served by a route of the fake web (DNS failures, refused connections, TLS). */
-  url?: (host: string, web: FakeWeb, refusedPort: number) => string;
+  url?: (host: string, web: FakeWeb) => string;
 }
 
 const failingFirst = (first: (res: http.ServerResponse, req: http.IncomingMessage) => void) => (): Route => {
@@ -28,7 +28,7 @@ const CASES: Case[] = [
   { name: 'chain-404', verdict: 'dead', reason: 'not_found', path: '/old', route: () => ({ status: 301, headers: { location: '/older' } }) },
   { name: 'gone', verdict: 'dead', reason: 'gone', route: () => ({ status: 410 }) },
   { name: 'nxdomain', verdict: 'dead', reason: 'dns_failure', url: (host) => `http://${host.replace('nxdomain', 'expired')}/page` },
-  { name: 'refused', verdict: 'dead', reason: 'connection_failed', url: (host, _web, port) => `http://${host}:${port}/` },
+  { name: 'refused', verdict: 'dead', reason: 'connection_failed', url: (host) => `http://${host}:${REFUSING.port}/` },
   { name: 'loop', verdict: 'dead', reason: 'too_many_redirects', path: '/a', route: () => ({ status: 302, headers: { location: '/b' } }) },
   { name: 'long-chain', verdict: 'dead', reason: 'too_many_redirects', path: '/hop/0', route: () => ({ status: 301, headers: { location: '/hop/1' } }) },
   { name: 'soft-text', verdict: 'dead', reason: 'soft_404', path: '/guide', route: () => html(htmlPage('Page not found | Garden World')) },
@@ -100,7 +100,6 @@ export interface HostileWeb {
  * nested HTML, a multi-megabyte page and a binary file served as text/html.
  */
 export async function startHostileWeb(): Promise<HostileWeb> {
-  const refusedPort = await closedPort();
   const sites: Record<string, Record<string, Route>> = { 'blog.test': {} };
   const extraHosts: Record<string, string> = {};
   for (const c of CASES) {
@@ -108,6 +107,7 @@ export async function startHostileWeb(): Promise<HostileWeb> {
       const host = `${c.name}-${n}.test`;
       if (c.route) sites[host] = { [c.path ?? '/']: c.route() };
       else if (c.name === 'servfail') extraHosts[host] = 'SERVFAIL';
+      else if (c.name === 'refused') extraHosts[host] = REFUSING.address;
       else if (c.name !== 'nxdomain') extraHosts[host] = '127.0.0.1';
     }
   }
@@ -122,7 +122,7 @@ export async function startHostileWeb(): Promise<HostileWeb> {
   const targets = CASES.flatMap((c) =>
     [1, 2].map((n) => {
       const host = `${c.name}-${n}.test`;
-      const url = c.url ? c.url(host, web, refusedPort) : web.url(host, c.path ?? '/');
+      const url = c.url ? c.url(host, web) : web.url(host, c.path ?? '/');
       return { url, verdict: c.verdict, reason: c.reason, name: c.name, part: n };
     }),
   );

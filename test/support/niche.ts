@@ -1,4 +1,4 @@
-import { closedPort, htmlPage, startFakeWeb, type FakeWeb } from './fake-web.js';
+import { REFUSING, htmlPage, startFakeWeb, type FakeWeb } from './fake-web.js';
 
 export interface Niche {
   web: FakeWeb;
@@ -15,7 +15,6 @@ export const triple = (sourceUrl: string, deadUrl: string, reason: string) => `$
  * blog-a's robots.txt hides a draft that links to a dead page nobody may report.
  */
 export async function startNiche(): Promise<Niche> {
-  const refusedPort = await closedPort();
   const web = await startFakeWeb(
     {
       'blog-a.test': {
@@ -45,10 +44,10 @@ export async function startNiche(): Promise<Niche> {
       'dead-d.test': {},
       'secret-dead.test': {},
     },
-    { 'refused.test': '127.0.0.1' },
+    { 'refused.test': REFUSING.address },
   );
   const u = web.url;
-  const refused = `http://refused.test:${refusedPort}/`;
+  const refused = `http://refused.test:${REFUSING.port}/`;
 
   const pages: [string, string, [string, string, string?][]][] = [
     ['blog-a.test', '/', [
