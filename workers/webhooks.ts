@@ -7,6 +7,7 @@ import { deliveryForWork, recordAttempt } from '../services/store/webhook-outbox
 import { postpone } from './polite-attempt.js';
 
 const EXCERPT_BYTES = 1024;
+const HOLD_FINAL_EVENT_MS = 500;
 const hours = (ms: number) => Math.round(ms / 360_000) / 10;
 
 /**
@@ -22,6 +23,8 @@ export function createDeliveryProcessor(runtime: Runtime) {
   return async function processDelivery(job: Job<DeliveryJob>, token?: string): Promise<void> {
     const work = await deliveryForWork(db, job.data.deliveryId);
     if (!work || work.state !== 'pending') return;
+    // A crawl's last word comes last: hold it until its prospects.found deliveries to this endpoint settle.
+    if (work.pendingBefore > 0) return postpone(job, token, HOLD_FINAL_EVENT_MS);
     const attempt = work.attempts + 1;
     if (!work.enabled) {
       return recordAttempt(db, work.deliveryId, { number: attempt, statusCode: null, error: 'endpoint disabled', durationMs: 0, excerpt: '' }, 'failed');

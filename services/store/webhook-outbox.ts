@@ -78,6 +78,9 @@ export interface DeliveryWork {
   state: string;
   attempts: number;
   eventId: string;
+  eventType: string;
+  /** For crawl.completed / crawl.failed: this endpoint's prospects.found deliveries of the crawl still pending. */
+  pendingBefore: number;
   body: string;
   endpointId: string;
   url: string;
@@ -88,7 +91,11 @@ export interface DeliveryWork {
 
 export async function deliveryForWork(db: Queryable, deliveryId: number): Promise<DeliveryWork | null> {
   const { rows } = await db.query<DeliveryWork>(
-    `SELECT d.id AS "deliveryId", d.state, d.attempts, e.id AS "eventId", e.body, w.id AS "endpointId", w.url, w.enabled,
+    `SELECT d.id AS "deliveryId", d.state, d.attempts, e.id AS "eventId", e.type AS "eventType", e.body,
+       w.id AS "endpointId", w.url, w.enabled,
+       (SELECT count(*) FROM webhook_deliveries pd JOIN webhook_events pe ON pe.id = pd.event_id
+         WHERE e.type IN ('crawl.completed', 'crawl.failed') AND pd.endpoint_id = d.endpoint_id
+           AND pd.state = 'pending' AND pe.crawl_id = e.crawl_id AND pe.type = 'prospects.found') AS "pendingBefore",
        array_remove(ARRAY[w.secret, CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END], NULL) AS secrets
      FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
      WHERE d.id = $1`,

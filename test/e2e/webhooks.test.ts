@@ -71,7 +71,7 @@ t.test("a crawl's prospects all arrive, batched and signed, then crawl.completed
   const mine = () => receiver.calls.filter((c) => c.path === '/main' && c.answered === 200);
   await until(() => mine().some((c) => c.type === 'crawl.completed'), 'crawl.completed');
   const found = mine().filter((c) => c.type === 'prospects.found');
-  t.ok(found.length >= 3, `${found.length} prospects.found events for ${expected.length} prospects`);
+  t.ok(found.length >= 3, `${found.length} prospects.found events for ${expected.length} prospects, all in before crawl.completed`);
   t.ok(found.every((c) => c.data.prospects.length <= 3 && c.data.count === c.data.prospects.length), 'at most the batch size each');
   t.same(found.flatMap((c) => c.data.prospects.map((p: { id: string }) => p.id)).sort(), expected, 'every prospect, once');
   t.match(found[0]!.data.prospects[0], { crawlId: crawl.id, deadUrl: /^http/, reason: /./, sourceUrl: /^http/ });
