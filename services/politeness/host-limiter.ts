@@ -83,11 +83,16 @@ export function createHostLimiter(redis: Redis, keyPrefix: string, leaseMs: numb
     return { slots: `${base}:slots`, next: `${base}:next`, delay: `${base}:crawl-delay` };
   };
 
+  // Starts are booked in Redis a moment before the request leaves the process; a small margin keeps
+  // them at least the interval apart as the server sees them, despite event-loop delays.
+  const spacing = (intervalMs: number) => (intervalMs > 0 ? intervalMs + Math.min(50, Math.max(5, Math.round(intervalMs / 10))) : 0);
+
   return {
     async acquire(host, limits) {
       const k = keys(host);
       const token = randomUUID();
-      const wait = await client.hostAcquire(k.slots, k.next, k.delay, limits.concurrency, limits.intervalMs, leaseMs, token);
+      const interval = spacing(limits.intervalMs);
+      const wait = await client.hostAcquire(k.slots, k.next, k.delay, limits.concurrency, interval, leaseMs, token);
       if (wait !== 0) return { waitMs: wait };
       let first = true;
       return {
@@ -98,7 +103,7 @@ export function createHostLimiter(redis: Redis, keyPrefix: string, leaseMs: numb
               first = false;
               return true;
             }
-            const delay = await client.hostPace(k.next, k.delay, limits.intervalMs, maxWaitMs);
+            const delay = await client.hostPace(k.next, k.delay, interval, maxWaitMs);
             if (delay < 0) return false;
             if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
             return true;

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startEnvironment } from '../support/environment.js';
 import { apiClient, triples } from '../support/api-client.js';
 import { startNiche } from '../support/niche.js';
-import { startWorkers } from '../../workers/index.js';
+import { startWorkers, type Workers } from '../../workers/index.js';
 
 // Jobs are transport only: when Redis loses them (a crash between commit and enqueue, a flushed queue),
 // the reconciler finds the pending rows and enqueues them again.
@@ -12,27 +12,27 @@ const env = await startEnvironment({
   resolver: niche.web.resolver,
   env: { RECONCILE_INTERVAL_MS: '200', RECONCILE_MIN_AGE_MS: '0' },
 });
+let workers: Workers | undefined;
 t.teardown(async () => {
-  await workers.close();
+  await workers?.close();
   await env.close();
   await niche.web.close();
 });
 const api = apiClient(env.app, (await env.newApiKey()).key);
 const { pages, checks } = env.runtime.queues;
 
-// Lose the seed's job before any worker runs.
-const created = await env.app.inject({
-  method: 'POST', url: '/v1/crawls', headers: api.headers, payload: { seeds: [niche.seed], scope: 'site' },
-});
-const crawlId: string = created.json().id;
-await pages.drain();
-t.equal(await pages.getWaitingCount(), 0, 'the seed job is gone');
-
-// Hold the link checks back, then lose them too once every page has been crawled.
-await checks.pause();
-const workers = startWorkers(env.runtime);
-
 t.test('a crawl whose jobs were lost still completes with every prospect', async (t) => {
+  // Lose the seed's job before any worker runs.
+  const created = await env.app.inject({
+    method: 'POST', url: '/v1/crawls', headers: api.headers, payload: { seeds: [niche.seed], scope: 'site' },
+  });
+  const crawlId: string = created.json().id;
+  await pages.drain();
+  t.equal(await pages.getWaitingCount(), 0, 'the seed job is gone');
+
+  // Hold the link checks back, then lose them too once every page has been crawled.
+  await checks.pause();
+  workers = startWorkers(env.runtime);
   for (let i = 0; i < 200; i++) {
     const { stats } = await api.getCrawl(crawlId);
     if (stats.pagesCrawled + stats.pagesFailed === 4) break;
