@@ -63,6 +63,8 @@ export interface Queues {
   rechecks: Queue<RecheckJob>;
   archive: Queue<ArchiveJob>;
   webhooks: Queue<DeliveryJob>;
+  /** Every queue, for metrics and the admin. */
+  all: Queue[];
   enqueueDeliveries(deliveryIds: number[], fresh?: boolean): Promise<void>;
   enqueueRecheck(prospectId: number): Promise<void>;
   enqueueArchiveLookup(url: string): Promise<void>;
@@ -93,6 +95,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     rechecks,
     archive,
     webhooks,
+    all: all as Queue[],
     async enqueueDeliveries(deliveryIds, fresh = false) {
       if (deliveryIds.length === 0) return;
       await webhooks.addBulk(

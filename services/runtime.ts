@@ -6,6 +6,7 @@ import { createAddressGuard, systemResolver, type AddressGuard, type Resolver } 
 import { createHttpClient, type HttpClient } from './http/client.js';
 import { createHostLimiter, type HostLimiter } from './politeness/host-limiter.js';
 import { createQueues, type Queues } from './queues.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createRedis } from './redis.js';
 import { createPool, ensureDatabase, type Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
@@ -21,6 +22,7 @@ export interface Runtime {
   http: HttpClient;
   limiter: HostLimiter;
   robots: RobotsCache;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -58,8 +60,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     maxCrawlDelayMs: config.politeness.maxCrawlDelayMs,
   });
 
+  const metrics = createMetrics(redis, config.queuePrefix, queues);
+
   return {
-    config, logger, db, redis, queues, guard, http, limiter, robots,
+    config, logger, db, redis, queues, guard, http, limiter, robots, metrics,
     async close() {
       await queues.close();
       http.close();

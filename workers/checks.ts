@@ -42,7 +42,9 @@ export function createCheckProcessor(runtime: Runtime) {
       verdict = settled!.verdict;
       await saveVerdict(db, target.url, verdict);
     }
-    await recordCheckedTarget(db, target, verdict);
+    if (await recordCheckedTarget(db, target, verdict)) {
+      runtime.metrics.count('checks', { verdict: verdict.verdict, reason: verdict.reason ?? '' });
+    }
     if (verdict.verdict === 'dead' && (await registerArchiveLookup(db, target.url))) await runtime.queues.enqueueArchiveLookup(target.url);
     runtime.logger.debug(
       { crawlId: target.crawlId, jobId: job.id, url: target.url, verdict: verdict.verdict, reason: verdict.reason },

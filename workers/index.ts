@@ -15,6 +15,7 @@ import { createArchiveProcessor, giveUpArchiveLookup } from './archive.js';
 import { recordRecheckFailure } from '../services/store/rechecks.js';
 import { createDeliveryProcessor } from './webhooks.js';
 import { startWebhookBatcher } from './webhook-batcher.js';
+import { startHeartbeat } from './heartbeat.js';
 
 export interface Workers {
   workers: Worker[];
@@ -76,6 +77,7 @@ export function startWorkers(runtime: Runtime): Workers {
     worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
   }
 
+  const heartbeat = startHeartbeat(runtime, all, `${hostname()}:${process.pid}`);
   const reconciler = startReconciler(runtime, { intervalMs: config.reconcileIntervalMs, minAgeMs: config.reconcileMinAgeMs });
 
   return {
@@ -84,6 +86,7 @@ export function startWorkers(runtime: Runtime): Workers {
     async close() {
       reconciler.stop();
       batcher.stop();
+      await heartbeat.stop();
       await Promise.all(all.map((worker) => worker.close()));
       await parser.close();
       // BullMQ leaves connections it was given open: they are ours to close.

@@ -34,6 +34,7 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
 
     const settle = async (result: PageResult) => {
       await recordPageResult(db, page.id, result);
+      runtime.metrics.count('pages', { outcome: result.state });
       await finishCrawl(runtime, page.crawlId);
     };
 
@@ -85,6 +86,7 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
       children: childPages(page.crawl, page.depth, links.map((link) => link.url)),
     });
     if (planned) {
+      runtime.metrics.count('pages', { outcome: 'crawled' });
       await queues.enqueueChecks(page.crawlId, planned.newTargets);
       await queues.enqueuePages(planned.newPages);
       log.debug({ links: links.length, targets: planned.newTargets.length, pages: planned.newPages.length }, 'page crawled');

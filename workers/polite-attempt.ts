@@ -44,6 +44,7 @@ export async function politeAttempt(
 
   const acquired = await limiter.acquire(host, limits);
   if (!('lease' in acquired)) {
+    runtime.metrics.count('host_waits', { why: acquired.waitMs < 0 ? 'busy' : 'interval' });
     return postpone(job, token, acquired.waitMs > 0 ? acquired.waitMs + Math.random() * MIN_BUSY_WAIT_MS : busyWait());
   }
   let outcome: AttemptOutcome | null;
@@ -52,7 +53,10 @@ export async function politeAttempt(
       if (!(await acquired.lease.pace())) throw new HostBackingOff();
     });
   } catch (error) {
-    if (error instanceof HostBackingOff) return postpone(job, token, busyWait());
+    if (error instanceof HostBackingOff) {
+      runtime.metrics.count('host_waits', { why: 'backoff' });
+      return postpone(job, token, busyWait());
+    }
     throw error;
   } finally {
     await acquired.lease.release();

@@ -56,21 +56,25 @@ export function createDeliveryProcessor(runtime: Runtime) {
 
     if (result.ok && result.status >= 200 && result.status < 300) {
       log.debug('webhook delivered');
+      runtime.metrics.count('webhook_deliveries', { outcome: 'succeeded' });
       return recordAttempt(db, work.deliveryId, outcome, 'succeeded');
     }
     if (result.ok && result.status === 410) {
       await recordAttempt(db, work.deliveryId, outcome, 'failed');
+      runtime.metrics.count('webhook_deliveries', { outcome: 'disabled' });
       log.warn('endpoint answered 410: disabled');
       return disableEndpoint(db, work.endpointId, 'the endpoint answered 410 Gone');
     }
     if (attempt > schedule.length) {
       await recordAttempt(db, work.deliveryId, outcome, 'failed');
+      runtime.metrics.count('webhook_deliveries', { outcome: 'failed' });
       const last = outcome.error ?? `HTTP ${outcome.statusCode}`;
       log.warn({ last }, 'webhook deliveries kept failing: endpoint disabled');
       const total = schedule.reduce((sum, wait) => sum + wait, 0);
       return disableEndpoint(db, work.endpointId, `deliveries failed for ${hours(total)} hours (${attempt} attempts); last: ${last}`);
     }
     await recordAttempt(db, work.deliveryId, outcome, 'pending');
+    runtime.metrics.count('webhook_deliveries', { outcome: 'retrying' });
     // ±20 % jitter, so that an endpoint back from an outage is not hit by every retry at once.
     return postpone(job, token, schedule[attempt - 1]! * (0.8 + 0.4 * Math.random()));
   };

@@ -41,6 +41,12 @@ export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi(
     for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
   });
   app.decorate('routes', routes);
+  app.addHook('onResponse', async (request, reply) => {
+    runtime.metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
 
   await app.register(swagger, { mode: 'static', specification: { document: openapi.document as never } });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.js';
+import { readiness } from '../../readiness.js';
 
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -27,6 +28,15 @@ export async function serviceRoutes(app: FastifyInstance, { runtime, openapi }: 
     const ok = postgres === 'ok' && redis === 'ok';
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', postgres, redis });
   });
+
+  app.get('/readyz', { schema: openapi.requestSchema('getReadiness') }, async (_request, reply) => {
+    const state = await readiness(runtime);
+    return reply.status(state.ready ? 200 : 503).send({ status: state.ready ? 'ready' : 'unready', ...state });
+  });
+
+  app.get('/metrics', { schema: openapi.requestSchema('getMetrics') }, async (_request, reply) =>
+    reply.type(runtime.metrics.registry.contentType).send(await runtime.metrics.registry.metrics()),
+  );
 
   app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send(openapi.text));
 }
