@@ -114,4 +114,4 @@ export function htmlPage(title: string, links: [string, string, string?][] = [],
  * Where connections are refused, reliably: tests bind only 127.0.0.1, so nothing ever listens on
  * 127.0.0.3. (A freed port of 127.0.0.1 is no good: a test running in parallel may bind it.)
  */
-export const REFUSING = { address: '127.0.0.3', port: 9 } as const;
+export const REFUSING = { address: '127.0.0.3', port: 1023 } as const;
