@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { every } from './every.js';
 import type { Runtime } from '../services/runtime.js';
 import { stalePendingItems, type PendingItem } from '../services/store/pending.js';
 import { pageJobId, checkJobId, deliveryJobId } from '../services/queues.js';
@@ -48,15 +49,6 @@ export function startReconciler(runtime: Runtime, options: { intervalMs: number;
     return count;
   }
 
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    runOnce()
-      .catch((error) => logger.error({ err: error }, 'reconciliation failed'))
-      .finally(() => (running = false));
-  }, options.intervalMs);
-  timer.unref();
-
-  return { runOnce, stop: () => clearInterval(timer) };
+  const timer = every(options.intervalMs, runOnce, logger, 'reconciliation');
+  return { runOnce, stop: timer.stop };
 }

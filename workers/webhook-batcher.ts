@@ -1,6 +1,7 @@
 import type { Runtime } from '../services/runtime.js';
 import { withTransaction } from '../services/store/db.js';
 import { batchProspectsFound, crawlsWithNotifications } from '../services/store/webhook-outbox.js';
+import { every } from './every.js';
 
 /**
  * Every batch interval, turns the new prospects of each crawl into at most one prospects.found event
@@ -9,7 +10,6 @@ import { batchProspectsFound, crawlsWithNotifications } from '../services/store/
  */
 export function startWebhookBatcher(runtime: Runtime): { stop(): void } {
   const { db, config, queues, logger } = runtime;
-  let running = false;
 
   async function runOnce() {
     for (const { crawlId, running: crawlRunning } of await crawlsWithNotifications(db)) {
@@ -24,13 +24,5 @@ export function startWebhookBatcher(runtime: Runtime): { stop(): void } {
     }
   }
 
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    runOnce()
-      .catch((error) => logger.error({ err: error }, 'webhook batching failed'))
-      .finally(() => (running = false));
-  }, config.webhooks.batchIntervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return every(config.webhooks.batchIntervalMs, runOnce, logger, 'webhook batching');
 }
