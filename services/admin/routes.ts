@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isUuid } from '../ids.js';
 import type { RouteDeps } from '../api/app.js';
 import { notFound } from '../errors.js';
 import { requireAdmin } from '../api/auth.js';
@@ -8,7 +9,6 @@ import {
   accountExists, createAccount, insertAccount, insertApiKey, listAccounts, listApiKeys, revokeApiKey,
 } from '../store/accounts.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The admin API: accounts and their keys. Every route needs ADMIN_TOKEN and is disabled without it. */
 export async function adminRoutes(app: FastifyInstance, { runtime, openapi }: RouteDeps) {
@@ -27,7 +27,7 @@ export async function adminRoutes(app: FastifyInstance, { runtime, openapi }: Ro
     { schema: openapi.requestSchema('listApiKeys') },
     async (request) => {
       const { id } = request.params;
-      if (!UUID.test(id) || !(await accountExists(db, id))) throw notFound('account');
+      if (!isUuid(id) || !(await accountExists(db, id))) throw notFound('account');
       return { items: await listApiKeys(db, id) };
     },
   );
@@ -56,7 +56,7 @@ export async function adminRoutes(app: FastifyInstance, { runtime, openapi }: Ro
   );
 
   app.delete<{ Params: { id: string } }>('/admin/api-keys/:id', { schema: openapi.requestSchema('revokeApiKey') }, async (request) => {
-    const revoked = UUID.test(request.params.id) ? await revokeApiKey(db, request.params.id) : null;
+    const revoked = isUuid(request.params.id) ? await revokeApiKey(db, request.params.id) : null;
     if (!revoked) throw notFound('API key');
     request.log.info({ keyId: revoked.id, accountId: revoked.accountId }, 'api key revoked');
     return revoked;

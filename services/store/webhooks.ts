@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { isUuid } from '../ids.js';
 
 export const WEBHOOK_EVENT_TYPES = ['prospects.found', 'crawl.completed', 'crawl.failed', 'prospect.rechecked'];
 
@@ -16,7 +17,6 @@ export interface WebhookEndpoint {
 
 const COLUMNS = `id, url, description, events, enabled, disabled_reason AS "disabledReason", disabled_at AS "disabledAt",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function insertEndpoint(
   db: Queryable,
@@ -38,7 +38,7 @@ export async function listEndpoints(db: Queryable, accountId: string): Promise<W
 
 /** One of the account's endpoints; null for another account's or a malformed id. */
 export async function findEndpoint(db: Queryable, accountId: string, id: string): Promise<WebhookEndpoint | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const { rows } = await db.query(`SELECT ${COLUMNS} FROM webhook_endpoints WHERE account_id = $1 AND id = $2`, [accountId, id]);
   return rows[0] ?? null;
 }
@@ -50,7 +50,7 @@ export async function updateEndpoint(
   id: string,
   change: { url?: string; events?: string[]; description?: string; enabled?: boolean },
 ): Promise<WebhookEndpoint | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const { rows } = await db.query(
     `UPDATE webhook_endpoints SET url = coalesce($3, url), events = coalesce($4, events),
        description = coalesce($5, description), enabled = coalesce($6, enabled),
@@ -63,7 +63,7 @@ export async function updateEndpoint(
 }
 
 export async function deleteEndpoint(db: Queryable, accountId: string, id: string): Promise<boolean> {
-  if (!UUID.test(id)) return false;
+  if (!isUuid(id)) return false;
   const { rowCount } = await db.query('DELETE FROM webhook_endpoints WHERE account_id = $1 AND id = $2', [accountId, id]);
   return rowCount === 1;
 }
@@ -76,7 +76,7 @@ export async function rotateEndpointSecret(
   secret: string,
   graceMs: number,
 ): Promise<{ previousSecretValidUntil: Date } | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const { rows } = await db.query(
     `UPDATE webhook_endpoints SET previous_secret = secret, secret = $3,
        previous_secret_until = now() + make_interval(secs => $4), updated_at = now()

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isUuid } from '../../ids.js';
 import type { RouteDeps } from '../app.js';
 import { createHash } from 'node:crypto';
 import { badRequest, notFound, AppError } from '../../errors.js';
@@ -35,11 +36,10 @@ function idempotencyOf(header: string | string[] | undefined, body: unknown): { 
   return { key, hash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type CrawlCursor = { createdAt: string; id: string };
 const isCrawlCursor = (value: unknown): value is CrawlCursor =>
-  typeof (value as CrawlCursor)?.createdAt === 'string' && UUID.test(String((value as CrawlCursor)?.id));
+  typeof (value as CrawlCursor)?.createdAt === 'string' && isUuid(String((value as CrawlCursor)?.id));
 
 /** The public form of a crawl: everything but the owning account. */
 export function presentCrawl({ accountId: _accountId, cursorKey: _cursorKey, ...crawl }: Crawl) {
@@ -50,7 +50,7 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
   const { db, guard, queues } = runtime;
 
   const crawlOf = async (accountId: string, id: string): Promise<Crawl> => {
-    const crawl = UUID.test(id) ? await findCrawl(db, accountId, id) : null;
+    const crawl = isUuid(id) ? await findCrawl(db, accountId, id) : null;
     if (!crawl) throw notFound('crawl');
     return crawl;
   };
@@ -132,7 +132,7 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
     { schema: openapi.requestSchema('cancelCrawl') },
     async (request) => {
       const { id } = request.params;
-      if (!UUID.test(id) || !(await cancelCrawl(db, request.accountId, id))) throw notFound('crawl');
+      if (!isUuid(id) || !(await cancelCrawl(db, request.accountId, id))) throw notFound('crawl');
       return presentCrawl(await crawlOf(request.accountId, id));
     },
   );
