@@ -5,16 +5,13 @@ import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.
 import { looksBinary } from '../services/crawl/html-summary.js';
 import { childPages } from '../services/crawl/scope.js';
 import { isOutbound } from '../services/crawl/urls.js';
-import { attemptOf } from '../services/crawl/verdict.js';
+import { attemptPage } from '../services/crawl/check-url.js';
 import { recordCrawledPage } from '../services/store/crawl-progress.js';
 import { markRunning } from '../services/store/crawls.js';
 import { pageForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
 import { finishCrawl } from './finish-crawl.js';
 import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
-
-const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
-const isHtml = (contentType: string) => contentType.includes('text/html') || contentType.includes('xhtml');
 
 /**
  * Crawls one page: robots.txt, a polite fetch (retried later on transient trouble), extraction in a
@@ -47,10 +44,7 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
 
     const settled = await politeAttempt(runtime, job, token, page.url, hostLimitsOf(runtime, page.crawl), async (pace) => {
       if (page.crawl.respectRobots && !(await robots.isAllowed(page.url, pace))) return null;
-      await pace();
-      const at = new Date();
-      const result = await http.fetch({ url: page.url, readBody: isHtml, accept: HTML_ACCEPT });
-      return { result, requests: [attemptOf('GET', result, at)] };
+      return attemptPage(http, page.url, pace);
     });
     if (!settled) {
       log.debug('disallowed by robots.txt');

@@ -2,7 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { FetchProgress } from '../services/queues.js';
 import type { FetchResult } from '../services/http/client.js';
-import type { HostLimits } from '../services/politeness/host-limiter.js';
+import type { HostLimits, Pace } from '../services/politeness/host-limiter.js';
 import { decide, type Attempt, type SettledVerdict } from '../services/crawl/verdict.js';
 
 /** Thrown by `pace` when the host started backing off in the middle of a job. */
@@ -36,7 +36,7 @@ export async function politeAttempt(
   token: string | undefined,
   url: string,
   limits: HostLimits,
-  fetch: (pace: () => Promise<void>) => Promise<AttemptOutcome | null>,
+  fetch: (pace: Pace) => Promise<AttemptOutcome | null>,
 ): Promise<{ verdict: SettledVerdict; result: FetchResult } | null> {
   const { limiter, config } = runtime;
   const host = new URL(url).hostname;
@@ -49,8 +49,10 @@ export async function politeAttempt(
   }
   let outcome: AttemptOutcome | null;
   try {
+    const { lease } = acquired;
     outcome = await fetch(async () => {
-      if (!(await acquired.lease.pace())) throw new HostBackingOff();
+      if (!(await lease.pace())) throw new HostBackingOff();
+      return () => void lease.sent().catch(() => {});
     });
   } catch (error) {
     if (error instanceof HostBackingOff) {

@@ -1,17 +1,14 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { RecheckJob } from '../services/queues.js';
-import { attemptCheck } from '../services/crawl/check-url.js';
+import { attemptCheck, attemptPage } from '../services/crawl/check-url.js';
 import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.js';
-import { attemptOf } from '../services/crawl/verdict.js';
 import { recheckWork, recordRecheck } from '../services/store/rechecks.js';
 import { saveVerdict } from '../services/store/verdicts.js';
 import { withTransaction } from '../services/store/db.js';
 import { findProspect } from '../services/store/prospects.js';
 import { createEvent } from '../services/store/webhook-outbox.js';
 import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
-
-const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
 
 /**
  * Re-verifies a prospect the day before an email goes out: a fresh verdict for the dead URL (never the
@@ -37,12 +34,7 @@ export function createRecheckProcessor(runtime: Runtime, parser: ParsePool) {
       await job.updateData({ prospectId: work.prospectId, dead });
     }
 
-    const source = await politeAttempt(runtime, job, token, work.sourceUrl, limits, async (pace) => {
-      await pace();
-      const at = new Date();
-      const result = await http.fetch({ url: work.sourceUrl, readBody: (type) => type.includes('html'), accept: HTML_ACCEPT });
-      return { result, requests: [attemptOf('GET', result, at)] };
-    });
+    const source = await politeAttempt(runtime, job, token, work.sourceUrl, limits, (pace) => attemptPage(http, work.sourceUrl, pace));
     const { result } = source!;
     let stillLinked = false;
     if (result.ok && result.body !== null && source!.verdict.verdict === 'alive') {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { HttpClient } from '../http/client.js';
-import type { HostLimiter } from '../politeness/host-limiter.js';
+import type { HostLimiter, Pace } from '../politeness/host-limiter.js';
 import {
   ROBOTS_MAX_BYTES, ROBOTS_MAX_REDIRECTS, productTokenOf, robotsAllows, robotsCrawlDelayMs, robotsPolicyOf,
   type RobotsPolicy,
@@ -16,7 +16,7 @@ const POLL_MS = 50;
 
 export interface RobotsCache {
   /** Whether robots.txt lets us crawl `url`; `pace` is awaited before robots.txt itself is fetched. */
-  isAllowed(url: string, pace: () => Promise<void>): Promise<boolean>;
+  isAllowed(url: string, pace: Pace): Promise<boolean>;
 }
 
 /**
@@ -41,7 +41,7 @@ export function createRobotsCache(deps: {
     return value ? (JSON.parse(value) as RobotsPolicy) : null;
   };
 
-  async function fetchPolicy(origin: string, pace: () => Promise<void>): Promise<RobotsPolicy> {
+  async function fetchPolicy(origin: string, pace: Pace): Promise<RobotsPolicy> {
     const lockKey = `${cacheKey(origin)}:lock`;
     if (!(await deps.redis.set(lockKey, '1', 'PX', FETCH_LOCK_MS, 'NX'))) {
       for (let waited = 0; waited < FETCH_LOCK_MS; waited += POLL_MS) {
@@ -51,8 +51,9 @@ export function createRobotsCache(deps: {
       }
     }
     try {
-      await pace();
+      const onSent = await pace();
       const result = await deps.http.fetch({
+        onSent,
         url: `${origin}/robots.txt`,
         readBody: () => true,
         maxBytes: ROBOTS_MAX_BYTES,

@@ -1,10 +1,12 @@
 import type { FetchResult, HttpClient } from '../http/client.js';
+import type { Pace } from '../politeness/host-limiter.js';
 import { attemptOf, type Attempt } from './verdict.js';
 
 // Paths that name a file rather than a page: HEAD is cheap and enough, the body is never needed.
 const FILE_EXTENSION = /\.(?:pdf|docx?|xlsx?|pptx?|odt|csv|zip|gz|tgz|bz2|xz|7z|rar|tar|dmg|exe|msi|apk|iso|jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|mp[34]|m4a|m4v|mov|avi|mkv|webm|wav|ogg|flac|woff2?|ttf|otf|eot|json|xml|rss|atom|txt|js|css)$/i;
 const isSuccess = (result: FetchResult) => result.ok && result.status >= 200 && result.status < 300;
 const isHtml = (contentType: string) => contentType.includes('html');
+const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
 
 export interface CheckAttempt {
   /** The result the verdict is decided on. */
@@ -21,13 +23,13 @@ export interface CheckAttempt {
 export async function attemptCheck(
   http: HttpClient,
   url: string,
-  options: { maxBodyBytes: number; pace: () => Promise<void> },
+  options: { maxBodyBytes: number; pace: Pace },
 ): Promise<CheckAttempt> {
   const requests: Attempt[] = [];
   const run = async (method: 'HEAD' | 'GET') => {
-    await options.pace();
+    const onSent = await options.pace();
     const at = new Date();
-    const result = await http.fetch({ url, method, readBody: isHtml, maxBytes: options.maxBodyBytes });
+    const result = await http.fetch({ url, method, readBody: isHtml, maxBytes: options.maxBodyBytes, onSent });
     requests.push(attemptOf(method, result, at));
     return result;
   };
@@ -39,4 +41,12 @@ export async function attemptCheck(
     }
   }
   return { result: await run('GET'), requests };
+}
+
+/** One attempt at a page to read: a GET whose HTML body is read up to the client's cap. */
+export async function attemptPage(http: HttpClient, url: string, pace: Pace): Promise<CheckAttempt> {
+  const onSent = await pace();
+  const at = new Date();
+  const result = await http.fetch({ url, readBody: isHtml, accept: HTML_ACCEPT, onSent });
+  return { result, requests: [attemptOf('GET', result, at)] };
 }

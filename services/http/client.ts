@@ -17,6 +17,8 @@ export interface FetchRequest {
   followRedirects?: boolean;
   /** A tighter bound on the whole exchange than the client's (one webhook delivery attempt). */
   timeoutMs?: number;
+  /** Called once, when the first request has been written to its connection (host politeness). */
+  onSent?: () => void;
   /** Decides from the final response's content type whether its body is read (bodies are never read otherwise). */
   readBody?: (contentType: string) => boolean;
   /** Cap on the decoded body; the stream is destroyed there and the body marked truncated. */
@@ -103,7 +105,7 @@ export function createHttpClient(options: {
       try {
         // IP-literal hosts never reach the lookup function, so every hop is checked here as well.
         await guard.assertHostAllowed(new URL(current).hostname);
-        exchange = await send(current, request);
+        exchange = await send(current, request, redirects.length === 0 ? request.onSent : undefined);
       } catch (error) {
         const classified = classifyNetworkError(error);
         return fail(classified.code, classified.message);
@@ -157,7 +159,7 @@ export function createHttpClient(options: {
     stream: GotStream;
   }
 
-  function send(url: string, request: FetchRequest): Promise<Exchange> {
+  function send(url: string, request: FetchRequest, onSent?: () => void): Promise<Exchange> {
     const stream = got.stream(url, {
       method: request.method ?? 'GET',
       headers: { 'user-agent': userAgent, accept: request.accept ?? '*/*', ...request.headers },
@@ -180,6 +182,7 @@ export function createHttpClient(options: {
         request: Math.min(limits.requestTimeoutMs, request.timeoutMs ?? Infinity),
       },
     });
+    if (onSent) stream.once('request', (outgoing: http.ClientRequest) => outgoing.once('finish', onSent));
     return new Promise((resolve, reject) => {
       stream.once('response', (response: GotResponse) => resolve({ response, stream }));
       stream.once('error', reject);

@@ -6,12 +6,24 @@ export interface HostLimits {
   intervalMs: number;
 }
 
+/**
+ * Awaited before each request to a host; resolves to `sent`, which the caller passes on to be called
+ * when the request has actually gone out (see HostLease.sent).
+ */
+export type Pace = () => Promise<() => void>;
+
 export interface HostLease {
   /**
    * Waits until the host's interval (or Crawl-delay) allows the next request and books it. Returns
    * false, without waiting, when that is further away than maxWaitMs (the host is backing off).
    */
   pace(maxWaitMs?: number): Promise<boolean>;
+  /**
+   * The request has actually left: the next start waits a full interval from now. Starts are booked
+   * before the request is sent (DNS, a new connection, a busy event loop come between), so without this
+   * a request sent late could reach the server closer than the interval to the next one.
+   */
+  sent(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -51,6 +63,14 @@ local interval = math.max(tonumber(ARGV[1]), tonumber(redis.call('GET', KEYS[2])
 redis.call('SET', KEYS[1], start + interval, 'PX', start - now + interval + 60000)
 return start - now`;
 
+// KEYS: next, crawl delay. ARGV: interval. The next start is at least a full interval from now.
+const SENT = `${NOW}
+local untilAt = now + math.max(tonumber(ARGV[1]), tonumber(redis.call('GET', KEYS[2]) or '0'))
+if untilAt > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], untilAt, 'PX', untilAt - now + 60000)
+end
+return 0`;
+
 // KEYS: next. ARGV: hold ms.
 const BACKOFF = `${NOW}
 local untilAt = now + tonumber(ARGV[1])
@@ -63,6 +83,7 @@ type LimiterRedis = Redis & {
   hostAcquire(slots: string, next: string, delay: string, limit: number, interval: number, leaseMs: number, token: string): Promise<number>;
   hostPace(next: string, delay: string, interval: number, maxWait: number): Promise<number>;
   hostBackoff(next: string, ms: number): Promise<number>;
+  hostSent(next: string, delay: string, interval: number): Promise<number>;
 };
 
 /**
@@ -77,6 +98,7 @@ export function createHostLimiter(redis: Redis, keyPrefix: string, leaseMs: numb
     redis.defineCommand('hostAcquire', { numberOfKeys: 3, lua: ACQUIRE });
     redis.defineCommand('hostPace', { numberOfKeys: 2, lua: PACE });
     redis.defineCommand('hostBackoff', { numberOfKeys: 1, lua: BACKOFF });
+    redis.defineCommand('hostSent', { numberOfKeys: 2, lua: SENT });
   }
   const keys = (host: string) => {
     const base = `${keyPrefix}:host:{${host}}`;
@@ -107,6 +129,9 @@ export function createHostLimiter(redis: Redis, keyPrefix: string, leaseMs: numb
             if (delay < 0) return false;
             if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
             return true;
+          },
+          async sent() {
+            if (interval > 0) await client.hostSent(k.next, k.delay, interval);
           },
           async release() {
             await client.zrem(k.slots, token);

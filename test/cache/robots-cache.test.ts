@@ -27,7 +27,7 @@ t.teardown(async () => {
   await env.close();
   await web.close();
 });
-const allowed = (host: string, path: string) => env.runtime.robots.isAllowed(web.url(host, path), async () => {});
+const allowed = (host: string, path: string) => env.runtime.robots.isAllowed(web.url(host, path), async () => () => {});
 
 t.test('rules for our product token, else for *', async (t) => {
   t.equal(await allowed('rules.test', '/no-blb/page'), false, 'our own group applies');

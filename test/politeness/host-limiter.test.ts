@@ -64,3 +64,12 @@ t.test('a slot whose worker died frees itself when its lease ends', async (t) =>
   await sleep(350);
   t.ok('lease' in (await short.acquire('g.test', { concurrency: 1, intervalMs: 0 })));
 });
+
+t.test('the interval counts from when a request actually left', async (t) => {
+  const first = await lease('h.test', 4, 200);
+  t.type(first, 'object');
+  await sleep(150); // the request went out late: a slow connect, a busy event loop
+  await (first as HostLease).sent();
+  const wait = await lease('h.test', 4, 200);
+  t.ok(typeof wait === 'number' && wait > 150, `the next start waits a full interval from the send (${wait} ms)`);
+});
