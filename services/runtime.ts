@@ -5,6 +5,7 @@ import { createRobotsCache, type RobotsCache } from './cache/robots-cache.js';
 import { createAddressGuard, systemResolver, type AddressGuard, type Resolver } from './http/address-guard.js';
 import { createHttpClient, type HttpClient } from './http/client.js';
 import { createHostLimiter, type HostLimiter } from './politeness/host-limiter.js';
+import { createHostActivity, type HostActivity } from './politeness/host-activity.js';
 import { createQueues, type Queues } from './queues.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createRedis } from './redis.js';
@@ -21,6 +22,8 @@ export interface Runtime {
   guard: AddressGuard;
   http: HttpClient;
   limiter: HostLimiter;
+  /** What the fleet does to each host, for the ops admin. */
+  hosts: HostActivity;
   robots: RobotsCache;
   metrics: Metrics;
   close(): Promise<void>;
@@ -54,7 +57,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const guard = createAddressGuard(config.ssrfAllowlist, overrides.resolver ?? systemResolver);
   const http = createHttpClient({ userAgent: config.userAgent, limits: config.http, guard, proxyUrl: config.proxyUrl });
   // A job holds its host slot for a few requests at most; the lease outlives them, then frees itself.
-  const limiter = createHostLimiter(redis, config.queuePrefix, 3 * config.http.requestTimeoutMs + 5_000);
+  const hosts = createHostActivity(redis, config.queuePrefix);
+  const limiter = createHostLimiter(redis, config.queuePrefix, 3 * config.http.requestTimeoutMs + 5_000, hosts);
   const robots = createRobotsCache({
     redis, http, limiter, userAgent: config.userAgent, keyPrefix: config.queuePrefix,
     maxCrawlDelayMs: config.politeness.maxCrawlDelayMs,
@@ -63,7 +67,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const metrics = createMetrics(redis, config.queuePrefix, queues);
 
   return {
-    config, logger, db, redis, queues, guard, http, limiter, robots, metrics,
+    config, logger, db, redis, queues, guard, http, limiter, hosts, robots, metrics,
     async close() {
       await queues.close();
       http.close();

@@ -69,10 +69,11 @@ export async function politeAttempt(
   const progress: FetchProgress = { ...previous, tries: previous.tries + 1, requests: [...previous.requests, ...outcome.requests] };
   const decision = decide(outcome.result, progress.tries, config.retry);
   if (!decision.final) {
-    if (decision.hostBackoffMs > 0) await limiter.backoff(host, decision.hostBackoffMs);
+    if (decision.hostBackoffMs > 0) await limiter.backoff(host, decision.hostBackoffMs, `Retry-After (${decision.reason})`);
     runtime.logger.debug({ jobId: job.id, url, reason: decision.reason, delayMs: decision.delayMs }, 'retrying later');
     return postpone(job, token, decision.delayMs, { ...job.data, progress });
   }
+  if (decision.verdict.verdict === 'blocked') runtime.hosts.blocked(host, decision.verdict.reason ?? 'blocked');
   return {
     verdict: { ...decision.verdict, attempts: progress.requests, checkedAt: new Date() },
     result: outcome.result,

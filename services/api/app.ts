@@ -2,7 +2,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Runtime } from '../runtime.js';
-import { adminRoutes } from '../admin/routes.js';
+import { adminApiRoutes } from '../admin/api-routes.js';
+import { adminUiRoutes } from '../admin/ui-routes.js';
+import { boardRoutes } from '../admin/board.js';
+import { createAdminOperations } from '../admin/operations.js';
+import { createAdminSessions } from '../admin/session.js';
 import { requireApiKey } from './auth.js';
 import { accountRateLimit } from './rate-limit.js';
 import { installErrorHandler } from './error-handler.js';
@@ -53,7 +57,10 @@ export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi(
 
   const deps: RouteDeps = { runtime, openapi };
   await app.register(serviceRoutes, deps);
-  await app.register(adminRoutes, deps);
+  const admin = { operations: createAdminOperations(runtime), sessions: createAdminSessions(runtime.config.adminToken) };
+  await app.register(adminApiRoutes, { ...admin, openapi });
+  await app.register(adminUiRoutes, { ...admin, redis: runtime.redis, keyPrefix: runtime.config.queuePrefix });
+  await app.register(boardRoutes, { ...admin, queues: runtime.queues });
   await app.register(async (v1) => {
     // onRequest: the key is checked before the body is read or validated.
     v1.addHook('onRequest', requireApiKey(runtime.db));

@@ -1,8 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../store/db.js';
 import { accountForKeyHash } from '../store/accounts.js';
-import { forbidden, unauthorized } from '../errors.js';
+import { unauthorized } from '../errors.js';
 import { hashApiKey } from './keys.js';
 
 declare module 'fastify' {
@@ -26,19 +25,5 @@ export function requireApiKey(db: Db) {
     const accountId = await accountForKeyHash(db, hashApiKey(token));
     if (!accountId) throw unauthorized('the API key is unknown or revoked');
     request.accountId = accountId;
-  };
-}
-
-/** A preHandler for admin routes: ADMIN_TOKEN as a bearer token; refused outright when it is unset. */
-export function requireAdmin(adminToken: string | undefined) {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  const expected = adminToken === undefined ? null : digest(adminToken);
-  return async (request: FastifyRequest): Promise<void> => {
-    if (!expected) throw forbidden('admin_disabled', 'the admin API is disabled: set ADMIN_TOKEN to enable it');
-    const token = bearerToken(request);
-    // Comparing digests keeps the comparison constant-time whatever the token's length.
-    if (!token || !timingSafeEqual(digest(token), expected)) {
-      throw unauthorized('admin routes need Authorization: Bearer <ADMIN_TOKEN>');
-    }
   };
 }

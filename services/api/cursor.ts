@@ -1,4 +1,5 @@
 import { badRequest } from '../errors.js';
+import { isUuid } from '../ids.js';
 
 /** Opaque pagination cursors: base64url JSON, so clients pass them back unchanged. */
 export function encodeCursor(position: unknown): string {
@@ -15,3 +16,11 @@ export function decodeCursor<T>(cursor: string, isValid: (value: unknown) => val
   if (!isValid(value)) throw badRequest('invalid_cursor', 'cursor is not one this API returned; pass nextCursor back unchanged');
   return value;
 }
+
+/** A position in a list ordered by (created_at, id): crawls. */
+export type CreatedCursor = { createdAt: string; id: string };
+export const isCreatedCursor = (value: unknown): value is CreatedCursor =>
+  typeof (value as CreatedCursor)?.createdAt === 'string' && isUuid(String((value as CreatedCursor)?.id));
+
+/** A position in a list ordered by a numeric id. */
+export const isIdCursor = (value: unknown): value is { id: number } => Number.isSafeInteger((value as { id: number })?.id);

@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'keys' && sub === 'create' && rest[0]) {
-    const created = await callApi<{ key: string; accountId: string }>(target, '/admin/api-keys', {
+    const created = await callApi<{ key: string; accountId: string }>(target, '/admin/api/api-keys', {
       method: 'POST', admin: true, body: { name: rest[0], ...(values.account ? { accountId: values.account } : {}) },
     });
     out(`API key for account ${created.accountId} (shown once, keep it):\n${created.key}`);

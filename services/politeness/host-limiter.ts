@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { HostActivity } from './host-activity.js';
 
 export interface HostLimits {
   concurrency: number;
@@ -32,8 +33,8 @@ export type Acquired = { lease: HostLease } | { waitMs: number };
 export interface HostLimiter {
   /** A slot for one job's requests to `host`, or how long to wait before asking again. */
   acquire(host: string, limits: HostLimits): Promise<Acquired>;
-  /** Holds every request to the host back for ms (Retry-After). Never shortens a longer hold. */
-  backoff(host: string, ms: number): Promise<void>;
+  /** Holds every request to the host back for ms (Retry-After); `why` is shown to ops. Never shortens a longer hold. */
+  backoff(host: string, ms: number, why?: string): Promise<void>;
   /** robots.txt Crawl-delay: the host's interval is at least this for ttlMs. */
   setCrawlDelay(host: string, ms: number, ttlMs: number): Promise<void>;
 }
@@ -92,7 +93,7 @@ type LimiterRedis = Redis & {
  * robots.txt asks for a Crawl-delay), and a Retry-After holds the whole host back. A slot is a lease
  * that expires by itself, so a worker that dies cannot keep a host blocked.
  */
-export function createHostLimiter(redis: Redis, keyPrefix: string, leaseMs: number): HostLimiter {
+export function createHostLimiter(redis: Redis, keyPrefix: string, leaseMs: number, activity?: HostActivity): HostLimiter {
   const client = redis as LimiterRedis;
   if (!client.hostAcquire) {
     redis.defineCommand('hostAcquire', { numberOfKeys: 3, lua: ACQUIRE });
@@ -116,6 +117,7 @@ export function createHostLimiter(redis: Redis, keyPrefix: string, leaseMs: numb
       const interval = spacing(limits.intervalMs);
       const wait = await client.hostAcquire(k.slots, k.next, k.delay, limits.concurrency, interval, leaseMs, token);
       if (wait !== 0) return { waitMs: wait };
+      activity?.started(host);
       let first = true;
       return {
         lease: {
@@ -139,11 +141,13 @@ export function createHostLimiter(redis: Redis, keyPrefix: string, leaseMs: numb
         },
       };
     },
-    async backoff(host, ms) {
+    async backoff(host, ms, why = 'Retry-After') {
       await client.hostBackoff(keys(host).next, Math.round(ms));
+      activity?.retryAfter(host, ms, why);
     },
     async setCrawlDelay(host, ms, ttlMs) {
       await client.set(keys(host).delay, Math.round(ms), 'PX', ttlMs);
+      activity?.crawlDelay(host, ms, ttlMs);
     },
   };
 }

@@ -30,10 +30,18 @@ export async function insertApiKey(
   return rows[0] as ApiKeyRecord;
 }
 
-/** The account a key hash belongs to, or null for an unknown or revoked key. */
+/**
+ * The account a key hash belongs to, or null for an unknown or revoked key. Notes when the key was
+ * used, at most once a minute so that a busy client does not turn every request into a write.
+ */
 export async function accountForKeyHash(db: Queryable, hash: Buffer): Promise<string | null> {
   const { rows } = await db.query<{ account_id: string }>(
-    'SELECT account_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+    `WITH live AS (SELECT id, account_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL),
+     touched AS (
+       UPDATE api_keys k SET last_used_at = now() FROM live
+       WHERE k.id = live.id AND (live.last_used_at IS NULL OR live.last_used_at < now() - interval '1 minute')
+     )
+     SELECT account_id FROM live`,
     [hash],
   );
   return rows[0]?.account_id ?? null;
@@ -45,7 +53,12 @@ export interface AccountSummary {
   createdAt: Date;
   activeKeys: number;
   crawls: number;
+  runningCrawls: number;
+  pagesCrawled: number;
+  linksChecked: number;
   prospects: number;
+  /** The last request made with any of the account's keys (to the minute). */
+  lastUsedAt: Date | null;
 }
 
 export async function insertAccount(db: Queryable, name: string): Promise<{ id: string; name: string; createdAt: Date }> {
@@ -53,22 +66,30 @@ export async function insertAccount(db: Queryable, name: string): Promise<{ id: 
   return rows[0];
 }
 
-/** Every account with its usage, newest first. */
-export async function listAccounts(db: Queryable): Promise<AccountSummary[]> {
+/** Every account (or only the one given) with its usage, newest first. */
+export async function listAccounts(db: Queryable, only?: string): Promise<AccountSummary[]> {
   const { rows } = await db.query<AccountSummary>(
     `SELECT a.id, a.name, a.created_at AS "createdAt",
        (SELECT count(*) FROM api_keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL) AS "activeKeys",
        (SELECT count(*) FROM crawls c WHERE c.account_id = a.id) AS crawls,
-       (SELECT count(*) FROM prospects p WHERE p.account_id = a.id) AS prospects
-     FROM accounts a ORDER BY a.created_at DESC, a.id`,
+       (SELECT count(*) FROM crawls c WHERE c.account_id = a.id AND c.status IN ('queued', 'running')) AS "runningCrawls",
+       (SELECT count(*) FROM crawls c JOIN pages p ON p.crawl_id = c.id WHERE c.account_id = a.id AND p.state = 'crawled')
+         AS "pagesCrawled",
+       (SELECT count(*) FROM crawls c JOIN crawl_targets t ON t.crawl_id = c.id WHERE c.account_id = a.id AND t.state = 'checked')
+         AS "linksChecked",
+       (SELECT count(*) FROM prospects p WHERE p.account_id = a.id) AS prospects,
+       (SELECT max(k.last_used_at) FROM api_keys k WHERE k.account_id = a.id) AS "lastUsedAt"
+     FROM accounts a WHERE $1::uuid IS NULL OR a.id = $1 ORDER BY a.created_at DESC, a.id`,
+    [only ?? null],
   );
   return rows;
 }
 
-const KEY_COLUMNS = `id, account_id AS "accountId", name, key_prefix AS "keyPrefix", created_at AS "createdAt", revoked_at AS "revokedAt"`;
+const KEY_COLUMNS = `id, account_id AS "accountId", name, key_prefix AS "keyPrefix", created_at AS "createdAt", revoked_at AS "revokedAt",
+  last_used_at AS "lastUsedAt"`;
 
 /** An account's keys (never the secrets: only their first characters). */
-export async function listApiKeys(db: Queryable, accountId: string): Promise<(ApiKeyRecord & { revokedAt: Date | null })[]> {
+export async function listApiKeys(db: Queryable, accountId: string): Promise<(ApiKeyRecord & { revokedAt: Date | null; lastUsedAt: Date | null })[]> {
   const { rows } = await db.query(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE account_id = $1 ORDER BY created_at, id`, [accountId]);
   return rows;
 }

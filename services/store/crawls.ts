@@ -76,37 +76,58 @@ export async function insertCrawl(db: Queryable, accountId: string, settings: Cr
   return rows[0]!.id;
 }
 
-/** One crawl of one account, with its stats; null when it does not exist or belongs to another account. */
-export async function findCrawl(db: Queryable, accountId: string, crawlId: string): Promise<Crawl | null> {
+/** Whose crawls a query sees: one account's (the client API), or every account's (the ops admin). */
+export type CrawlOwner = { accountId: string } | 'any';
+
+/** A SQL condition on c.account_id for `owner`, its parameter appended to `params`. */
+function ownerCondition(owner: CrawlOwner, params: unknown[]): string {
+  if (owner === 'any') return 'true';
+  params.push(owner.accountId);
+  return `c.account_id = $${params.length}`;
+}
+
+/** One crawl with its stats; null when it does not exist or the owner does not see it. */
+export async function findCrawl(db: Queryable, owner: CrawlOwner, crawlId: string): Promise<Crawl | null> {
+  const params: unknown[] = [crawlId];
   const { rows } = await db.query<Crawl>(
-    `SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE c.id = $1 AND c.account_id = $2`,
-    [crawlId, accountId],
+    `SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE c.id = $1 AND ${ownerCondition(owner, params)}`,
+    params,
   );
   return rows[0] ?? null;
 }
 
-/** An account's crawls, newest first, paged by keyset on (created_at, id). */
+/** Crawls newest first, paged by keyset on (created_at, id), optionally of one status. */
 export async function listCrawls(
   db: Queryable,
-  accountId: string,
-  page: { limit: number; before?: { createdAt: string; id: string } },
+  owner: CrawlOwner,
+  page: { limit: number; before?: { createdAt: string; id: string }; status?: CrawlStatus },
 ): Promise<Crawl[]> {
+  const params: unknown[] = [page.limit];
+  const conditions = [ownerCondition(owner, params)];
+  if (page.before) {
+    params.push(page.before.createdAt, page.before.id);
+    conditions.push(`(c.created_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  if (page.status) {
+    params.push(page.status);
+    conditions.push(`c.status = $${params.length}`);
+  }
   const { rows } = await db.query<Crawl>(
-    `SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c
-     WHERE c.account_id = $1 AND ($2::timestamptz IS NULL OR (c.created_at, c.id) < ($2, $3::uuid))
-     ORDER BY c.created_at DESC, c.id DESC LIMIT $4`,
-    [accountId, page.before?.createdAt ?? null, page.before?.id ?? null, page.limit],
+    `SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE ${conditions.join(' AND ')}
+     ORDER BY c.created_at DESC, c.id DESC LIMIT $1`,
+    params,
   );
   return rows;
 }
 
-/** Cancels a crawl that has not finished; returns false when it does not exist for this account. */
-export async function cancelCrawl(db: Queryable, accountId: string, crawlId: string): Promise<boolean> {
+/** Cancels a crawl that has not finished; returns false when it does not exist for this owner. */
+export async function cancelCrawl(db: Queryable, owner: CrawlOwner, crawlId: string): Promise<boolean> {
+  const params: unknown[] = [crawlId];
   const { rowCount } = await db.query(
-    `UPDATE crawls SET status = CASE WHEN status IN ('queued', 'running') THEN 'cancelled' ELSE status END,
+    `UPDATE crawls c SET status = CASE WHEN status IN ('queued', 'running') THEN 'cancelled' ELSE status END,
        finished_at = CASE WHEN status IN ('queued', 'running') THEN now() ELSE finished_at END
-     WHERE id = $1 AND account_id = $2`,
-    [crawlId, accountId],
+     WHERE c.id = $1 AND ${ownerCondition(owner, params)}`,
+    params,
   );
   return rowCount === 1;
 }

@@ -94,3 +94,42 @@ export async function disableEndpoint(db: Queryable, id: string, reason: string)
     [id, reason],
   );
 }
+
+export interface TroubledEndpoint {
+  id: string;
+  accountId: string;
+  accountName: string;
+  url: string;
+  state: 'disabled' | 'failing';
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  /** Deliveries still being retried after at least one failed attempt. */
+  retryingDeliveries: number;
+  /** Deliveries given up in the last 24 hours. */
+  failedDeliveriesLastDay: number;
+  lastAttempt: { at: string; statusCode: number | null; error: string | null } | null;
+}
+
+/** Endpoints of every account that are disabled, or whose deliveries are failing now or failed in the last day. */
+export async function listTroubledEndpoints(db: Queryable, state?: TroubledEndpoint['state']): Promise<TroubledEndpoint[]> {
+  const { rows } = await db.query<TroubledEndpoint>(
+    `SELECT * FROM (
+       SELECT w.id, w.account_id AS "accountId", a.name AS "accountName", w.url,
+         CASE WHEN w.enabled THEN 'failing' ELSE 'disabled' END AS state,
+         w.disabled_reason AS "disabledReason", w.disabled_at AS "disabledAt",
+         (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = w.id AND d.state = 'pending' AND d.attempts > 0)
+           AS "retryingDeliveries",
+         (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = w.id AND d.state = 'failed'
+            AND d.updated_at > now() - interval '1 day') AS "failedDeliveriesLastDay",
+         (SELECT json_build_object('at', x.at, 'statusCode', x.status_code, 'error', x.error)
+            FROM webhook_deliveries d JOIN webhook_attempts x ON x.delivery_id = d.id
+            WHERE d.endpoint_id = w.id ORDER BY x.at DESC, x.id DESC LIMIT 1) AS "lastAttempt"
+       FROM webhook_endpoints w JOIN accounts a ON a.id = w.account_id
+     ) e
+     WHERE (e.state = 'disabled' OR e."retryingDeliveries" > 0 OR e."failedDeliveriesLastDay" > 0)
+       AND ($1::text IS NULL OR e.state = $1)
+     ORDER BY e.state, e."disabledAt" DESC NULLS LAST, e."accountName", e.url`,
+    [state ?? null],
+  );
+  return rows;
+}

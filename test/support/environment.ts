@@ -64,7 +64,7 @@ export async function startEnvironment(options: {
     async newApiKey(name = 'acme') {
       const response = await app.inject({
         method: 'POST',
-        url: '/admin/api-keys',
+        url: '/admin/api/api-keys',
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
         payload: { name },
       });

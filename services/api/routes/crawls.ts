@@ -8,7 +8,7 @@ import { defaultMaxDepth } from '../../crawl/scope.js';
 import { withTransaction } from '../../store/db.js';
 import { cancelCrawl, findCrawl, insertCrawl, listCrawls, type Crawl, type CrawlScope } from '../../store/crawls.js';
 import { planPages, type PlannedPage } from '../../store/pages.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor, isCreatedCursor } from '../cursor.js';
 import { validateSeeds } from '../seeds.js';
 
 interface CreateCrawlBody {
@@ -37,9 +37,6 @@ function idempotencyOf(header: string | string[] | undefined, body: unknown): { 
 }
 
 
-type CrawlCursor = { createdAt: string; id: string };
-const isCrawlCursor = (value: unknown): value is CrawlCursor =>
-  typeof (value as CrawlCursor)?.createdAt === 'string' && isUuid(String((value as CrawlCursor)?.id));
 
 /** The public form of a crawl: everything but the owning account. */
 export function presentCrawl({ accountId: _accountId, cursorKey: _cursorKey, ...crawl }: Crawl) {
@@ -50,7 +47,7 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
   const { db, guard, queues } = runtime;
 
   const crawlOf = async (accountId: string, id: string): Promise<Crawl> => {
-    const crawl = isUuid(id) ? await findCrawl(db, accountId, id) : null;
+    const crawl = isUuid(id) ? await findCrawl(db, { accountId }, id) : null;
     if (!crawl) throw notFound('crawl');
     return crawl;
   };
@@ -112,8 +109,8 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
     { schema: openapi.requestSchema('listCrawls') },
     async (request) => {
       const limit = request.query.limit ?? 50;
-      const before = request.query.cursor ? decodeCursor(request.query.cursor, isCrawlCursor) : undefined;
-      const rows = await listCrawls(db, request.accountId, { limit: limit + 1, before });
+      const before = request.query.cursor ? decodeCursor(request.query.cursor, isCreatedCursor) : undefined;
+      const rows = await listCrawls(db, { accountId: request.accountId }, { limit: limit + 1, before });
       const items = rows.slice(0, limit);
       const last = rows.length > limit ? items[items.length - 1]! : null;
       return {
@@ -132,7 +129,7 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
     { schema: openapi.requestSchema('cancelCrawl') },
     async (request) => {
       const { id } = request.params;
-      if (!isUuid(id) || !(await cancelCrawl(db, request.accountId, id))) throw notFound('crawl');
+      if (!isUuid(id) || !(await cancelCrawl(db, { accountId: request.accountId }, id))) throw notFound('crawl');
       return presentCrawl(await crawlOf(request.accountId, id));
     },
   );

@@ -17,7 +17,7 @@ export async function deadLinkRoutes(app: FastifyInstance, { runtime, openapi }:
     async (request) => {
       const { cursor, limit = 50 } = request.query;
       const filter = filterOf(request.query);
-      if (filter.crawlId && !(await findCrawl(runtime.db, request.accountId, filter.crawlId))) throw notFound('crawl');
+      if (filter.crawlId && !(await findCrawl(runtime.db, { accountId: request.accountId }, filter.crawlId))) throw notFound('crawl');
       const after = cursor ? decodeCursor(cursor, isCursor) : undefined;
       const rows = await listDeadLinks(runtime.db, request.accountId, { filter, after, limit: limit + 1 });
       const items = rows.slice(0, limit);

@@ -27,7 +27,7 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
   const { db, queues } = runtime;
 
   const checkCrawl = async (accountId: string, crawlId: string | undefined) => {
-    if (crawlId && !(await findCrawl(db, accountId, crawlId))) throw notFound('crawl');
+    if (crawlId && !(await findCrawl(db, { accountId }, crawlId))) throw notFound('crawl');
   };
   const prospectOf = async (accountId: string, id: string) => {
     const prospect = await findProspect(db, accountId, id);

@@ -1,0 +1,63 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { Queues } from '../queues.js';
+import type { AdminOperations } from './operations.js';
+import type { AdminSessions } from './session.js';
+import { AppError } from '../errors.js';
+
+export const BOARD_PATH = '/admin/queues';
+
+// Board actions that would lose or forge work: the queues only carry ids of rows PostgreSQL holds.
+const REFUSED = /\/api\/queues\/[^/]+\/(add|empty|obliterate)$|\/update-data$/;
+
+/** What a board request did, for the audit log: `queue.pause` on `checks`, `job.retry` on `pages/page-12`... */
+export function boardAction(method: string, path: string): { action: string; target: string | null; detail: Record<string, unknown> } {
+  const parts = path.replace(/^.*\/api\/queues\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 1) return { action: `queue.${parts[0]}_all`, target: null, detail: {} };
+  const [queue, second, third] = parts;
+  if (second === 'retry' || second === 'clean') return { action: `queue.${second}`, target: queue!, detail: { state: third } };
+  if (parts.length === 2) return { action: `queue.${second}`, target: queue!, detail: {} };
+  if (parts.length === 3) return { action: `job.${third}`, target: `${queue}/${second}`, detail: {} };
+  return { action: 'queue.board', target: queue ?? null, detail: { method, path } };
+}
+
+/**
+ * bull-board at /admin/queues: every queue's counts, jobs and their errors; retry, pause, resume and
+ * clean. Behind the admin session like every admin page; each change it makes is audited.
+ */
+export async function boardRoutes(app: FastifyInstance, deps: { queues: Queues; operations: AdminOperations; sessions: AdminSessions }) {
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(BOARD_PATH);
+  createBullBoard({
+    queues: deps.queues.all.map((queue) => new BullMQAdapter(queue)),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'blb queues', miscLinks: [{ text: 'Back to the admin', url: '/admin' }] } },
+  });
+
+  await app.register(async (board) => {
+    // bull-board installs its own error handler in its scope, so refusals are answered here directly.
+    board.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      const api = request.url.startsWith(`${BOARD_PATH}/api/`);
+      try {
+        request.admin = deps.sessions.authenticate(request);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        if (!api && error.statusCode === 401) return reply.redirect(`/admin/login?next=${encodeURIComponent(request.url)}`, 303);
+        return reply.status(error.statusCode).send({ code: error.code, message: error.message });
+      }
+      if (request.method !== 'GET' && REFUSED.test(request.url.split('?')[0]!)) {
+        return reply.status(403).send({ code: 'board_action_refused', message: 'adding, editing, emptying and obliterating jobs is not allowed here' });
+      }
+    });
+    board.addHook('onResponse', async (request, reply) => {
+      if (request.method === 'GET' || !request.admin || reply.statusCode >= 400) return;
+      const { action, target, detail } = boardAction(request.method, request.url.split('?')[0]!);
+      await deps.operations.audit(request.admin, action, target, { ...detail, via: 'queue board' }).catch((error) => {
+        request.log.error({ err: error, action }, 'could not write the audit entry of a board action');
+      });
+    });
+    await board.register(serverAdapter.registerPlugin(), { prefix: BOARD_PATH });
+  });
+}

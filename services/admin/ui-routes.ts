@@ -1,0 +1,160 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { AdminOperations } from './operations.js';
+import { actorName, type AdminSessions } from './session.js';
+import { html, type Html } from './html.js';
+import { AppError, badRequest } from '../errors.js';
+import { isUuid } from '../ids.js';
+import { decodeCursor, encodeCursor, isCreatedCursor, isIdCursor } from '../api/cursor.js';
+import type { CrawlStatus } from '../store/crawls.js';
+import { layout } from './views/layout.js';
+import { disabledPage, loginPage } from './views/login.js';
+import { fleetPage } from './views/fleet.js';
+import { crawlsPage } from './views/crawls.js';
+import { accountPage, accountsPage } from './views/accounts.js';
+import { hostsPage } from './views/hosts.js';
+import { webhooksPage } from './views/webhooks.js';
+import { auditPage } from './views/audit.js';
+
+interface Deps {
+  operations: AdminOperations;
+  sessions: AdminSessions;
+  redis: Redis;
+  keyPrefix: string;
+}
+
+const CRAWL_STATUSES = new Set(['queued', 'running', 'completed', 'cancelled', 'failed']);
+const LOGIN_ATTEMPTS_PER_15_MINUTES = 10;
+const PAGE_SIZE = 50;
+
+/** Only a path inside the admin may follow a login: never another site. */
+const safeNext = (next: unknown) => (typeof next === 'string' && /^\/admin(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/admin');
+
+type Form = Record<string, string>;
+const field = (body: unknown, name: string) => ((body as Form | undefined)?.[name] ?? '').trim();
+
+/** The admin's pages: server-rendered HTML, one form per action, every action audited. */
+export async function adminUiRoutes(app: FastifyInstance, { operations: ops, sessions, redis, keyPrefix }: Deps) {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  const send = (reply: FastifyReply, page: Html, status = 200) => reply.status(status).type('text/html; charset=utf-8').send(page.value);
+  const show = (request: FastifyRequest, reply: FastifyReply, title: string, body: Html) => {
+    const notice = (request.query as { notice?: string }).notice;
+    return send(reply, layout({ title, actor: request.admin.actor, path: request.url.split('?')[0]!, notice }, body));
+  };
+  const done = (reply: FastifyReply, to: string, notice: string) =>
+    reply.redirect(`${to}${to.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}`, 303);
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.code === 'admin_disabled') return send(reply, disabledPage(), 403);
+      if (error.statusCode === 401) return reply.redirect('/admin/login', 303);
+      const body = html`<div class="error" role="alert">${error.message}</div><p><a href="javascript:history.back()">Back</a></p>`;
+      return send(reply, layout({ title: 'That did not work', actor: request.admin?.actor ?? '', path: request.url }, body), error.statusCode);
+    }
+    request.log.error({ err: error }, 'admin page failed');
+    return send(reply, html`<p>Something went wrong; the error is in the service's log.</p>`, 500);
+  });
+
+  // Signing in and out: outside the session check.
+  app.get<{ Querystring: { next?: string } }>('/admin/login', async (request, reply) => {
+    if (!sessions.enabled) return send(reply, disabledPage(), 403);
+    return send(reply, loginPage({ next: safeNext(request.query.next) }));
+  });
+
+  app.post('/admin/login', async (request, reply) => {
+    if (!sessions.enabled) return send(reply, disabledPage(), 403);
+    const next = safeNext(field(request.body, 'next'));
+    const name = actorName(field(request.body, 'name'));
+    const attemptsKey = `${keyPrefix}:admin-login:${request.ip}`;
+    const failures = Number((await redis.get(attemptsKey)) ?? 0);
+    if (failures >= LOGIN_ATTEMPTS_PER_15_MINUTES) {
+      return send(reply, loginPage({ next, error: 'Too many failed sign-ins from this address; wait 15 minutes.' }), 429);
+    }
+    if (!name) return send(reply, loginPage({ next, error: 'Give your name: the audit log records who did what.' }), 400);
+    if (!sessions.tokenMatches(field(request.body, 'token'))) {
+      await redis.multi().incr(attemptsKey).expire(attemptsKey, 15 * 60).exec();
+      await ops.audit({ actor: name, ip: request.ip }, 'login.failed', null);
+      return send(reply, loginPage({ next, name, error: 'That is not the admin token.' }), 401);
+    }
+    await ops.audit({ actor: name, ip: request.ip }, 'login', null);
+    reply.header('set-cookie', sessions.startSession(name, request.protocol === 'https'));
+    return reply.redirect(next, 303);
+  });
+
+  await app.register(async (pages) => {
+    pages.addHook('onRequest', sessions.requireForPages());
+
+    pages.post('/admin/logout', async (request, reply) => {
+      await ops.audit(request.admin, 'logout', null);
+      reply.header('set-cookie', sessions.endSession());
+      return reply.redirect('/admin/login', 303);
+    });
+
+    pages.get('/admin', async (request, reply) => {
+      const [fleet, running] = await Promise.all([ops.fleet(), ops.crawls({ limit: 20, status: 'running' })]);
+      return show(request, reply, 'Fleet', fleetPage({ ...fleet, running: running.items }));
+    });
+
+    pages.get<{ Querystring: { status?: string; account?: string; cursor?: string } }>('/admin/crawls', async (request, reply) => {
+      const { status, account, cursor } = request.query;
+      if (status && !CRAWL_STATUSES.has(status)) throw badRequest('invalid_status', `no crawl status '${status}'`);
+      const before = cursor ? decodeCursor(cursor, isCreatedCursor) : undefined;
+      const page = await ops.crawls({ limit: PAGE_SIZE, status: status as CrawlStatus | undefined, accountId: account || undefined, before });
+      const query = new URLSearchParams({ ...(status ? { status } : {}), ...(account ? { account } : {}) });
+      const nextHref = page.next ? `/admin/crawls?${query}${query.size ? '&' : ''}cursor=${encodeCursor(page.next)}` : null;
+      return show(request, reply, 'Crawls', crawlsPage({ crawls: page.items, status, nextHref }));
+    });
+
+    pages.post<{ Params: { id: string } }>('/admin/crawls/:id/cancel', async (request, reply) => {
+      const crawl = await ops.cancelCrawl(request.admin, request.params.id);
+      return done(reply, '/admin/crawls', `Crawl ${crawl.id.slice(0, 8)} of ${crawl.accountName} is ${crawl.status}.`);
+    });
+
+    pages.get('/admin/accounts', async (request, reply) => show(request, reply, 'Accounts', accountsPage(await ops.accounts())));
+
+    pages.post('/admin/accounts', async (request, reply) => {
+      const name = field(request.body, 'name');
+      if (!name || name.length > 200) throw badRequest('invalid_name', 'an account needs a name of 1 to 200 characters');
+      const account = await ops.createAccount(request.admin, name);
+      return done(reply, `/admin/accounts/${account.id}`, `Account ${name} created.`);
+    });
+
+    pages.get<{ Params: { id: string } }>('/admin/accounts/:id', async (request, reply) => {
+      const [account, keys] = await Promise.all([ops.account(request.params.id), ops.apiKeys(request.params.id)]);
+      return show(request, reply, `Account ${account.name}`, accountPage({ account, keys }));
+    });
+
+    pages.post<{ Params: { id: string } }>('/admin/accounts/:id/api-keys', async (request, reply) => {
+      const name = field(request.body, 'name');
+      if (!name || name.length > 200) throw badRequest('invalid_name', 'a key needs a name of 1 to 200 characters');
+      if (!isUuid(request.params.id)) throw badRequest('invalid_account', 'no such account');
+      const issued = await ops.issueApiKey(request.admin, name, request.params.id);
+      // Rendered at once rather than redirected: the key is never stored, so this page is the only time it is seen.
+      const [account, keys] = await Promise.all([ops.account(issued.accountId), ops.apiKeys(issued.accountId)]);
+      reply.header('cache-control', 'no-store');
+      return show(request, reply, `Account ${account.name}`, accountPage({ account, keys, issuedKey: issued.key }));
+    });
+
+    pages.post<{ Params: { id: string } }>('/admin/api-keys/:id/revoke', async (request, reply) => {
+      const revoked = await ops.revokeApiKey(request.admin, request.params.id);
+      return done(reply, `/admin/accounts/${revoked.accountId}`, `Key ${revoked.name} (${revoked.keyPrefix}…) revoked.`);
+    });
+
+    pages.get('/admin/hosts', async (request, reply) => show(request, reply, 'Hosts', hostsPage(await ops.hosts())));
+
+    pages.get('/admin/webhooks', async (request, reply) =>
+      show(request, reply, 'Failing and disabled webhook endpoints', webhooksPage(await ops.webhookEndpoints())));
+
+    pages.get<{ Querystring: { cursor?: string } }>('/admin/audit', async (request, reply) => {
+      const cursor = request.query.cursor;
+      const beforeId = cursor ? decodeCursor(cursor, isIdCursor).id : undefined;
+      const rows = await ops.auditLog({ limit: PAGE_SIZE + 1, beforeId });
+      const entries = rows.slice(0, PAGE_SIZE);
+      const nextHref = rows.length > PAGE_SIZE ? `/admin/audit?cursor=${encodeCursor({ id: entries[entries.length - 1]!.id })}` : null;
+      return show(request, reply, 'Audit log', auditPage({ entries, nextHref }));
+    });
+  });
+}
