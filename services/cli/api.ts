@@ -1,3 +1,12 @@
+import { userInfo } from 'node:os';
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown user';
+  }
+}
+
 /** A failure the CLI explains to a person and exits on. */
 export class CliError extends Error {}
 
@@ -26,7 +35,12 @@ export async function callApi<T>(
   try {
     response = await fetch(new URL(path, target.url), {
       method: options.method ?? 'GET',
-      headers: { authorization: `Bearer ${token}`, ...(options.body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        // Admin actions are audited: name the person at the terminal.
+        ...(options.admin ? { 'x-admin-actor': `${osUser()} (blb cli)` } : {}),
+        ...(options.body ? { 'content-type': 'application/json' } : {}),
+      },
       body: options.body ? JSON.stringify(options.body) : undefined,
     });
   } catch (error) {

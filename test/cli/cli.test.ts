@@ -60,6 +60,8 @@ t.test('blb crawls list, keys create', async (t) => {
   const created = await blb(['keys', 'create', 'second-terminal'], { ADMIN_TOKEN });
   t.equal(created.code, 0);
   t.match(created.stdout, /blb_live_[\w-]{40,}/);
+  const { rows } = await env.runtime.db.query(`SELECT actor FROM admin_audit WHERE action = 'api_key.issue' AND detail->>'name' = 'second-terminal'`);
+  t.match(rows, [{ actor: /^.+ \(blb cli\)$/ }], 'the audit log names the person at the terminal');
 });
 
 t.test('clear messages when something is wrong', async (t) => {

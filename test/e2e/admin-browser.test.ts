@@ -13,109 +13,122 @@ import { projectRoot } from '../../services/project-root.js';
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(projectRoot, 'artifacts');
 
-if (!existsSync(CHROMIUM) && !process.env.BLB_REQUIRE_BROWSER) {
-  t.skip(`the browser test needs Debian's Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-} else {
-  t.test('an operator steers the fleet from the browser', async (t) => {
-    // A site whose robots.txt asks for a 20 s Crawl-delay: its crawl stays running while we look.
-    const web = await startFakeWeb({
-      'slow.test': {
-        '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nCrawl-delay: 20\n' },
-        '/': { body: htmlPage('Slow garden', [['/a', 'a'], ['/b', 'b']]) },
-        '/a': { body: htmlPage('A') },
-        '/b': { body: htmlPage('B') },
-      },
-    });
-    const env = await startEnvironment({ resolver: web.resolver, workers: true });
-    const profile = mkdtempSync(join(tmpdir(), 'blb-chromium-'));
-    let browser: BrowserContext | undefined;
-    t.teardown(async () => {
-      await browser?.close();
-      rmSync(profile, { recursive: true, force: true });
-      await env.close();
-      await web.close();
-    });
-    const base = await env.app.listen({ port: 0, host: '127.0.0.1' });
-    const owner = await env.newApiKey('Browser Co');
-    const clientHeaders = { authorization: `Bearer ${owner.key}` };
-    const crawl = (await env.app.inject({ method: 'POST', url: '/v1/crawls', headers: clientHeaders, payload: { seeds: [web.url('slow.test')], scope: 'site' } })).json();
-    for (let i = 0; i < 100 && (await env.runtime.db.query(`SELECT 1 FROM crawls WHERE id = $1 AND status = 'running'`, [crawl.id])).rowCount === 0; i++) await sleep(100);
+const skip = !existsSync(CHROMIUM) && !process.env.BLB_REQUIRE_BROWSER
+  ? `the browser test needs Debian's Chromium at ${CHROMIUM} (apt-get install -y chromium)` : false;
 
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const page: Page = await browser.newPage();
-    page.setDefaultTimeout(15_000);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const shot = async (name: string) => {
-      const path = join(ARTIFACTS, `admin-${name}.png`);
-      await page.screenshot({ path, fullPage: true });
-      t.same([...readFileSync(path).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `screenshot kept: artifacts/admin-${name}.png`);
-    };
-
-    // Signing in.
-    await page.goto(`${base}/admin`);
-    t.match(page.url(), /\/admin\/login\?next=%2Fadmin$/, 'sent to the login page');
-    await page.getByLabel('Your name').fill('Olivia Ops');
-    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${base}/admin`);
-    t.match(await page.locator('header .who').innerText(), /signed in as\s+Olivia Ops/);
-
-    // The running crawl and the queues, on the fleet page.
-    const crawlRow = page.locator(`#crawls tr[data-crawl="${crawl.id}"]`);
-    t.match(await crawlRow.innerText(), /Browser Co\s+running/, 'the running crawl, with its account');
-    t.match(await page.locator('#queues tr[data-queue="pages"]').innerText(), /pages\s+running/);
-    t.equal(await page.locator('#queues tbody tr').count(), 5, 'every queue');
-    await shot('fleet');
-
-    // Pause and resume a queue on the queue board.
-    await page.getByRole('link', { name: 'Queues' }).click();
-    await page.getByRole('link', { name: 'pages' }).first().click();
-    await page.waitForURL(/\/admin\/queues\/queue\/pages$/);
-    const queueMenu = async (item: 'Pause' | 'Resume') => {
-      await page.locator('button[aria-haspopup="menu"]').last().click();
-      await page.getByRole('menuitem', { name: item }).click();
-      await page.getByRole('button', { name: 'Confirm' }).click();
-    };
-    const pausedState = async (want: boolean) => {
-      for (let i = 0; i < 100 && (await env.runtime.queues.pages.isPaused()) !== want; i++) await sleep(100);
-      return env.runtime.queues.pages.isPaused();
-    };
-    await queueMenu('Pause');
-    t.equal(await pausedState(true), true, 'the pages queue is paused');
-    await page.locator('button[aria-haspopup="menu"]').last().click();
-    t.ok(await page.getByRole('menuitem', { name: 'Resume' }).isVisible(), 'the board shows it paused');
-    await page.keyboard.press('Escape');
-    await shot('queue-board');
-    await queueMenu('Resume');
-    t.equal(await pausedState(false), false, 'and running again');
-
-    // Revoke the account's key.
-    await page.goto(`${base}/admin/accounts`);
-    await page.getByRole('link', { name: 'Browser Co' }).click();
-    const keyRow = page.locator('#keys tbody tr').first();
-    t.match(await keyRow.innerText(), /active/);
-    await keyRow.getByRole('button', { name: 'Revoke' }).click();
-    t.match(await page.getByRole('status').innerText(), /Key Browser Co \(blb_live_\w+…\) revoked/);
-    t.match(await page.locator('#keys tbody tr').first().innerText(), /revoked/);
-    const refused = await env.app.inject({ method: 'GET', url: '/v1/crawls', headers: clientHeaders });
-    t.equal(refused.statusCode, 401, 'the revoked key is refused');
-
-    // Cancel the crawl.
-    await page.goto(`${base}/admin/crawls?status=running`);
-    await page.locator(`#crawls tr[data-crawl="${crawl.id}"]`).getByRole('button', { name: 'Cancel' }).click();
-    t.match(await page.getByRole('status').innerText(), /of Browser Co is cancelled/);
-    t.equal((await env.runtime.db.query('SELECT status FROM crawls WHERE id = $1', [crawl.id])).rows[0].status, 'cancelled');
-
-    // Everything Olivia did, in the audit log.
-    await page.getByRole('link', { name: 'Audit log' }).click();
-    const rows = await page.locator('#audit tbody tr').allInnerTexts();
-    const mine = rows.filter((row) => row.includes('Olivia Ops')).map((row) => row.split('\t')[2]);
-    t.same(mine, ['crawl.cancel', 'api_key.revoke', 'queue.resume', 'queue.pause', 'login']);
-    await shot('audit');
+t.test('an operator steers the fleet from the browser', { skip }, async (t) => {
+  // A site whose robots.txt asks for a 20 s Crawl-delay: its crawl stays running while we look.
+  const web = await startFakeWeb({
+    'slow.test': {
+      '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nCrawl-delay: 20\n' },
+      '/': { body: htmlPage('Slow garden', [['/a', 'a'], ['/b', 'b']]) },
+      '/a': { body: htmlPage('A') },
+      '/b': { body: htmlPage('B') },
+    },
   });
-}
+  const env = await startEnvironment({ resolver: web.resolver, workers: true });
+  const profile = mkdtempSync(join(tmpdir(), 'blb-chromium-'));
+  let browser: BrowserContext | undefined;
+  t.teardown(async () => {
+    await browser?.close();
+    rmSync(profile, { recursive: true, force: true });
+    await env.close();
+    await web.close();
+  });
+  const base = await env.app.listen({ port: 0, host: '127.0.0.1' });
+  const owner = await env.newApiKey('Browser Co');
+  const clientHeaders = { authorization: `Bearer ${owner.key}` };
+  const crawl = (await env.app.inject({ method: 'POST', url: '/v1/crawls', headers: clientHeaders, payload: { seeds: [web.url('slow.test')], scope: 'site' } })).json();
+  for (let i = 0; i < 100 && (await env.runtime.db.query(`SELECT 1 FROM crawls WHERE id = $1 AND status = 'running'`, [crawl.id])).rowCount === 0; i++) await sleep(100);
+
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page: Page = await browser.newPage();
+  page.setDefaultTimeout(15_000);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const shot = async (name: string) => {
+    const path = join(ARTIFACTS, `admin-${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    t.same([...readFileSync(path).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `screenshot kept: artifacts/admin-${name}.png`);
+  };
+
+  // Signing in.
+  await page.goto(`${base}/admin`);
+  t.match(page.url(), /\/admin\/login\?next=%2Fadmin$/, 'sent to the login page');
+  await page.getByLabel('Your name').fill('Olivia Ops');
+  await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/admin`);
+  t.match(await page.locator('header .who').innerText(), /signed in as\s+Olivia Ops/);
+
+  // The running crawl and the queues, on the fleet page.
+  const crawlRow = page.locator(`#crawls tr[data-crawl="${crawl.id}"]`);
+  t.match(await crawlRow.innerText(), /Browser Co\s+running/, 'the running crawl, with its account');
+  t.match(await page.locator('#queues tr[data-queue="pages"]').innerText(), /pages\s+running/);
+  t.equal(await page.locator('#queues tbody tr').count(), 5, 'every queue');
+  await shot('fleet');
+
+  // Pause and resume a queue on the queue board.
+  await page.getByRole('link', { name: 'Queues' }).click();
+  await page.getByRole('link', { name: 'pages' }).first().click();
+  await page.waitForURL(/\/admin\/queues\/queue\/pages$/);
+  // The queue's actions menu (the last menu button, right of the status tabs). The board is a React app
+  // that renders in steps: until it has settled, the last menu button may be another one, so retry.
+  const openQueueMenu = async (item: 'Pause' | 'Resume') => {
+    await page.getByRole('link', { name: 'LATEST', exact: true }).waitFor();
+    for (let attempt = 1; ; attempt++) {
+      await page.locator('button[aria-haspopup="menu"]').last().click();
+      const entry = page.getByRole('menuitem', { name: item });
+      try {
+        await entry.waitFor({ timeout: 2_000 });
+        return entry;
+      } catch (error) {
+        if (attempt === 5) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
+  };
+  const queueMenu = async (item: 'Pause' | 'Resume') => {
+    await (await openQueueMenu(item)).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+  };
+  const pausedState = async (want: boolean) => {
+    for (let i = 0; i < 100 && (await env.runtime.queues.pages.isPaused()) !== want; i++) await sleep(100);
+    return env.runtime.queues.pages.isPaused();
+  };
+  await queueMenu('Pause');
+  t.equal(await pausedState(true), true, 'the pages queue is paused');
+  t.ok(await (await openQueueMenu('Resume')).isVisible(), 'the board offers to resume it');
+  await page.keyboard.press('Escape');
+  await shot('queue-board');
+  await queueMenu('Resume');
+  t.equal(await pausedState(false), false, 'and running again');
+
+  // Revoke the account's key.
+  await page.goto(`${base}/admin/accounts`);
+  await page.getByRole('link', { name: 'Browser Co' }).click();
+  const keyRow = page.locator('#keys tbody tr').first();
+  t.match(await keyRow.innerText(), /active/);
+  await keyRow.getByRole('button', { name: 'Revoke' }).click();
+  t.match(await page.getByRole('status').innerText(), /Key Browser Co \(blb_live_[\w-]+…\) revoked/);
+  t.match(await page.locator('#keys tbody tr').first().innerText(), /revoked/);
+  const refused = await env.app.inject({ method: 'GET', url: '/v1/crawls', headers: clientHeaders });
+  t.equal(refused.statusCode, 401, 'the revoked key is refused');
+
+  // Cancel the crawl.
+  await page.goto(`${base}/admin/crawls?status=running`);
+  await page.locator(`#crawls tr[data-crawl="${crawl.id}"]`).getByRole('button', { name: 'Cancel' }).click();
+  t.match(await page.getByRole('status').innerText(), /of Browser Co is cancelled/);
+  t.equal((await env.runtime.db.query('SELECT status FROM crawls WHERE id = $1', [crawl.id])).rows[0].status, 'cancelled');
+
+  // Everything Olivia did, in the audit log.
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  const rows = await page.locator('#audit tbody tr').allInnerTexts();
+  const mine = rows.filter((row) => row.includes('Olivia Ops')).map((row) => row.split('\t')[2]);
+  t.same(mine, ['crawl.cancel', 'api_key.revoke', 'queue.resume', 'queue.pause', 'login']);
+  await shot('audit');
+});
