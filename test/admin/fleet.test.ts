@@ -182,3 +182,24 @@ t.test('the audit log says who did what, when, newest first', async (t) => {
   t.same(cancels.items.map((entry: { action: string }) => entry.action), ['crawl.cancel'], 'filtered by family');
   t.match(cancels.items[0].detail, { account: 'Slow Co', from: 'running', to: 'cancelled' });
 });
+
+t.test('the pages show the same data', async (t) => {
+  const page = async (url: string) => {
+    const response = await env.app.inject({ method: 'GET', url, headers: admin });
+    t.equal(response.statusCode, 200, url);
+    return response.body;
+  };
+  const crawls = await page('/admin/crawls');
+  t.match(crawls, new RegExp(`<tr data-crawl="${slowCrawlId}">[\\s\\S]*?Slow Co[\\s\\S]*?cancelled`));
+  t.match(crawls, /dead <span class="muted">not_found<\/span>: 1/, 'verdicts by reason');
+  t.match(await page(`/admin/crawls?account=${quickOwner.accountId}`), /Quick Co/);
+  t.notMatch(await page(`/admin/crawls?account=${quickOwner.accountId}`), /Slow Co/);
+  const hosts = await page('/admin/hosts');
+  t.match(hosts, /<table id="backing-off">[\s\S]*busy\.test<\/td><td>Retry-After \(http_429\): held back 60 s/);
+  t.match(hosts, /<table id="blocking">[\s\S]*wall\.test<\/td><td class="num">1<\/td><td>http_403/);
+  const webhooks = await page('/admin/webhooks');
+  t.match(webhooks, /hooks\.test:\d+\/gone[\s\S]*tag disabled/);
+  t.match(webhooks, /hooks\.test:\d+\/down[\s\S]*tag failing/);
+  t.match(await page('/admin/accounts'), /Quick Co[\s\S]*Slow Co|Slow Co[\s\S]*Quick Co/);
+  t.match(await page('/admin/audit'), /<td>ops-bot<\/td><td><code>queue\.clean<\/code><\/td>/);
+});
