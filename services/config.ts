@@ -17,6 +17,11 @@ export interface Config {
   userAgent: string;
   /** CIDRs the outbound client may reach although they are not public (tests: loopback). */
   ssrfAllowlist: string[];
+  /**
+   * CIDRs of reverse proxies in front of the API: their X-Forwarded-For/-Proto/-Host give the client's
+   * address (rate limits, audit log), https (Secure cookies) and host (the admin's same-origin check).
+   */
+  trustedProxies: string[];
   http: HttpLimits;
   /** How long a settled verdict for a URL is reused, across crawls and accounts. */
   verdictMaxAgeMs: number;
@@ -131,17 +136,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return values;
   };
 
-  const ssrfAllowlist = (env.SSRF_ALLOWLIST ?? '')
-    .split(',')
-    .map((cidr) => cidr.trim())
-    .filter(Boolean);
-  for (const cidr of ssrfAllowlist) {
-    try {
-      ipaddr.parseCIDR(cidr);
-    } catch {
-      problems.push(`SSRF_ALLOWLIST entries must be CIDRs like 127.0.0.0/8, got '${cidr}'`);
+  const cidrs = (name: string) => {
+    const list = (env[name] ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+    for (const cidr of list) {
+      try {
+        ipaddr.parseCIDR(cidr);
+      } catch {
+        problems.push(`${name} entries must be CIDRs like 127.0.0.0/8, got '${cidr}'`);
+      }
     }
-  }
+    return list;
+  };
+  const ssrfAllowlist = cidrs('SSRF_ALLOWLIST');
+  const trustedProxies = cidrs('TRUSTED_PROXIES');
 
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
@@ -156,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     userAgent: env.USER_AGENT || DEFAULT_USER_AGENT,
     ssrfAllowlist,
+    trustedProxies,
     http: {
       connectTimeoutMs: int('CONNECT_TIMEOUT_MS', 5_000, 100, 120_000),
       responseTimeoutMs: int('RESPONSE_TIMEOUT_MS', 10_000, 100, 300_000),

@@ -9,8 +9,26 @@ import { AppError } from '../errors.js';
 
 export const BOARD_PATH = '/admin/queues';
 
-// Board actions that would lose or forge work: the queues only carry ids of rows PostgreSQL holds.
-const REFUSED = /\/api\/queues\/[^/]+\/(add|empty|obliterate)$|\/update-data$/;
+// Board actions that would lose or forge work (the queues only carry ids of rows PostgreSQL holds), by
+// the route they reach: matching the route, not the raw URL, so %-encoding cannot slip past.
+const REFUSED_ROUTES = new Set(['add', 'empty', 'obliterate', ':jobId/update-data'].map((action) => `${BOARD_PATH}/api/queues/:queueName/${action}`));
+const SETTLED = new Set(['completed', 'failed']);
+
+/** Why a board request is refused, or null when it may go ahead. */
+async function refusal(request: FastifyRequest, queues: Queues): Promise<string | null> {
+  if (request.method === 'GET') return null;
+  const route = request.routeOptions.url ?? '';
+  if (REFUSED_ROUTES.has(route)) return 'adding, editing, emptying and obliterating jobs is not allowed here';
+  const params = request.params as { queueName?: string; queueStatus?: string; jobId?: string };
+  if (route.endsWith('/clean/:queueStatus') && !SETTLED.has(params.queueStatus ?? '')) {
+    return 'only completed and failed jobs can be cleaned; waiting and delayed jobs are work not yet done';
+  }
+  if (route.endsWith('/:jobId/clean')) {
+    const job = await queues.all.find((queue) => queue.name === params.queueName)?.getJob(params.jobId ?? '');
+    if (job && !SETTLED.has(await job.getState())) return 'only a completed or failed job can be removed; this one is work not yet done';
+  }
+  return null;
+}
 
 /** What a board request did, for the audit log: `queue.pause` on `checks`, `job.retry` on `pages/page-12`... */
 export function boardAction(method: string, path: string): { action: string; target: string | null; detail: Record<string, unknown> } {
@@ -38,6 +56,7 @@ export async function boardRoutes(app: FastifyInstance, deps: { queues: Queues; 
 
   await app.register(async (board) => {
     // bull-board installs its own error handler in its scope, so refusals are answered here directly.
+    // Authentication runs before the body is read; the refusals need the route's parameters.
     board.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const api = request.url.startsWith(`${BOARD_PATH}/api/`);
       try {
@@ -47,16 +66,19 @@ export async function boardRoutes(app: FastifyInstance, deps: { queues: Queues; 
         if (!api && error.statusCode === 401) return reply.redirect(`/admin/login?next=${encodeURIComponent(request.url)}`, 303);
         return reply.status(error.statusCode).send({ code: error.code, message: error.message });
       }
-      if (request.method !== 'GET' && REFUSED.test(request.url.split('?')[0]!)) {
-        return reply.status(403).send({ code: 'board_action_refused', message: 'adding, editing, emptying and obliterating jobs is not allowed here' });
-      }
     });
-    board.addHook('onResponse', async (request, reply) => {
-      if (request.method === 'GET' || !request.admin || reply.statusCode >= 400) return;
+    board.addHook('preHandler', async (request, reply) => {
+      const why = await refusal(request, deps.queues);
+      if (why) return reply.status(403).send({ code: 'board_action_refused', message: why });
+    });
+    // onSend: the entry is written before the operator sees the action succeed.
+    board.addHook('onSend', async (request, reply, payload) => {
+      if (request.method === 'GET' || !request.admin || reply.statusCode >= 400) return payload;
       const { action, target, detail } = boardAction(request.method, request.url.split('?')[0]!);
       await deps.operations.audit(request.admin, action, target, { ...detail, via: 'queue board' }).catch((error) => {
         request.log.error({ err: error, action }, 'could not write the audit entry of a board action');
       });
+      return payload;
     });
     await board.register(serverAdapter.registerPlugin(), { prefix: BOARD_PATH });
   });

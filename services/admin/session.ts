@@ -38,7 +38,8 @@ function sameOrigin(request: FastifyRequest): boolean {
   const source = request.headers.origin ?? request.headers.referer;
   if (!source) return false;
   try {
-    return new URL(source).host === request.headers.host;
+    // request.host is the Host header, or X-Forwarded-Host from a trusted proxy (TRUSTED_PROXIES).
+    return new URL(source).host === request.host;
   } catch {
     return false;
   }

@@ -35,7 +35,10 @@ export interface RouteDeps {
  * path parameters with type coercion because they arrive as text.
  */
 export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi()): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: runtime.logger as FastifyBaseLogger });
+  const app = Fastify({
+    loggerInstance: runtime.logger as FastifyBaseLogger,
+    ...(runtime.config.trustedProxies.length > 0 ? { trustProxy: runtime.config.trustedProxies } : {}),
+  });
   const bodyAjv = createAjv({ coerceTypes: false });
   const textAjv = createAjv({ coerceTypes: 'array' });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));

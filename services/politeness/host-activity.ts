@@ -26,29 +26,62 @@ export interface HostActivity {
 const BUSIEST_WINDOW_MINUTES = 5;
 const BLOCKED_WINDOW_HOURS = 24;
 
+// KEYS: holds (zset host -> until ms), details (hash host -> why). ARGV: now, until, host, detail.
+// Drops holds that have ended (so the set stays as small as the hosts held right now), then records
+// this one unless a longer hold of the host is on already.
+const HOLD = `
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 100)
+if #expired > 0 then
+  redis.call('ZREM', KEYS[1], unpack(expired))
+  redis.call('HDEL', KEYS[2], unpack(expired))
+end
+if tonumber(ARGV[2]) > tonumber(redis.call('ZSCORE', KEYS[1], ARGV[3]) or '0') then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
+end
+return 0`;
+
+type ActivityRedis = Redis & { hostHold(holds: string, details: string, now: number, until: number, host: string, detail: string): Promise<number> };
+
 export function createHostActivity(redis: Redis, keyPrefix: string): HostActivity {
+  const client = redis as ActivityRedis;
+  if (!client.hostHold) redis.defineCommand('hostHold', { numberOfKeys: 2, lua: HOLD });
   const base = `${keyPrefix}:hosts`;
   const minute = (at: number) => Math.floor(at / 60_000);
   const hour = (at: number) => Math.floor(at / 3_600_000);
   const jobsKey = (m: number) => `${base}:jobs:${m}`;
   const blockedKey = (h: number) => `${base}:blocked:${h}`;
+  const reasonKey = (h: number) => `${base}:blocked-reason:${h}`;
   // Held-back hosts: a zset host -> until (ms), and a hash host -> what holds it back.
   const held = { retryAfter: `${base}:retry-after`, crawlDelay: `${base}:crawl-delay` };
   const detailOf = (key: string) => `${key}:detail`;
   const ignore = () => {};
 
   const hold = (key: string, host: string, untilMs: number, detail: string) =>
-    redis.multi().zadd(key, 'GT', untilMs, host).hset(detailOf(key), host, detail).exec().catch(ignore);
+    client.hostHold(key, detailOf(key), Date.now(), untilMs, host, detail).catch(ignore);
 
   async function heldHosts(key: string, now: number, limit: number) {
-    const expired = await redis.zrangebyscore(key, '-inf', now);
-    if (expired.length > 0) await redis.multi().zrem(key, ...expired).hdel(detailOf(key), ...expired).exec();
-    const entries = await redis.zrevrange(key, 0, limit - 1, 'WITHSCORES');
+    // Read only: holds that have ended are dropped by the next hold, never here (no race with it).
+    const entries = await redis.zrevrangebyscore(key, '+inf', `(${now}`, 'WITHSCORES', 'LIMIT', 0, limit);
     const hosts = entries.filter((_, index) => index % 2 === 0);
     const details = hosts.length > 0 ? await redis.hmget(detailOf(key), ...hosts) : [];
     return hosts.map((host, index) => ({
       host, until: new Date(Number(entries[index * 2 + 1])).toISOString(), detail: details[index] ?? '',
     }));
+  }
+
+  /** The newest reason each host was judged blocked for, looking back hour by hour. */
+  async function lastReasons(hosts: string[], hours: number[]): Promise<string[]> {
+    const reasons: (string | null)[] = hosts.map(() => null);
+    for (const h of hours) {
+      const missing = hosts.filter((_, index) => reasons[index] === null);
+      if (missing.length === 0) break;
+      const found = await redis.hmget(reasonKey(h), ...missing);
+      missing.forEach((host, index) => {
+        reasons[hosts.indexOf(host)] ??= found[index] ?? null;
+      });
+    }
+    return reasons.map((reason) => reason ?? '');
   }
 
   /** Sums the zsets, highest first (ZUNION needs Redis 6.2). */
@@ -71,21 +104,22 @@ export function createHostActivity(redis: Redis, keyPrefix: string): HostActivit
       void hold(held.crawlDelay, host, Date.now() + ttlMs, `robots.txt Crawl-delay ${ms / 1000} s`);
     },
     blocked(host, reason) {
-      const key = blockedKey(hour(Date.now()));
-      redis.multi().zincrby(key, 1, host).expire(key, (BLOCKED_WINDOW_HOURS + 1) * 3600)
-        .hset(`${base}:blocked-reason`, host, reason).exec().catch(ignore);
+      const h = hour(Date.now());
+      const ttl = (BLOCKED_WINDOW_HOURS + 1) * 3600;
+      redis.multi().zincrby(blockedKey(h), 1, host).expire(blockedKey(h), ttl)
+        .hset(reasonKey(h), host, reason).expire(reasonKey(h), ttl).exec().catch(ignore);
     },
     async report(limit = 50) {
       const now = Date.now();
-      const recent = (count: number, current: number, key: (n: number) => string) =>
-        Array.from({ length: count }, (_, back) => key(current - back));
+      const recent = (count: number, current: number) => Array.from({ length: count }, (_, back) => current - back);
+      const blockedHours = recent(BLOCKED_WINDOW_HOURS, hour(now));
       const [busiest, retryAfter, crawlDelay, blocked] = await Promise.all([
-        summed(recent(BUSIEST_WINDOW_MINUTES, minute(now), jobsKey), limit),
+        summed(recent(BUSIEST_WINDOW_MINUTES, minute(now)).map(jobsKey), limit),
         heldHosts(held.retryAfter, now, limit),
         heldHosts(held.crawlDelay, now, limit),
-        summed(recent(BLOCKED_WINDOW_HOURS, hour(now), blockedKey), limit),
+        summed(blockedHours.map(blockedKey), limit),
       ]);
-      const reasons = blocked.length > 0 ? await redis.hmget(`${base}:blocked-reason`, ...blocked.map(([host]) => host)) : [];
+      const reasons = await lastReasons(blocked.map(([host]) => host), blockedHours);
       return {
         busiest: busiest.map(([host, jobs]) => ({ host, jobs })),
         busiestWindowMinutes: BUSIEST_WINDOW_MINUTES,

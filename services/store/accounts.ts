@@ -39,7 +39,7 @@ export async function accountForKeyHash(db: Queryable, hash: Buffer): Promise<st
     `WITH live AS (SELECT id, account_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL),
      touched AS (
        UPDATE api_keys k SET last_used_at = now() FROM live
-       WHERE k.id = live.id AND (live.last_used_at IS NULL OR live.last_used_at < now() - interval '1 minute')
+       WHERE k.id = live.id AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute')
      )
      SELECT account_id FROM live`,
     [hash],

@@ -151,11 +151,39 @@ t.test('the queue board: reachable with a session, its changes audited, destruct
   t.match(await auditOf('queue.pause'), [{ actor: 'Sam', target: 'pages', detail: { via: 'queue board' } }]);
   t.match(await auditOf('queue.resume'), [{ actor: 'Sam', target: 'pages' }]);
 
-  for (const action of ['empty', 'obliterate', 'add']) {
-    const refused = await env.app.inject({ method: action === 'add' ? 'POST' : 'PUT', url: `/admin/queues/api/queues/pages/${action}`, headers });
-    t.equal(refused.statusCode, 403, `${action} refused`);
+  const waiting = await env.runtime.queues.rechecks.add('recheck', { prospectId: 1 }, { jobId: 'recheck-kept' });
+  const board = (method: 'POST' | 'PUT' | 'PATCH', path: string) =>
+    env.app.inject({ method, url: `/admin/queues/api/queues/${path}`, headers, payload: {} });
+  for (const [method, path] of [
+    ['PUT', 'pages/empty'], ['PUT', 'pages/obliterate'], ['POST', 'pages/add'], ['POST', 'pages/%61dd'],
+    ['PATCH', `rechecks/${waiting.id}/update-dat%61`], ['PUT', 'pages/clean/wait'], ['PUT', 'pages/clean/delayed'],
+    ['PUT', `rechecks/${waiting.id}/clean`],
+  ] as const) {
+    const refused = await board(method, path);
+    t.equal(refused.statusCode, 403, `${method} ${path} refused`);
     t.equal(refused.json().code, 'board_action_refused');
   }
+  t.ok(await env.runtime.queues.rechecks.getJob('recheck-kept'), 'the waiting job is still there');
+  t.equal((await board('PUT', 'pages/clean/completed')).statusCode < 300, true, 'settled jobs can be cleaned');
+  t.match(await auditOf('queue.clean'), [{ actor: 'Sam', target: 'pages', detail: { state: 'completed', via: 'queue board' } }]);
+  await waiting.remove();
+});
+
+t.test('behind a trusted proxy: the forwarded host, https and client address count', async (t) => {
+  const app = await buildApp({ ...env.runtime, config: { ...env.runtime.config, trustedProxies: ['127.0.0.0/8'] } });
+  t.teardown(() => app.close());
+  const forwarded = { host: 'internal:3000', 'x-forwarded-host': 'admin.example.com', 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' };
+  const { payload, ...type } = form({ name: 'Pat', token: ADMIN_TOKEN, next: '/admin' });
+  const signedIn = await app.inject({ method: 'POST', url: '/admin/login', headers: { ...forwarded, ...type }, payload });
+  t.match(String(signedIn.headers['set-cookie']), /; Secure$/, 'the cookie is Secure');
+  t.match((await auditOf('login')).at(-1), { actor: 'Pat' });
+  const ip = (await env.runtime.db.query(`SELECT ip FROM admin_audit WHERE actor = 'Pat'`)).rows[0].ip;
+  t.equal(ip, '203.0.113.9', 'the audit log has the client, not the proxy');
+  const cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+  const created = await app.inject({
+    method: 'POST', url: '/admin/api/accounts', headers: { ...forwarded, cookie, origin: 'https://admin.example.com' }, payload: { name: 'Proxied Co' },
+  });
+  t.equal(created.statusCode, 201, 'the same-origin check compares with the forwarded host');
 });
 
 t.test('without ADMIN_TOKEN the admin is disabled, not open', async (t) => {
