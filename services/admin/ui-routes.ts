@@ -41,7 +41,8 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
 
   const send = (reply: FastifyReply, page: Html, status = 200) => reply.status(status).type('text/html; charset=utf-8').send(page.value);
   const show = (request: FastifyRequest, reply: FastifyReply, title: string, body: Html) => {
-    const notice = (request.query as { notice?: string }).notice;
+    // A notice follows an action taken here; a link from another site cannot put words in the admin's mouth.
+    const notice = request.headers['sec-fetch-site'] === 'cross-site' ? undefined : (request.query as { notice?: string }).notice;
     return send(reply, layout({ title, actor: request.admin.actor, path: request.url.split('?')[0]!, notice }, body));
   };
   const done = (reply: FastifyReply, to: string, notice: string) =>

@@ -103,6 +103,8 @@ t.test('accounts and keys from the pages: create, issue (shown once), revoke; al
   t.match(shown.body, /&#60;script&#62;alert\(1\)&#60;\/script&#62; Gardens/, 'names are escaped');
   t.notMatch(shown.body, /<script>alert/);
   t.match(shown.body, /role="status">Account &#60;script&#62;/, 'the notice says what happened');
+  const spoofed = await env.app.inject({ method: 'GET', url: `${accountPath}?notice=Send+your+token+to+evil`, headers: { ...headers, 'sec-fetch-site': 'cross-site' } });
+  t.notMatch(spoofed.body, /evil/, 'a link from another site brings no notice');
 
   const keyForm = form({ name: 'outreach tool' });
   const issued = await env.app.inject({
