@@ -1,6 +1,6 @@
 import client from 'prom-client';
 import type { Redis } from 'ioredis';
-import type { Queues } from './queues.js';
+import { oldestWaitingSeconds, type Queues } from './queues.js';
 
 /** Fleet-wide counters: kept in Redis, so every worker process adds to them and any API process reports them. */
 export type FleetCounter = 'pages' | 'checks' | 'webhook_deliveries' | 'host_waits';
@@ -71,8 +71,7 @@ export function createMetrics(redis: Redis, keyPrefix: string, queues: Queues): 
     async collect() {
       this.reset();
       for (const queue of queues.all) {
-        const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
-        this.set({ queue: queue.name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
+        this.set({ queue: queue.name }, await oldestWaitingSeconds(queue));
       }
     },
   });

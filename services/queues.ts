@@ -73,6 +73,12 @@ export interface Queues {
   close(): Promise<void>;
 }
 
+/** How long the oldest job waiting in the queue has waited, in seconds; 0 when none waits. */
+export async function oldestWaitingSeconds(queue: Queue): Promise<number> {
+  const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
+  return oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0;
+}
+
 /** Producers for every queue. */
 export function createQueues(connection: ConnectionOptions, prefix: string, logger: Logger, archiveRetryDelayMs = 30_000): Queues {
   const pages = new Queue<PageJob>(QUEUE_NAMES.pages, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });

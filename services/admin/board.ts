@@ -4,7 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queues } from '../queues.js';
 import type { AdminOperations } from './operations.js';
-import type { AdminSessions } from './session.js';
+import { loginPath, type AdminSessions } from './session.js';
 import { AppError } from '../errors.js';
 
 export const BOARD_PATH = '/admin/queues';
@@ -63,7 +63,7 @@ export async function boardRoutes(app: FastifyInstance, deps: { queues: Queues; 
         request.admin = deps.sessions.authenticate(request);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        if (!api && error.statusCode === 401) return reply.redirect(`/admin/login?next=${encodeURIComponent(request.url)}`, 303);
+        if (!api && error.statusCode === 401) return reply.redirect(loginPath(request.url), 303);
         return reply.status(error.statusCode).send({ code: error.code, message: error.message });
       }
     });

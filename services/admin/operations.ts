@@ -57,15 +57,17 @@ export function createAdminOperations(runtime: Runtime) {
     return counts.map((count) => Number(count ?? 0));
   }
 
+  const queueSummaries = () => Promise.all(queues.all.map(summarizeQueue));
+
   return {
     audit,
 
     async fleet() {
-      const [state, queueSummaries] = await Promise.all([readiness(runtime), Promise.all(queues.all.map(summarizeQueue))]);
-      return { readiness: state, queues: queueSummaries };
+      const [state, summaries] = await Promise.all([readiness(runtime), queueSummaries()]);
+      return { readiness: state, queues: summaries };
     },
 
-    queues: () => Promise.all(queues.all.map(summarizeQueue)),
+    queues: queueSummaries,
 
     async pauseQueue(who: AdminActor, name: string) {
       const queue = queueNamed(queues, name);

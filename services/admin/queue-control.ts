@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Queues } from '../queues.js';
+import { oldestWaitingSeconds, type Queues } from '../queues.js';
 import { badRequest, notFound } from '../errors.js';
 
 export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'paused', 'failed', 'completed'] as const;
@@ -22,16 +22,12 @@ export function queueNamed(queues: Queues, name: string): Queue {
 }
 
 export async function summarizeQueue(queue: Queue): Promise<QueueSummary> {
-  const [counts, paused, oldest] = await Promise.all([
-    queue.getJobCounts(...JOB_STATES),
-    queue.isPaused(),
-    queue.getJobs(['waiting'], 0, 0, true),
-  ]);
+  const [counts, paused, oldest] = await Promise.all([queue.getJobCounts(...JOB_STATES), queue.isPaused(), oldestWaitingSeconds(queue)]);
   return {
     name: queue.name,
     paused,
     counts: Object.fromEntries(JOB_STATES.map((state) => [state, counts[state] ?? 0])) as QueueSummary['counts'],
-    oldestWaitingSeconds: oldest[0] ? Math.max(0, Math.round((Date.now() - oldest[0].timestamp) / 1000)) : 0,
+    oldestWaitingSeconds: Math.round(oldest),
   };
 }
 

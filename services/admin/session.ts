@@ -19,6 +19,9 @@ export const SESSION_COOKIE = 'blb_admin';
 const SESSION_SECONDS = 12 * 3600;
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The login page, coming back to `url` after signing in. */
+export const loginPath = (url: string) => `/admin/login?next=${encodeURIComponent(url)}`;
+
 /** A name fit for the audit log: printable, trimmed, at most 64 characters. */
 export function actorName(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
@@ -111,7 +114,7 @@ export function createAdminSessions(adminToken: string | undefined) {
           request.admin = authenticate(request);
         } catch (error) {
           if (!(error instanceof AppError) || error.statusCode !== 401 || request.method !== 'GET') throw error;
-          return reply.redirect(`/admin/login?next=${encodeURIComponent(request.url)}`, 303);
+          return reply.redirect(loginPath(request.url), 303);
         }
       };
     },

@@ -32,6 +32,12 @@ const safeNext = (next: unknown) => (typeof next === 'string' && /^\/admin(\/|$|
 
 type Form = Record<string, string>;
 const field = (body: unknown, name: string) => ((body as Form | undefined)?.[name] ?? '').trim();
+/** The form's `name`, 1 to 200 characters, for an account or a key. */
+function nameOf(body: unknown, what: 'an account' | 'a key'): string {
+  const name = field(body, 'name');
+  if (!name || name.length > 200) throw badRequest('invalid_name', `${what} needs a name of 1 to 200 characters`);
+  return name;
+}
 
 /** The admin's pages: server-rendered HTML, one form per action, every action audited. */
 export async function adminUiRoutes(app: FastifyInstance, { operations: ops, sessions, redis, keyPrefix }: Deps) {
@@ -117,8 +123,7 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
     pages.get('/admin/accounts', async (request, reply) => show(request, reply, 'Accounts', accountsPage(await ops.accounts())));
 
     pages.post('/admin/accounts', async (request, reply) => {
-      const name = field(request.body, 'name');
-      if (!name || name.length > 200) throw badRequest('invalid_name', 'an account needs a name of 1 to 200 characters');
+      const name = nameOf(request.body, 'an account');
       const account = await ops.createAccount(request.admin, name);
       return done(reply, `/admin/accounts/${account.id}`, `Account ${name} created.`);
     });
@@ -129,8 +134,7 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
     });
 
     pages.post<{ Params: { id: string } }>('/admin/accounts/:id/api-keys', async (request, reply) => {
-      const name = field(request.body, 'name');
-      if (!name || name.length > 200) throw badRequest('invalid_name', 'a key needs a name of 1 to 200 characters');
+      const name = nameOf(request.body, 'a key');
       if (!isUuid(request.params.id)) throw badRequest('invalid_account', 'no such account');
       const issued = await ops.issueApiKey(request.admin, name, request.params.id);
       // Rendered at once rather than redirected: the key is never stored, so this page is the only time it is seen.
