@@ -35,6 +35,10 @@ export interface Config {
   webhooks: WebhookSettings;
   /** A job whose worker stops renewing its lock (a killed process) is taken over after this long. */
   jobLockMs: number;
+  /** How often a job of an item may fail for good (or vanish) and be enqueued anew before the item is settled as failed. */
+  maxJobRequeues: number;
+  /** A live crawl whose pending work made no progress for this long is failed with a reason (0: never). */
+  stuckCrawlTimeoutMs: number;
   archive: {
     /** The Wayback Machine availability API (or a stand-in): GET ?url=... answers the closest snapshot. */
     apiUrl: string;
@@ -44,6 +48,8 @@ export interface Config {
   /** How often workers look for pending work whose job was lost, and how old such work must be. */
   reconcileIntervalMs: number;
   reconcileMinAgeMs: number;
+  /** How long a process waits for PostgreSQL and Redis at start before it exits. */
+  startupTimeoutMs: number;
 }
 
 export interface HttpLimits {
@@ -193,13 +199,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retrySchedule: durations('WEBHOOK_RETRY_SCHEDULE', DEFAULT_RETRY_SCHEDULE),
     },
     jobLockMs: int('JOB_LOCK_MS', 30_000, 1_000, 600_000),
+    maxJobRequeues: int('MAX_JOB_REQUEUES', 3, 0, 100),
+    stuckCrawlTimeoutMs: int('STUCK_CRAWL_TIMEOUT_MS', 900_000, 0, 86_400_000),
     archive: {
       apiUrl: url('ARCHIVE_API_URL', 'https://archive.org/wayback/available', ['http:', 'https:']),
       concurrency: int('ARCHIVE_CONCURRENCY', 2, 1, 100),
       retryDelayMs: int('ARCHIVE_RETRY_DELAY_MS', 30_000, 0, 3_600_000),
     },
-    reconcileIntervalMs: int('RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
-    reconcileMinAgeMs: int('RECONCILE_MIN_AGE_MS', 120_000, 0, 86_400_000),
+    reconcileIntervalMs: int('RECONCILE_INTERVAL_MS', 5_000, 100, 3_600_000),
+    reconcileMinAgeMs: int('RECONCILE_MIN_AGE_MS', 10_000, 0, 86_400_000),
+    startupTimeoutMs: int('STARTUP_TIMEOUT_MS', 60_000, 0, 3_600_000),
   };
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')}`);

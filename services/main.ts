@@ -1,7 +1,10 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createRuntime } from './runtime.js';
+import { StartupError } from './startup.js';
 import { startServer } from './api/server.js';
+import { startHeartbeat } from './heartbeat.js';
+import { hostname } from 'node:os';
 import { startWorkers } from '../workers/index.js';
 
 type Role = 'all' | 'api' | 'worker';
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
 
   const server = role !== 'worker' ? await startServer(runtime) : null;
   const workers = role !== 'api' ? startWorkers(runtime) : null;
+  const apiHeartbeat = server ? startHeartbeat(runtime.redis, config.queuePrefix, 'api', `${hostname()}:${process.pid}`, () => true) : null;
   logger.info({ role, port: server ? config.port : undefined }, 'blb-prospector started');
 
   let stopping = false;
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
       logger.error('shutdown grace period over: exiting');
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
+    await apiHeartbeat?.stop();
     await server?.close();
     await workers?.close();
     await runtime.close();
@@ -48,7 +53,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof StartupError) console.error(`blb-prospector: ${error.message}`);
   else console.error('blb-prospector failed to start:', error);
   process.exit(1);
 });

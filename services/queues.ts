@@ -1,7 +1,8 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { Logger } from './logger.js';
+import type { OutageLog } from './outages.js';
 import { createHash } from 'node:crypto';
 import type { Attempt, SettledVerdict } from './crawl/verdict.js';
+import type { WorkItem, WorkKind } from './store/work-items.js';
 
 /** Queue names and the payload each job carries: ids only, PostgreSQL holds the rest. */
 export const QUEUE_NAMES = {
@@ -16,13 +17,19 @@ export interface FetchProgress {
   pageWaits?: number;
 }
 
-export interface PageJob {
+/** Jobs of work items (pages, targets, deliveries) carry which enqueuing of the item they are (see jobIdOf). */
+interface WorkJob {
+  /** 0 (or absent) for the first job of the item; n for the job enqueued anew after n earlier ones failed. */
+  requeues?: number;
+}
+
+export interface PageJob extends WorkJob {
   crawlId: string;
   pageId: number;
   progress?: FetchProgress;
 }
 
-export interface CheckJob {
+export interface CheckJob extends WorkJob {
   crawlId: string;
   targetId: number;
   progress?: FetchProgress;
@@ -47,15 +54,18 @@ export interface ArchiveJob {
   url: string;
 }
 
-export interface DeliveryJob {
+export interface DeliveryJob extends WorkJob {
   deliveryId: number;
 }
 
-/** Job ids derive from database ids: enqueuing the same page or target twice while its job exists adds nothing. */
-export const pageJobId = (pageId: number) => `page-${pageId}`;
-export const checkJobId = (targetId: number) => `check-${targetId}`;
-/** A redelivery after a reset is a new job: the id carries the reset's time. */
-export const deliveryJobId = (deliveryId: number) => `delivery-${deliveryId}`;
+const JOB_NAMES: Record<WorkKind, string> = { page: 'page', target: 'check', delivery: 'delivery' };
+/**
+ * Job ids derive from database ids, so enqueuing an item twice while its job exists adds nothing. An item
+ * enqueued anew (its job failed for good or vanished, or a delivery was reset) gets the next generation's
+ * id, page-12-r1: the failed job stays visible to ops, and only one process can claim each generation.
+ */
+export const jobIdOf = (item: Pick<WorkItem, 'kind' | 'id' | 'requeues'>) =>
+  `${JOB_NAMES[item.kind]}-${item.id}${item.requeues > 0 ? `-r${item.requeues}` : ''}`;
 
 export interface Queues {
   pages: Queue<PageJob>;
@@ -65,12 +75,24 @@ export interface Queues {
   webhooks: Queue<DeliveryJob>;
   /** Every queue, for metrics and the admin. */
   all: Queue[];
-  enqueueDeliveries(deliveryIds: number[], fresh?: boolean): Promise<void>;
+  enqueueDeliveries(deliveryIds: number[]): Promise<void>;
   enqueueRecheck(prospectId: number): Promise<void>;
   enqueueArchiveLookup(url: string): Promise<void>;
   enqueuePages(pages: { id: number; crawlId: string }[]): Promise<void>;
   enqueueChecks(crawlId: string, targets: { id: number }[]): Promise<void>;
+  /** Enqueues work items as they are (any generation), after delayMs; for recovery and redelivery. */
+  enqueueWork(items: WorkItem[], delayMs?: number): Promise<void>;
+  /** The queue that carries a kind of work item. */
+  queueOf(kind: WorkKind): Queue;
   close(): Promise<void>;
+}
+
+/** What a work item's job carries: its row's id (and crawl), and its generation. */
+function jobData(item: WorkItem): PageJob | CheckJob | DeliveryJob {
+  const requeues = item.requeues > 0 ? { requeues: item.requeues } : {};
+  if (item.kind === 'page') return { crawlId: item.crawlId!, pageId: item.id, ...requeues };
+  if (item.kind === 'target') return { crawlId: item.crawlId!, targetId: item.id, ...requeues };
+  return { deliveryId: item.id, ...requeues };
 }
 
 /** How long the oldest job waiting in the queue has waited, in seconds; 0 when none waits. */
@@ -80,7 +102,7 @@ export async function oldestWaitingSeconds(queue: Queue): Promise<number> {
 }
 
 /** Producers for every queue. */
-export function createQueues(connection: ConnectionOptions, prefix: string, logger: Logger, archiveRetryDelayMs = 30_000): Queues {
+export function createQueues(connection: ConnectionOptions, prefix: string, outages: OutageLog, archiveRetryDelayMs = 30_000): Queues {
   const pages = new Queue<PageJob>(QUEUE_NAMES.pages, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
   const checks = new Queue<CheckJob>(QUEUE_NAMES.checks, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
   const rechecks = new Queue<RecheckJob>(QUEUE_NAMES.rechecks, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
@@ -92,8 +114,22 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
   // cover operational trouble.
   const webhooks = new Queue<DeliveryJob>(QUEUE_NAMES.webhooks, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
   const all = [pages, checks, rechecks, archive, webhooks];
+  const queueOf = (kind: WorkKind) => (kind === 'page' ? pages : kind === 'target' ? checks : webhooks) as Queue;
+  const enqueueWork = async (items: WorkItem[], delayMs = 0) => {
+    for (const kind of ['page', 'target', 'delivery'] as const) {
+      const ofKind = items.filter((item) => item.kind === kind);
+      if (ofKind.length === 0) continue;
+      await queueOf(kind).addBulk(
+        ofKind.map((item) => ({
+          name: JOB_NAMES[kind],
+          data: jobData(item),
+          opts: { jobId: jobIdOf(item), ...(delayMs > 0 ? { delay: delayMs } : {}) },
+        })),
+      );
+    }
+  };
   for (const queue of all) {
-    queue.on('error', (error) => logger.error({ err: error, queue: queue.name }, 'queue error'));
+    queue.on('error', (error) => outages.report('redis', `queue ${queue.name}`, error));
   }
   return {
     pages,
@@ -102,15 +138,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     archive,
     webhooks,
     all: all as Queue[],
-    async enqueueDeliveries(deliveryIds, fresh = false) {
-      if (deliveryIds.length === 0) return;
-      await webhooks.addBulk(
-        deliveryIds.map((deliveryId) => ({
-          name: 'delivery',
-          data: { deliveryId },
-          opts: { jobId: fresh ? `${deliveryJobId(deliveryId)}-${Date.now()}` : deliveryJobId(deliveryId) },
-        })),
-      );
+    async enqueueDeliveries(deliveryIds) {
+      await enqueueWork(deliveryIds.map((id) => ({ kind: 'delivery', id, crawlId: null, requeues: 0 })));
     },
     async enqueueRecheck(prospectId) {
       await rechecks.add('recheck', { prospectId }, { jobId: `recheck-${prospectId}-${Date.now()}` });
@@ -120,25 +149,13 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
       await archive.add('archive', { url }, { jobId: `archive-${id}` });
     },
     async enqueuePages(planned) {
-      if (planned.length === 0) return;
-      await pages.addBulk(
-        planned.map((page) => ({
-          name: 'page',
-          data: { crawlId: page.crawlId, pageId: page.id },
-          opts: { jobId: pageJobId(page.id) },
-        })),
-      );
+      await enqueueWork(planned.map((page) => ({ kind: 'page', id: page.id, crawlId: page.crawlId, requeues: 0 })));
     },
     async enqueueChecks(crawlId, targets) {
-      if (targets.length === 0) return;
-      await checks.addBulk(
-        targets.map((target) => ({
-          name: 'check',
-          data: { crawlId, targetId: target.id },
-          opts: { jobId: checkJobId(target.id) },
-        })),
-      );
+      await enqueueWork(targets.map((target) => ({ kind: 'target', id: target.id, crawlId, requeues: 0 })));
     },
+    enqueueWork,
+    queueOf,
     async close() {
       await Promise.all(all.map((queue) => queue.close()));
     },

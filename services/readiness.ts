@@ -1,11 +1,7 @@
 import type { Runtime } from './runtime.js';
+import { liveProcesses, PROCESS_KINDS, type ProcessKind } from './heartbeat.js';
 
-export const HEARTBEAT_MS = 5_000;
-// Three missed beats and a worker process no longer counts.
-const HEARTBEAT_TTL_MS = 3 * HEARTBEAT_MS;
 const PROBE_TIMEOUT_MS = 2_000;
-
-export const heartbeatKey = (prefix: string) => `${prefix}:workers:heartbeats`;
 
 async function probe<T>(check: () => Promise<T>): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
@@ -24,23 +20,32 @@ export interface Readiness {
   redis: 'ok' | 'down';
   /** Worker processes that stamped a heartbeat recently (null when Redis is down). */
   workers: number | null;
+  /** Live processes of each kind (null when Redis is down). */
+  processes: Record<ProcessKind, number> | null;
+  /** What the service lacks to do its work: 'postgres', 'redis', or a process kind with no live process. */
+  missing: string[];
 }
 
-/** PostgreSQL and Redis answer, and at least one worker process is taking jobs. */
-export async function readiness(runtime: Runtime): Promise<Readiness> {
-  const key = heartbeatKey(runtime.config.queuePrefix);
-  const [postgres, redis, workers] = await Promise.all([
+/**
+ * PostgreSQL and Redis answer, and at least one worker process is taking jobs. The process answering
+ * is an API process, so that kind is never missing; it counts the others' heartbeats.
+ */
+export async function readiness(runtime: Runtime, self: ProcessKind = 'api'): Promise<Readiness> {
+  const [postgres, redis, processes] = await Promise.all([
     probe(() => runtime.db.query('SELECT 1').then(() => 'ok' as const)),
     probe(() => runtime.redis.ping().then(() => 'ok' as const)),
-    probe(async () => {
-      await runtime.redis.zremrangebyscore(key, '-inf', Date.now() - HEARTBEAT_TTL_MS);
-      return runtime.redis.zcard(key);
-    }),
+    probe(() => liveProcesses(runtime.redis, runtime.config.queuePrefix)),
   ]);
+  const missing: string[] = [];
+  if (postgres !== 'ok') missing.push('postgres');
+  if (redis !== 'ok') missing.push('redis');
+  if (processes) missing.push(...PROCESS_KINDS.filter((kind) => kind !== self && processes[kind] === 0));
   return {
-    ready: postgres === 'ok' && redis === 'ok' && (workers ?? 0) > 0,
+    ready: missing.length === 0 && processes !== null,
     postgres: postgres ?? 'down',
     redis: redis ?? 'down',
-    workers,
+    workers: processes?.worker ?? null,
+    processes,
+    missing,
   };
 }

@@ -11,6 +11,8 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createRedis } from './redis.js';
 import { createPool, ensureDatabase, type Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
+import { createOutageLog, type OutageLog } from './outages.js';
+import { waitForService } from './startup.js';
 
 /** Everything a process needs, built once by the composition root and passed down. */
 export interface Runtime {
@@ -26,14 +28,9 @@ export interface Runtime {
   hosts: HostActivity;
   robots: RobotsCache;
   metrics: Metrics;
+  /** Collapses connection errors of PostgreSQL and Redis into one line per outage. */
+  outages: OutageLog;
   close(): Promise<void>;
-}
-
-/** A connection URL fit for logs: the password replaced. */
-function redactedUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }
 
 export interface RuntimeOverrides {
@@ -42,18 +39,28 @@ export interface RuntimeOverrides {
   resolver?: Resolver;
 }
 
-/** Connects to PostgreSQL (creating the database and applying migrations) and Redis, and wires the parts. */
+/**
+ * Connects to PostgreSQL (creating the database and applying migrations) and Redis, and wires the parts.
+ * Either one unreachable at start is waited for (see waitForService); after that, outages are ridden out.
+ */
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  await ensureDatabase(config.databaseUrl).catch((error: Error) => {
-    throw new Error(`PostgreSQL at ${redactedUrl(config.databaseUrl)} is unreachable: ${error.message}`, { cause: error });
-  });
-  const db = createPool(config.databaseUrl, Math.max(10, Math.ceil((config.pageConcurrency + config.checkConcurrency) / 2)));
+  const outages = createOutageLog(logger);
+  const startup = { logger, timeoutMs: config.startupTimeoutMs };
+  await waitForService({ ...startup, name: 'PostgreSQL', url: config.databaseUrl }, () => ensureDatabase(config.databaseUrl));
+  const db = createPool(config.databaseUrl, Math.max(10, Math.ceil((config.pageConcurrency + config.checkConcurrency) / 2)), outages);
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
-  const redis = createRedis(config.redisUrl, 'producer');
-  const queues = createQueues(redis, config.queuePrefix, logger, config.archive.retryDelayMs);
+  const redis = createRedis(config.redisUrl, 'producer', outages);
+  try {
+    await waitForService({ ...startup, name: 'Redis', url: config.redisUrl }, () => redis.ping());
+  } catch (error) {
+    redis.disconnect();
+    await db.end();
+    throw error;
+  }
+  const queues = createQueues(redis, config.queuePrefix, outages, config.archive.retryDelayMs);
   const guard = createAddressGuard(config.ssrfAllowlist, overrides.resolver ?? systemResolver);
   const http = createHttpClient({ userAgent: config.userAgent, limits: config.http, guard, proxyUrl: config.proxyUrl });
   // A job holds its host slot for a few requests at most; the lease outlives them, then frees itself.
@@ -67,7 +74,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const metrics = createMetrics(redis, config.queuePrefix, queues);
 
   return {
-    config, logger, db, redis, queues, guard, http, limiter, hosts, robots, metrics,
+    config, logger, db, redis, queues, guard, http, limiter, hosts, robots, metrics, outages,
     async close() {
       await queues.close();
       http.close();

@@ -9,7 +9,8 @@ import { targetForWork } from '../services/store/targets.js';
 import { registerArchiveLookup } from '../services/store/archive.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
 import { finishCrawl } from './finish-crawl.js';
-import { hostLimitsOf, politeAttempt, postpone } from './polite-attempt.js';
+import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
+import { postpone } from './job-control.js';
 
 // A check waiting for the same URL's page fetch asks again after 1 s, 2 s, 4 s ... at most this.
 const MAX_PAGE_WAIT_MS = 15_000;

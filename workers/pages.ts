@@ -3,7 +3,6 @@ import type { Runtime } from '../services/runtime.js';
 import type { PageJob } from '../services/queues.js';
 import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.js';
 import { looksBinary } from '../services/crawl/html-summary.js';
-import { childPages } from '../services/crawl/scope.js';
 import { isOutbound } from '../services/crawl/urls.js';
 import { attemptPage } from '../services/crawl/check-url.js';
 import { recordCrawledPage } from '../services/store/crawl-progress.js';
@@ -72,12 +71,11 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
       crawlId: page.crawlId,
       pageId: page.id,
       result: {
-        state: 'crawled', ...fetched, title: extracted.title, outcome: result.truncated ? 'truncated' : null,
+        state: 'crawled', ...fetched, title: extracted.title, outcome: result.truncated ? 'truncated' : extracted.fallback ?? null,
         description: extracted.description, lang: extracted.lang,
       },
       links,
       contacts: extracted.contacts,
-      children: childPages(page.crawl, page.depth, links.map((link) => link.url)),
     });
     if (planned) {
       runtime.metrics.count('pages', { outcome: 'crawled' });

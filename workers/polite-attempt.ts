@@ -1,22 +1,16 @@
-import { DelayedError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { FetchProgress } from '../services/queues.js';
 import type { FetchResult } from '../services/http/client.js';
 import type { HostLimits, Pace } from '../services/politeness/host-limiter.js';
 import { decide, type Attempt, type SettledVerdict } from '../services/crawl/verdict.js';
+import { postpone } from './job-control.js';
 
 /** Thrown by `pace` when the host started backing off in the middle of a job. */
 class HostBackingOff extends Error {}
 
 // A busy host is asked again after about this long (plus jitter), whatever its interval.
 const MIN_BUSY_WAIT_MS = 100;
-
-/** Puts the job back in the queue to run at `delayMs` from now, without using an attempt. */
-export async function postpone(job: Job, token: string | undefined, delayMs: number, data?: object): Promise<never> {
-  if (data) await job.updateData(data);
-  await job.moveToDelayed(Date.now() + Math.max(1, Math.round(delayMs)), token);
-  throw new DelayedError();
-}
 
 export interface AttemptOutcome {
   result: FetchResult;

@@ -1,52 +1,95 @@
-import type { Queue } from 'bullmq';
 import { every } from './every.js';
 import type { Runtime } from '../services/runtime.js';
-import { stalePendingItems, type PendingItem } from '../services/store/pending.js';
-import { pageJobId, checkJobId, deliveryJobId } from '../services/queues.js';
-import { stalePendingDeliveries } from '../services/store/webhook-outbox.js';
+import { jobIdOf } from '../services/queues.js';
+import { jobStates } from '../services/job-states.js';
+import { crawlsToFinish, stuckCrawls } from '../services/store/crawls.js';
+import { failStuckCrawl } from '../services/store/crawl-progress.js';
+import { pendingWorkItems, type WorkItem, type WorkKind } from '../services/store/work-items.js';
+import { finishCrawl } from './finish-crawl.js';
+import type { Recovery } from './recovery.js';
 
-const BATCH = 1_000;
+const BATCH = 2_000;
+const KINDS: WorkKind[] = ['page', 'target', 'delivery'];
+
+export interface ReconcilerOptions {
+  intervalMs: number;
+  /** Items planned or enqueued anew more recently than this are left alone (their job is on its way). */
+  minAgeMs: number;
+  /** A job active without a lock for this long has lost its worker. */
+  orphanAfterMs: number;
+  /** A live crawl with no progress for this long is failed (0: never). */
+  stuckAfterMs: number;
+}
 
 export interface Reconciler {
-  /** Re-enqueues every stale pending item whose job is gone; returns how many. */
-  runOnce(): Promise<number>;
+  /** One pass: every kind's next batch of pending items, then crawls left unfinished or stuck. */
+  runOnce(): Promise<{ enqueued: number; retried: number; finished: number; failed: number }>;
   stop(): void;
 }
 
 /**
- * BullMQ is only transport: a process that dies between committing new pages or targets and enqueuing
- * their jobs leaves rows with no job, and their crawl would never finish. Every interval this finds
- * pending rows older than minAgeMs whose job does not exist and enqueues it again. Job ids are derived
- * from row ids, so several worker processes reconciling at once add each job once.
+ * BullMQ is only transport, PostgreSQL is the authority. Every interval, each worker process walks the
+ * pending items a batch at a time and asks Redis where each one's job stands (one script call per
+ * batch): a missing job (lost between commit and enqueue, or Redis lost its data) is enqueued again;
+ * a job that failed for good, finished without settling its item, or lost its worker is handed to
+ * recovery (a new generation, or the item settled as failed). Then crawls with nothing pending are
+ * ended, and crawls that made no progress for stuckAfterMs are failed with what was left. Job ids and
+ * generations derive from rows, so any number of processes reconciling at once add each job once.
  */
-export function startReconciler(runtime: Runtime, options: { intervalMs: number; minAgeMs: number }): Reconciler {
-  const { db, queues, logger } = runtime;
+export function startReconciler(runtime: Runtime, recovery: Recovery, options: ReconcilerOptions): Reconciler {
+  const { db, queues, logger, config } = runtime;
+  const cursors: Record<WorkKind, number> = { page: 0, target: 0, delivery: 0 };
+  let stuckCheckedAt = 0;
 
-  async function missing<T extends { id: number }>(queue: Queue, items: T[], jobId: (id: number) => string): Promise<T[]> {
-    if (items.length === 0) return [];
-    const client = await queue.client;
-    const pipeline = client.pipeline();
-    for (const item of items) pipeline.exists(queue.toKey(jobId(item.id)));
-    const results = (await pipeline.exec()) ?? [];
-    return items.filter((_, index) => results[index]?.[1] === 0);
+  async function reconcileKind(kind: WorkKind) {
+    const items = await pendingWorkItems(db, kind, { afterId: cursors[kind], minAgeMs: options.minAgeMs, limit: BATCH });
+    cursors[kind] = items.length < BATCH ? 0 : items[items.length - 1]!.id;
+    const states = await jobStates(queues.queueOf(kind), items.map(jobIdOf), options.orphanAfterMs);
+    const missing: WorkItem[] = [];
+    let retried = 0;
+    for (const [index, item] of items.entries()) {
+      const job = states[index]!;
+      if (job.state === 'missing') missing.push(item);
+      else if (job.state === 'failed') retried += Number((await recovery.retryOrSettle(item, job.reason)) !== 'unchanged');
+      else if (job.state === 'completed' || job.state === 'orphaned') {
+        const why = job.state === 'completed' ? 'its job finished without settling it' : 'its worker was lost';
+        retried += Number((await recovery.retryOrSettle(item, why)) !== 'unchanged');
+      }
+    }
+    await queues.enqueueWork(missing);
+    return { enqueued: missing.length, retried };
   }
 
-  async function runOnce(): Promise<number> {
-    const stale = await stalePendingItems(db, options.minAgeMs, BATCH);
-    const pages = await missing(queues.pages, stale.filter((item) => item.kind === 'page'), pageJobId);
-    const targets = await missing(queues.checks, stale.filter((item) => item.kind === 'target'), checkJobId);
-    await queues.enqueuePages(pages);
-    for (const crawlId of new Set(targets.map((target) => target.crawlId))) {
-      await queues.enqueueChecks(crawlId, targets.filter((target) => target.crawlId === crawlId));
+  async function runOnce() {
+    let enqueued = 0;
+    let retried = 0;
+    for (const kind of KINDS) {
+      const done = await reconcileKind(kind);
+      enqueued += done.enqueued;
+      retried += done.retried;
     }
-    const staleDeliveries = (await stalePendingDeliveries(db, options.minAgeMs, BATCH)).map((id) => ({ id }));
-    const deliveries = await missing(queues.webhooks, staleDeliveries, deliveryJobId);
-    await queues.enqueueDeliveries(deliveries.map((item) => item.id));
-    const count = pages.length + targets.length + deliveries.length;
-    if (count > 0) {
-      logger.warn({ pages: pages.length, targets: targets.length, deliveries: deliveries.length }, 're-enqueued pending work whose jobs were lost');
+    const unfinished = await crawlsToFinish(db);
+    for (const crawlId of unfinished) await finishCrawl(runtime, crawlId);
+    const failed = await failStuck();
+    if (enqueued + retried + failed > 0) logger.warn({ enqueued, retried, failed }, 'reconciled work whose jobs were lost or failed');
+    return { enqueued, retried, finished: unfinished.length, failed };
+  }
+
+  // Stuck crawls are rare and the check reads every live crawl's progress: at most every minute.
+  async function failStuck(): Promise<number> {
+    if (options.stuckAfterMs <= 0 || Date.now() - stuckCheckedAt < Math.min(60_000, options.stuckAfterMs / 4)) return 0;
+    stuckCheckedAt = Date.now();
+    // Paused queues stop crawls on purpose (ops at work): that is not being stuck.
+    if ((await queues.pages.isPaused()) || (await queues.checks.isPaused())) return 0;
+    let failed = 0;
+    for (const crawlId of await stuckCrawls(db, options.stuckAfterMs)) {
+      const deliveries = await failStuckCrawl(db, crawlId, options.stuckAfterMs, config.webhooks.batchSize);
+      if (!deliveries) continue;
+      failed++;
+      logger.error({ crawlId, idleMinutes: options.stuckAfterMs / 60_000 }, 'crawl made no progress: failed');
+      await queues.enqueueDeliveries(deliveries);
     }
-    return count;
+    return failed;
   }
 
   const timer = every(options.intervalMs, runOnce, logger, 'reconciliation');

@@ -4,7 +4,7 @@ import type { DeliveryJob } from '../services/queues.js';
 import { webhookSignature } from '../services/webhooks/signing.js';
 import { disableEndpoint } from '../services/store/webhooks.js';
 import { deliveryForWork, recordAttempt } from '../services/store/webhook-outbox.js';
-import { postpone } from './polite-attempt.js';
+import { postpone } from './job-control.js';
 
 const EXCERPT_BYTES = 1024;
 const HOLD_FINAL_EVENT_MS = 500;

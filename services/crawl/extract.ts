@@ -21,12 +21,18 @@ export interface ExtractedPage {
   lang: string | null;
   links: ExtractedLink[];
   contacts: ContactHints;
+  /**
+   * Set when building the DOM was given up (it overran its time or memory) and the links came from the
+   * linear scan instead: the reason, kept as the page's outcome.
+   */
+  fallback?: 'parse_timeout' | 'parse_memory';
 }
 
-const MAX_ANCHOR_CHARS = 300;
-const MAX_TITLE_CHARS = 500;
+export const MAX_ANCHOR_CHARS = 300;
+export const MAX_TITLE_CHARS = 500;
 
-const squeeze = (text: string | null | undefined, max: number) =>
+/** Text as a reader sees it: whitespace runs as one space, trimmed, at most `max` characters. */
+export const squeeze = (text: string | null | undefined, max: number) =>
   (text ?? '').replace(/\s+/g, ' ').trim().slice(0, max);
 
 /**

@@ -7,7 +7,8 @@ export interface ChildCandidate {
 }
 
 /**
- * Which links of a crawled page become pages of the crawl. A page at maxDepth has no children.
+ * Which links of a crawled page become pages of the crawl. A page at maxDepth (when the crawl has one)
+ * has no children; a page's depth is its shortest distance from a seed (see store/frontier.ts).
  * `site`: only links within the seeds' registrable domains. `outward`: every link, any host. Then the
  * crawl's URL patterns: at least one `include` must match (when there are any), no `exclude` may.
  * (maxPages and maxPagesPerHost are enforced where pages are stored.)
@@ -17,7 +18,7 @@ export function childPages(
   pageDepth: number,
   linkUrls: string[],
 ): ChildCandidate[] {
-  if (pageDepth >= crawl.maxDepth) return [];
+  if (crawl.maxDepth !== null && pageDepth >= crawl.maxDepth) return [];
   const depth = pageDepth + 1;
   const siteDomains = new Set(crawl.seeds.map((seed) => registrableDomain(seed)));
   const inScope = (url: string) => crawl.scope === 'outward' || siteDomains.has(registrableDomain(url));
@@ -64,5 +65,8 @@ export function wildcardPattern(pattern: string): { test(url: string): boolean }
   };
 }
 
-/** maxDepth when the caller gives none: a site crawl should reach the whole site, outward crawls fan out fast. */
-export const defaultMaxDepth = (scope: CrawlSettings['scope']): number => (scope === 'site' ? 10 : 2);
+/**
+ * maxDepth when the caller gives none: a site crawl reaches every page linked within the site (null: no
+ * cap; maxPages still bounds it), an outward crawl fans out fast across hosts, so two hops.
+ */
+export const defaultMaxDepth = (scope: CrawlSettings['scope']): number | null => (scope === 'site' ? null : 2);

@@ -1,12 +1,10 @@
-import type { Db } from './db.js';
-import { withTransaction } from './db.js';
+import { withTransaction, type Db, type Queryable } from './db.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import type { ContactHints } from '../crawl/contacts.js';
-import { crawlEventData, finishIfDone, type CrawlStatus } from './crawls.js';
+import { crawlEventData, failIfStuck, finishIfDone, type CrawlStatus } from './crawls.js';
 import { batchProspectsFound, createEvent } from './webhook-outbox.js';
-import {
-  insertLinks, insertSiteContacts, planPages, recordPageResult, type PageResult, type PlannedPage, type StoredLink,
-} from './pages.js';
+import { insertLinks, insertSiteContacts, recordPageResult, type PageResult, type PlannedPage, type StoredLink } from './pages.js';
+import { planChildren } from './frontier.js';
 import { materializeProspects, recordTargetVerdict, refreshProspectScores, registerTargets } from './targets.js';
 
 export interface CrawledPage {
@@ -15,13 +13,13 @@ export interface CrawledPage {
   result: PageResult;
   links: StoredLink[];
   contacts: ContactHints;
-  children: { url: string; depth: number }[];
 }
 
 /**
- * Stores a crawled page in one transaction: its result, its links, its outbound targets (with the
- * prospects already due for targets checked earlier) and its new frontier pages. Returns what must be
- * enqueued, or null when the page had already been recorded (a repeated job).
+ * Stores a crawled page in one transaction: its links, its outbound targets (with the prospects already
+ * due for targets checked earlier), its new frontier pages (planned from its depth under the crawl's
+ * planning lock, see planChildren) and last its result. Returns what must be enqueued, or null when the
+ * page had already been recorded (a repeated job).
  */
 export function recordCrawledPage(
   db: Db,
@@ -29,13 +27,15 @@ export function recordCrawledPage(
 ): Promise<{ newTargets: { id: number }[]; newPages: PlannedPage[] } | null> {
   const outboundUrls = page.links.filter((link) => link.outbound).map((link) => link.url);
   return withTransaction(db, async (tx) => {
-    if (!(await recordPageResult(tx, page.pageId, page.result))) return null;
     await insertLinks(tx, page.crawlId, page.pageId, page.links);
     if (page.result.finalUrl) await insertSiteContacts(tx, page.crawlId, page.result.finalUrl, page.contacts);
     const newTargets = await registerTargets(tx, page.crawlId, outboundUrls);
     // Targets another page already had checked: this page's links to the dead ones are prospects now.
     await materializeProspects(tx, page.crawlId, outboundUrls);
-    const newPages = await planPages(tx, page.crawlId, page.children);
+    // The page's row is first touched under the planning lock, so a planner lowering its depth (which
+    // holds that lock) never waits for this transaction while this one waits for the lock.
+    const newPages = await planChildren(tx, page.crawlId, page.pageId, page.links.map((link) => link.url));
+    if (!newPages || !(await recordPageResult(tx, page.pageId, page.result))) return null;
     return { newTargets, newPages };
   });
 }
@@ -64,16 +64,33 @@ export async function finishCrawlIfDone(
     const status = await finishIfDone(tx, crawlId);
     if (!status) return null;
     if (status === 'completed') await refreshProspectScores(tx, crawlId);
-    const deliveries: number[] = [];
-    for (;;) {
-      const batch = await batchProspectsFound(tx, crawlId, { batchSize: webhookBatchSize, intervalMs: 0, force: true });
-      if (!batch) break;
-      deliveries.push(...batch);
-    }
-    const crawl = await crawlEventData(tx, crawlId);
-    deliveries.push(...(await createEvent(tx, {
-      accountId: crawl.accountId, type: status === 'completed' ? 'crawl.completed' : 'crawl.failed', crawlId, data: crawl.data,
-    })));
-    return { status, deliveries };
+    return { status, deliveries: await announceEnd(tx, crawlId, status, webhookBatchSize) };
   });
+}
+
+/**
+ * Fails a crawl that made no progress for `idleMs` although work is pending (what is still pending goes
+ * into its error), with its remaining prospects and crawl.failed announced in the same transaction.
+ * Returns the deliveries to enqueue, or null when the crawl had ended or moved meanwhile.
+ */
+export async function failStuckCrawl(db: Db, crawlId: string, idleMs: number, webhookBatchSize: number): Promise<number[] | null> {
+  return withTransaction(db, async (tx) => {
+    if (!(await failIfStuck(tx, crawlId, idleMs))) return null;
+    return announceEnd(tx, crawlId, 'failed', webhookBatchSize);
+  });
+}
+
+/** Every prospect not yet announced, then the crawl's last word; inside the transaction that ended it. */
+async function announceEnd(tx: Queryable, crawlId: string, status: CrawlStatus, webhookBatchSize: number): Promise<number[]> {
+  const deliveries: number[] = [];
+  for (;;) {
+    const batch = await batchProspectsFound(tx, crawlId, { batchSize: webhookBatchSize, intervalMs: 0, force: true });
+    if (!batch) break;
+    deliveries.push(...batch);
+  }
+  const crawl = await crawlEventData(tx, crawlId);
+  deliveries.push(...(await createEvent(tx, {
+    accountId: crawl.accountId, type: status === 'completed' ? 'crawl.completed' : 'crawl.failed', crawlId, data: crawl.data,
+  })));
+  return deliveries;
 }

@@ -6,7 +6,8 @@ export type CrawlScope = 'outward' | 'site';
 export interface CrawlSettings {
   scope: CrawlScope;
   seeds: string[];
-  maxDepth: number;
+  /** Hops from a seed at most; null: no cap (a site crawl by default). */
+  maxDepth: number | null;
   maxPages: number;
   respectRobots: boolean;
   /** null: no per-host cap. */
@@ -157,6 +158,49 @@ export async function finishIfDone(db: Queryable, crawlId: string): Promise<Craw
     [crawlId],
   );
   return rows[0]?.status ?? null;
+}
+
+/**
+ * Running crawls with nothing pending: normally the job that settles the last item ends its crawl, but
+ * that job can die (or lose the database) between the two; the reconciler ends these.
+ */
+export async function crawlsToFinish(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT c.id FROM crawls c WHERE c.status = 'running'
+       AND NOT EXISTS (SELECT 1 FROM pages WHERE crawl_id = c.id AND state = 'queued')
+       AND NOT EXISTS (SELECT 1 FROM crawl_targets WHERE crawl_id = c.id AND state = 'pending')`,
+  );
+  return rows.map((row) => row.id);
+}
+
+// When a live crawl last moved: a page or link settled, or the crawl started (or was created).
+const LAST_PROGRESS = `greatest(c.created_at, c.started_at,
+  (SELECT max(p.fetched_at) FROM pages p WHERE p.crawl_id = c.id),
+  (SELECT max(t.checked_at) FROM crawl_targets t WHERE t.crawl_id = c.id))`;
+
+/** Live crawls that made no progress for idleMs (their pending work did not move). */
+export async function stuckCrawls(db: Queryable, idleMs: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT c.id FROM crawls c WHERE c.status IN ('queued', 'running') AND ${LAST_PROGRESS} < now() - make_interval(secs => $1)`,
+    [idleMs / 1000],
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Fails a live crawl that is still stuck (re-checked under the row lock), saying what was left pending.
+ * Returns whether it did.
+ */
+export async function failIfStuck(db: Queryable, crawlId: string, idleMs: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE crawls c SET status = 'failed', finished_at = now(),
+       error = format('no progress for %s minutes: %s pages and %s links were still pending', round($2 / 60.0, 1),
+         (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.state = 'queued'),
+         (SELECT count(*) FROM crawl_targets t WHERE t.crawl_id = c.id AND t.state = 'pending'))
+     WHERE c.id = $1 AND c.status IN ('queued', 'running') AND ${LAST_PROGRESS} < now() - make_interval(secs => $2)`,
+    [crawlId, idleMs / 1000],
+  );
+  return rowCount === 1;
 }
 
 /** What a crawl.completed / crawl.failed event carries: the crawl as GET /v1/crawls/{id} shows it. */

@@ -1,17 +1,49 @@
 import pg from 'pg';
+import { isDatabaseUnavailable, type OutageLog } from '../outages.js';
 
-export type Db = pg.Pool;
+/**
+ * The service's PostgreSQL pool. `query` runs one statement and, when the connection fails under it
+ * (a restart, a terminated session), runs it again on a fresh connection: every statement we send alone
+ * is idempotent (upserts and conditional updates). After the last try the error says the database is
+ * unavailable, and the caller postpones its work (jobs) or answers 503 (the API).
+ */
+export interface Db {
+  query: pg.Pool['query'];
+  /** A client of its own, for a session (migrations) or a transaction (see withTransaction). */
+  connect(): Promise<pg.PoolClient>;
+  end(): Promise<void>;
+}
 /** Anything that runs a query: the pool, or a client inside a transaction. */
-export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+export type Queryable = Pick<Db, 'query'> | pg.PoolClient;
 
 // bigint columns (ids, counts) fit in a JS number for any realistic crawl; parse them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function createPool(databaseUrl: string, max = 10): Db {
+// Waits before the next try of a statement or transaction whose connection failed: about 3.5 s in all,
+// long enough for a terminated session or a fast restart, short enough that a job or request is not held.
+const RECONNECT_WAITS_MS = [100, 400, 1_000, 2_000];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms * (0.75 + Math.random() / 2)));
+
+export function createPool(databaseUrl: string, max = 10, outages?: OutageLog): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
-  // An idle client that loses its server emits here; without a listener the process would crash.
-  pool.on('error', () => {});
-  return pool;
+  // An idle client that loses its server emits on the pool; one checked out emits on itself, and
+  // without a listener there the process would crash (an unhandled 'error' event).
+  pool.on('error', (error) => outages?.report('postgres', 'pool', error));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => outages?.report('postgres', 'client', error));
+    outages?.restored('postgres');
+  });
+  const query = (async (text: string, values?: unknown[]) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await pool.query(text, values);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || attempt >= RECONNECT_WAITS_MS.length) throw error;
+        await sleep(RECONNECT_WAITS_MS[attempt]!);
+      }
+    }
+  }) as pg.Pool['query'];
+  return { query, connect: () => pool.connect(), end: () => pool.end() };
 }
 
 /** Creates the database named in the URL when it does not exist yet (first start on a new machine). */
@@ -21,6 +53,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   if (!name) throw new Error('DATABASE_URL must name a database');
   url.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+  // A failure is reported by the awaited call; without a listener it would also crash the process.
+  admin.on('error', () => {});
   await admin.connect();
   try {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -40,26 +74,40 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 
 // Deadlock and serialization failure: PostgreSQL rolled the transaction back, and running it again is safe.
 const RETRYABLE = new Set(['40P01', '40001']);
-const MAX_TRANSACTION_TRIES = 3;
+const MAX_CONFLICT_TRIES = 3;
 
 /**
  * Runs fn inside BEGIN/COMMIT on one client; rolls back and rethrows on error. A transaction PostgreSQL
- * aborted as a deadlock victim is run again (fn must do nothing outside the database).
+ * aborted as a deadlock victim is run again, and so is one whose connection failed (on a fresh
+ * connection): fn must do nothing outside the database, and everything we write is idempotent, so even
+ * a COMMIT whose answer was lost is safe to repeat (the second run then finds the work done, as a
+ * repeated job does; the reconciler enqueues any job that was never added because of it).
  */
 export async function withTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const client = await db.connect();
+  let conflicts = 0;
+  let reconnects = 0;
+  for (;;) {
+    let client: pg.PoolClient | undefined;
+    let broken: Error | undefined;
     try {
+      client = await db.connect();
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      if (isDatabaseUnavailable(error)) broken = error as Error;
+      else await client?.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       const code = (error as { code?: string }).code;
-      if (!code || !RETRYABLE.has(code) || attempt >= MAX_TRANSACTION_TRIES) throw error;
+      if (code && RETRYABLE.has(code) && ++conflicts < MAX_CONFLICT_TRIES) continue;
+      if (broken && reconnects < RECONNECT_WAITS_MS.length) {
+        await sleep(RECONNECT_WAITS_MS[reconnects++]!);
+        continue;
+      }
+      throw error;
     } finally {
-      client.release();
+      // A client whose connection failed is destroyed, not handed to the next caller.
+      client?.release(broken);
     }
   }
 }

@@ -40,50 +40,6 @@ export interface StoredLink {
   position: string;
 }
 
-/**
- * Adds pages to a crawl's frontier within its page budget. URLs already in the crawl are not added
- * again, so no URL is fetched twice. The crawl row is locked for the count, so concurrent page jobs
- * never overspend maxPages. The lock is FOR NO KEY UPDATE, not FOR UPDATE: every insert into a table
- * that references crawls holds FOR KEY SHARE on the crawl row, which FOR UPDATE waits for, and two
- * page transactions would deadlock. Returns the pages that are new.
- */
-export async function planPages(
-  db: Queryable,
-  crawlId: string,
-  candidates: { url: string; depth: number }[],
-): Promise<PlannedPage[]> {
-  if (candidates.length === 0) return [];
-  const { rows: budget } = await db.query<{ left: number }>(
-    'SELECT max_pages - pages_planned AS left FROM crawls WHERE id = $1 FOR NO KEY UPDATE',
-    [crawlId],
-  );
-  const left = budget[0]?.left ?? 0;
-  if (left <= 0) return [];
-  // maxPagesPerHost: a candidate is ranked among the new ones of its host and counted with the host's
-  // pages already planned; the generated pages.host column extracts the host the same way.
-  const { rows } = await db.query<PlannedPage>(
-    `WITH candidate AS (
-       SELECT c.url, c.depth, c.n, substring(c.url from '^[a-z]+://([^/:?#]+)') AS host
-       FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS c(url, depth, n)
-       WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.crawl_id = $1 AND p.url = c.url)
-     ), ranked AS (
-       SELECT candidate.*, row_number() OVER (PARTITION BY host ORDER BY n) AS rank_in_host FROM candidate
-     )
-     INSERT INTO pages (crawl_id, url, depth)
-     SELECT $1, r.url, r.depth FROM ranked r, crawls k
-     WHERE k.id = $1 AND (k.max_pages_per_host IS NULL
-       OR r.rank_in_host + (SELECT count(*) FROM pages p WHERE p.crawl_id = $1 AND p.host = r.host) <= k.max_pages_per_host)
-     ORDER BY r.n LIMIT $4
-     ON CONFLICT (crawl_id, url) DO NOTHING
-     RETURNING id, crawl_id AS "crawlId", url, depth`,
-    [crawlId, candidates.map((c) => c.url), candidates.map((c) => c.depth), left],
-  );
-  if (rows.length > 0) {
-    await db.query('UPDATE crawls SET pages_planned = pages_planned + $2 WHERE id = $1', [crawlId, rows.length]);
-  }
-  return rows;
-}
-
 export async function pageForWork(db: Queryable, pageId: number): Promise<PageWork | null> {
   const { rows } = await db.query(
     `SELECT p.id, p.crawl_id AS "crawlId", p.url, p.depth, p.state,

@@ -1,6 +1,7 @@
 import type { Queryable } from './db.js';
 import { newEventId } from '../webhooks/signing.js';
 import { listProspects } from './prospects.js';
+import type { WorkItem } from './work-items.js';
 
 /**
  * Writes an event and one delivery for each enabled endpoint of the account that subscribes to its
@@ -138,22 +139,17 @@ export async function listAttempts(
   return rows;
 }
 
-/** Sends an event to an endpoint again from the start; null when the endpoint never had it. */
-export async function resetDelivery(db: Queryable, endpointId: string, eventId: string): Promise<number | null> {
-  const { rows } = await db.query<{ id: number }>(
-    `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, updated_at = now()
-     WHERE endpoint_id = $1 AND event_id = $2 RETURNING id`,
+/**
+ * Sends an event to an endpoint again from the start, as a new generation of its delivery (a new job,
+ * whatever became of the last one); null when the endpoint never had the event.
+ */
+export async function resetDelivery(db: Queryable, endpointId: string, eventId: string): Promise<WorkItem | null> {
+  const { rows } = await db.query<{ id: number; requeues: number }>(
+    `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, updated_at = now(), worked_at = now(), requeues = requeues + 1
+     WHERE endpoint_id = $1 AND event_id = $2 RETURNING id, requeues`,
     [endpointId, eventId],
   );
-  return rows[0]?.id ?? null;
+  const row = rows[0];
+  return row ? { kind: 'delivery', id: row.id, crawlId: null, requeues: row.requeues } : null;
 }
 
-/** Pending deliveries older than minAgeMs: the reconciler checks that each still has a job. */
-export async function stalePendingDeliveries(db: Queryable, minAgeMs: number, limit: number): Promise<number[]> {
-  const { rows } = await db.query<{ id: number }>(
-    `SELECT id FROM webhook_deliveries WHERE state = 'pending' AND updated_at < now() - make_interval(secs => $1)
-     ORDER BY updated_at LIMIT $2`,
-    [minAgeMs / 1000, limit],
-  );
-  return rows.map((row) => row.id);
-}

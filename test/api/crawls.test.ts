@@ -29,7 +29,7 @@ t.test('a crawl is created with defaults and shown with its settings and stats',
     include: ['*/blog/*'], exclude: ['*/tag/*'], hostConcurrency: 2, hostIntervalMs: 1000,
   }), 201);
   t.match(site, {
-    scope: 'site', maxDepth: 10, maxPages: 100000, respectRobots: false, maxPagesPerHost: 50,
+    scope: 'site', maxDepth: null, maxPages: 100000, respectRobots: false, maxPagesPerHost: 50,
     include: ['*/blog/*'], exclude: ['*/tag/*'], hostConcurrency: 2, hostIntervalMs: 1000,
   });
   const shown = assertContract(t, 'getCrawl', await env.app.inject({ method: 'GET', url: `/v1/crawls/${crawl.id}`, headers: as(acme.key) }), 200);
@@ -44,7 +44,7 @@ t.test('bad input is a 400 that says what to fix, and creates nothing', async (t
     [{ seeds: Array.from({ length: 101 }, (_, i) => `${seed}p${i}`) }, 'invalid_request', /more than 100 items/],
     [{ seeds: [seed], depth: 3 }, 'invalid_request', /unknown field 'depth'/],
     [{ seeds: [seed], maxDepth: '2' }, 'invalid_request', /body\.maxDepth must be integer/],
-    [{ seeds: [seed], maxDepth: 11 }, 'invalid_request', /body\.maxDepth must be <= 10/],
+    [{ seeds: [seed], maxDepth: 1001 }, 'invalid_request', /body\.maxDepth must be <= 1000/],
     [{ seeds: [seed], maxPages: 0 }, 'invalid_request', /body\.maxPages must be >= 1/],
     [{ seeds: [seed], scope: 'web' }, 'invalid_request', /body\.scope must be one of: outward, site/],
     [{ seeds: [seed], respectRobots: 'yes' }, 'invalid_request', /respectRobots must be boolean/],

@@ -4,7 +4,8 @@ import { startEnvironment } from '../support/environment.js';
 import { withTransaction } from '../../services/store/db.js';
 import { createAccount } from '../../services/store/accounts.js';
 import { finishIfDone, insertCrawl, markRunning } from '../../services/store/crawls.js';
-import { planPages, recordPageResult } from '../../services/store/pages.js';
+import { recordPageResult } from '../../services/store/pages.js';
+import { planPages } from '../../services/store/frontier.js';
 import { recordCheckedTarget, recordCrawledPage } from '../../services/store/crawl-progress.js';
 
 const env = await startEnvironment();
@@ -58,16 +59,19 @@ t.test('concurrent page and check transactions neither deadlock nor lose a prosp
   const deadTargets = Array.from({ length: 12 }, (_, i) => `http://dead-${i}.test/`);
   const deadlocksBefore = await deadlockCount();
 
-  // Every page links to every dead target (in its own order) and plans the same children; the checks
-  // of those targets land in the middle of it all.
+  // Every page links to every dead target (in its own order) and to overlapping pages of its own site,
+  // which become children; the checks of those targets land in the middle of it all.
+  const link = (url: string, outbound: boolean) => ({ url, anchorText: 'x', rel: '', outbound, context: '', position: 'content' });
   const pageWrites = pages.map((page, n) =>
     recordCrawledPage(db, {
       crawlId,
       pageId: page.id,
       result: crawled(page.url),
-      links: rotated(deadTargets, n).map((url) => ({ url, anchorText: 'x', rel: '', outbound: true, context: '', position: 'content' })),
+      links: [
+        ...rotated(deadTargets, n).map((url) => link(url, true)),
+        ...Array.from({ length: 20 }, (_, i) => link(`http://a.test/c${(n + i) % 40}`, false)),
+      ],
       contacts: { emails: [], contactPages: [], authors: [] },
-      children: Array.from({ length: 20 }, (_, i) => ({ url: `http://a.test/c${(n + i) % 40}`, depth: 2 })),
     }),
   );
   const checkWrites = (async () => {
@@ -86,7 +90,7 @@ t.test('concurrent page and check transactions neither deadlock nor lose a prosp
   const { rows } = await db.query('SELECT count(*)::int AS n FROM prospects WHERE crawl_id = $1', [crawlId]);
   t.equal(rows[0].n, pages.length * deadTargets.length, 'every page links to every dead target: all are prospects');
   const planned = await db.query('SELECT count(*)::int AS n FROM pages WHERE crawl_id = $1', [crawlId]);
-  t.equal(planned.rows[0].n, 30 + 40, 'children planned once each');
+  t.equal(planned.rows[0].n, 30 + 40 + deadTargets.length, 'children (an outward crawl follows every link) planned once each');
   await sleep(1_500); // PostgreSQL flushes a backend's statistics at most once a second
   t.equal(await deadlockCount(), deadlocksBefore, 'PostgreSQL detected no deadlock');
 });

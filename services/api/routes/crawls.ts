@@ -7,7 +7,8 @@ import { claimIdempotencyKey, findIdempotentCrawl } from '../../store/idempotenc
 import { defaultMaxDepth } from '../../crawl/scope.js';
 import { withTransaction } from '../../store/db.js';
 import { cancelCrawl, findCrawl, insertCrawl, listCrawls, type Crawl, type CrawlScope } from '../../store/crawls.js';
-import { planPages, type PlannedPage } from '../../store/pages.js';
+import { planPages } from '../../store/frontier.js';
+import type { PlannedPage } from '../../store/pages.js';
 import { decodeCursor, encodeCursor, isCreatedCursor } from '../cursor.js';
 import { validateSeeds } from '../seeds.js';
 

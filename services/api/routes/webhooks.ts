@@ -115,9 +115,9 @@ export async function webhookRoutes(app: FastifyInstance, { runtime, openapi }: 
     { schema: openapi.requestSchema('redeliverWebhookEvent') },
     async (request, reply) => {
       const endpoint = await endpointOf(request.accountId, request.params.id);
-      const deliveryId = await resetDelivery(db, endpoint.id, request.params.eventId);
-      if (deliveryId === null) throw notFound('event');
-      await queues.enqueueDeliveries([deliveryId], true);
+      const delivery = await resetDelivery(db, endpoint.id, request.params.eventId);
+      if (delivery === null) throw notFound('event');
+      await queues.enqueueWork([delivery]);
       return reply.status(202).send({ queued: true });
     },
   );

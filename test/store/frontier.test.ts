@@ -1,0 +1,52 @@
+import t from 'tap';
+import { startEnvironment } from '../support/environment.js';
+import { createAccount } from '../../services/store/accounts.js';
+import { insertCrawl } from '../../services/store/crawls.js';
+import { planPages } from '../../services/store/frontier.js';
+import { recordCrawledPage } from '../../services/store/crawl-progress.js';
+
+// A page's depth is its shortest path from a seed, whatever order the pages were crawled in: a page
+// found again by a shorter path is lowered, and the links its old depth left out are planned.
+const env = await startEnvironment();
+t.teardown(() => env.close());
+const { db } = env.runtime;
+const accountId = await createAccount(db, 'frontier-test');
+const newCrawl = (maxDepth: number | null) =>
+  insertCrawl(db, accountId, {
+    scope: 'site', seeds: ['http://a.test/'], maxDepth, maxPages: 1_000, respectRobots: true,
+    maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
+  });
+const link = (url: string) => ({ url, anchorText: 'x', rel: '', outbound: false, context: '', position: 'content' });
+const contacts = { emails: [], contactPages: [], authors: [] };
+
+/** Plans `url` at `depth` and records it crawled with links to `to`; returns what it planned. */
+async function crawl(crawlId: string, url: string, depth: number, to: string[]) {
+  const [page] = await planPages(db, crawlId, [{ url, depth }]);
+  const id = page?.id ?? (await db.query('SELECT id FROM pages WHERE crawl_id = $1 AND url = $2', [crawlId, url])).rows[0].id;
+  const result = { state: 'crawled' as const, finalUrl: url, httpStatus: 200, title: null, outcome: null, verdict: null };
+  return recordCrawledPage(db, { crawlId, pageId: id, result, links: to.map(link), contacts });
+}
+const depths = async (crawlId: string) =>
+  Object.fromEntries((await db.query('SELECT url, depth FROM pages WHERE crawl_id = $1', [crawlId])).rows.map((r) => [r.url.slice("http://a.test/".length), r.depth]));
+
+t.test('a crawled page found again by a shorter path gets the lower depth and plans the links it had left out', async (t) => {
+  const crawlId = await newCrawl(2);
+  // x was reached the long way first (depth 2 = maxDepth): its link to y was not followed.
+  const first = await crawl(crawlId, 'http://a.test/x', 2, ['http://a.test/y']);
+  t.same(first?.newPages, [], 'at maxDepth: no children');
+  const found = await planPages(db, crawlId, [{ url: 'http://a.test/x', depth: 1 }]);
+  t.same(found.map((page) => [page.url, page.depth]), [['http://a.test/y', 2]], 'x lowered to 1: y planned at 2');
+  t.same(await depths(crawlId), { x: 1, y: 2 });
+});
+
+t.test('lowering cascades through crawled pages; queued pages keep their new depth for their job', async (t) => {
+  const crawlId = await newCrawl(null);
+  await crawl(crawlId, 'http://a.test/p5', 5, ['http://a.test/p6']);
+  await crawl(crawlId, 'http://a.test/p6', 6, ['http://a.test/p7']);
+  await planPages(db, crawlId, [{ url: 'http://a.test/p5', depth: 1 }]);
+  t.same(await depths(crawlId), { p5: 1, p6: 2, p7: 3 }, 'p6 crawled: lowered; p7 queued: lowered');
+  const planned = await crawl(crawlId, 'http://a.test/p7', 99, ['http://a.test/p8']);
+  t.same(planned?.newPages.map((page) => page.depth), [4], 'p7\'s job plans from its current depth, not the one it was found at');
+  t.same((await planPages(db, crawlId, [{ url: 'http://a.test/p5', depth: 3 }])), [], 'a longer path changes nothing');
+  t.same(await depths(crawlId), { p5: 1, p6: 2, p7: 3, p8: 4 });
+});
