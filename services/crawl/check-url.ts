@@ -1,10 +1,24 @@
 import type { FetchResult, HttpClient } from '../http/client.js';
+import type { FetchErrorCode } from '../http/errors.js';
 import type { Pace } from '../politeness/host-limiter.js';
 import { attemptOf, type Attempt } from './verdict.js';
 
 // Paths that name a file rather than a page: HEAD is cheap and enough, the body is never needed.
 const FILE_EXTENSION = /\.(?:pdf|docx?|xlsx?|pptx?|odt|csv|zip|gz|tgz|bz2|xz|7z|rar|tar|dmg|exe|msi|apk|iso|jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|mp[34]|m4a|m4v|mov|avi|mkv|webm|wav|ogg|flac|woff2?|ttf|otf|eot|json|xml|rss|atom|txt|js|css)$/i;
 const isSuccess = (result: FetchResult) => result.ok && result.status >= 200 && result.status < 300;
+// Exchanges that fail in ways a server's HEAD handler alone may fail (a redirect loop or a broken
+// response for HEAD only). Failing to reach the server at all (DNS, refused, reset, timeout, TLS) is
+// the same for GET, so GET is not asked.
+const HEAD_SPECIFIC_FAILURES = new Set<FetchErrorCode>(['too_many_redirects', 'invalid_redirect', 'headers_too_large', 'protocol']);
+/**
+ * HEAD's result stands for the attempt: a success, a failure to reach the server, or an answer the
+ * verdict logic retries later (429, 5xx but 501 "not implemented"): a GET right after "slow down"
+ * would be impolite, and would download the file.
+ */
+const headStands = (head: FetchResult) =>
+  head.ok
+    ? isSuccess(head) || head.status === 429 || (head.status >= 500 && head.status !== 501)
+    : !HEAD_SPECIFIC_FAILURES.has(head.error);
 const isHtml = (contentType: string) => contentType.includes('html');
 const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
 
@@ -16,9 +30,11 @@ export interface CheckAttempt {
 
 /**
  * One attempt at a URL's verdict. A URL that names a file gets HEAD first, since HEAD is cheap there
- * and its body is never needed; anything but a clear success to HEAD (405/501, a HEAD-only 404) is
- * confirmed with GET. Pages get GET straight away, reading a capped slice of an HTML body so that soft
- * 404s and bot challenges can be recognized. `pace` is awaited before every request (host politeness).
+ * and its body is never needed; a definite HTTP answer other than success (405/501, 403, a HEAD-only
+ * 404) is confirmed with GET. Transient trouble (a timeout under load, 429, 503) is the attempt's
+ * result, retried later by the verdict logic with HEAD again, where a GET now would download the
+ * file. Pages get GET straight away, reading a capped slice of an HTML body so that soft 404s and bot
+ * challenges can be recognized. `pace` is awaited before every request (host politeness).
  */
 export async function attemptCheck(
   http: HttpClient,
@@ -36,9 +52,7 @@ export async function attemptCheck(
 
   if (FILE_EXTENSION.test(new URL(url).pathname)) {
     const head = await run('HEAD');
-    if (isSuccess(head) || (!head.ok && (head.error === 'dns_failure' || head.error === 'blocked_address'))) {
-      return { result: head, requests };
-    }
+    if (headStands(head)) return { result: head, requests };
   }
   return { result: await run('GET'), requests };
 }

@@ -1,11 +1,13 @@
-// Runs extractPage in a worker thread so a pathological page cannot stall the worker's event loop;
-// the pool terminates this thread when a parse overruns its time.
+// Runs extractPage (or, for a page whose DOM parse was given up, scanPage) in a worker thread so a
+// pathological page cannot stall the worker's event loop; the pool terminates this thread when a parse
+// overruns its time.
 import { parentPort } from 'node:worker_threads';
 import { extractPage } from './extract.js';
+import { scanPage } from './scan-page.js';
 
-parentPort!.on('message', ({ id, html, url }: { id: number; html: string; url: string }) => {
+parentPort!.on('message', ({ id, html, url, linear }: { id: number; html: string; url: string; linear: boolean }) => {
   try {
-    parentPort!.postMessage({ id, page: extractPage(html, url) });
+    parentPort!.postMessage({ id, page: linear ? scanPage(html, url) : extractPage(html, url) });
   } catch (error) {
     parentPort!.postMessage({ id, error: (error as Error).message ?? String(error) });
   }

@@ -17,7 +17,11 @@ export class ParseAbortedError extends Error {
 const THREAD_HEAP_MB = 192;
 
 export interface ParsePool {
-  /** Extracts a page in a worker thread; rejects with ParseAbortedError when it overruns time or memory. */
+  /**
+   * Extracts a page in a worker thread. When building its DOM overruns time or memory, the page is read
+   * again by the linear scan (scanPage), in a thread and under the same time limit, and resolves with
+   * `fallback` set to why; rejects with that ParseAbortedError only when the scan fails too.
+   */
   parse(html: string, url: string): Promise<ExtractedPage>;
   close(): Promise<void>;
 }
@@ -28,6 +32,8 @@ interface Task {
   url: string;
   resolve(page: ExtractedPage): void;
   reject(error: Error): void;
+  /** Set on the linear re-read of a page whose DOM parse was given up: why it was. */
+  givenUp?: ParseAbortedError;
 }
 
 interface Slot {
@@ -48,7 +54,8 @@ const THREAD_EXEC_ARGV = process.execArgv.filter((arg) =>
 /**
  * A few worker threads that parse HTML. Parsing deeply nested HTML is quadratic in htmlparser2, so a
  * parse that overruns timeoutMs, or its thread's heap limit, has its thread terminated (and replaced)
- * instead of holding the event loop that every job of the process shares, or its memory.
+ * instead of holding the event loop that every job of the process shares, or its memory; the page's
+ * links are then read by the linear scan, in a thread too, so that such a page still yields them.
  */
 export function createParsePool(options: { threads: number; timeoutMs: number }): ParsePool {
   const queue: Task[] = [];
@@ -69,17 +76,16 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
       const task = slot.task;
       if (!task || task.id !== message.id) return;
       finish(slot);
-      if (message.page) task.resolve(message.page);
-      else task.reject(new Error(`parse failed: ${message.error}`));
+      if (message.page) task.resolve(task.givenUp ? { ...message.page, fallback: task.givenUp.code } : message.page);
+      else task.reject(task.givenUp ?? new Error(`parse failed: ${message.error}`));
     });
     slot.worker.on('error', (error: Error & { code?: string }) => {
       const task = slot.task;
       replace(slot);
-      task?.reject(
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new ParseAbortedError('parse_memory', `parsing needed more than ${THREAD_HEAP_MB} MB`)
-          : error,
-      );
+      if (!task) return;
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        giveUp(task, new ParseAbortedError('parse_memory', `parsing needed more than ${THREAD_HEAP_MB} MB`));
+      } else task.reject(task.givenUp ?? error);
     });
     // A new thread starts out not holding the process; dispatch() refs it when there is work.
     slot.worker.unref();
@@ -110,6 +116,14 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
     dispatch();
   }
 
+  // The DOM parse of `task` was given up: read the page again with the linear scan, ahead of the queue
+  // (its caller has waited long enough); if that was the scan, the page is lost.
+  function giveUp(task: Task, error: ParseAbortedError) {
+    if (task.givenUp || closed) return task.reject(task.givenUp ?? error);
+    queue.unshift({ ...task, id: nextId++, givenUp: error });
+    dispatch();
+  }
+
   function dispatch() {
     holdProcess();
     for (const slot of slots) {
@@ -119,9 +133,9 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
       slot.task = task;
       slot.timer = setTimeout(() => {
         replace(slot);
-        task.reject(new ParseAbortedError('parse_timeout', `parsing took longer than ${options.timeoutMs} ms`));
+        giveUp(task, new ParseAbortedError('parse_timeout', `parsing took longer than ${options.timeoutMs} ms`));
       }, options.timeoutMs);
-      slot.worker.postMessage({ id: task.id, html: task.html, url: task.url });
+      slot.worker.postMessage({ id: task.id, html: task.html, url: task.url, linear: Boolean(task.givenUp) });
     }
     holdProcess();
   }

@@ -11,10 +11,33 @@ interface Case {
   reason: string | null;
   path?: string;
   /** Built once per host, so stateful routes (fail first, then succeed) count per host. */
-  route?: () => Route;
+  route?: (sent: BodyMeter) => Route;
   /** A URL not served by a route of the fake web (DNS failures, refused connections, TLS). */
   url?: (host: string, web: FakeWeb) => string;
 }
+
+/** Counts body bytes a route's socket took for a path: what the server actually sent. */
+type BodyMeter = (path: string, bytes: number) => void;
+
+const PDF_BYTES = 5 * 1024 * 1024;
+// Streamed in chunks, each counted once the socket has taken it, so a test can tell how much of the
+// body left the server (none, for a file judged by HEAD).
+const meteredPdf = (sent: BodyMeter): Route => (req, res) => {
+  res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': String(PDF_BYTES) });
+  if (req.method === 'HEAD') return void res.end();
+  const chunk = Buffer.alloc(64 * 1024);
+  let left = PDF_BYTES;
+  const pump = () => {
+    while (left > 0 && !res.destroyed) {
+      const size = Math.min(chunk.length, left);
+      left -= size;
+      const more = res.write(chunk.subarray(0, size), (error) => !error && sent(req.url ?? '', size));
+      if (!more) return void res.once('drain', pump);
+    }
+    if (left === 0) res.end();
+  };
+  pump();
+};
 
 const failingFirst = (first: (res: http.ServerResponse, req: http.IncomingMessage) => void) => (): Route => {
   let calls = 0;
@@ -43,7 +66,7 @@ const CASES: Case[] = [
     name: 'head-405', verdict: 'alive', reason: null, path: '/doc.pdf',
     route: () => (req, res) => res.writeHead(req.method === 'HEAD' ? 405 : 200, { 'content-type': 'application/pdf' }).end(req.method === 'HEAD' ? undefined : '%PDF'),
   },
-  { name: 'pdf', verdict: 'alive', reason: null, path: '/report.pdf', route: () => ({ headers: { 'content-type': 'application/pdf' }, body: Buffer.alloc(5 * 1024 * 1024) }) },
+  { name: 'pdf', verdict: 'alive', reason: null, path: '/report.pdf', route: meteredPdf },
   { name: 'wait-429', verdict: 'alive', reason: null, route: failingFirst((res) => res.writeHead(429, { 'retry-after': '1' }).end()) },
   { name: 'wait-503', verdict: 'alive', reason: null, route: failingFirst((res) => res.writeHead(503, { 'retry-after': '1' }).end()) },
   { name: 'flaky-500', verdict: 'alive', reason: null, route: failingFirst((res) => res.writeHead(500).end()) },
@@ -92,20 +115,26 @@ export interface HostileWeb {
   targets: { url: string; verdict: string; reason: string | null; name: string }[];
   /** The (source, dead URL, reason) triples a crawl must report, and nothing else. */
   expectedProspects: string[];
+  /** Body bytes the servers sent for a path, on every host together. */
+  bodyBytesSent(path: string): number;
 }
 
 /**
  * Every verdict case twice, on two hosts each: blog.test/part-1 links to the first host of every case,
  * /part-2 to the second. The seed also links to pages that are hostile to the crawler itself: deeply
- * nested HTML, a multi-megabyte page and a binary file served as text/html.
+ * nested HTML (60,000 tables, 200,000 <div>s) with a dead link at the bottom, a multi-megabyte page
+ * and a binary file served as text/html.
  */
 export async function startHostileWeb(): Promise<HostileWeb> {
-  const sites: Record<string, Record<string, Route>> = { 'blog.test': {} };
+  // buried.test serves nothing: every path is a 404.
+  const sites: Record<string, Record<string, Route>> = { 'blog.test': {}, 'buried.test': {} };
+  const bodyBytes = new Map<string, number>();
+  const sent: BodyMeter = (path, bytes) => bodyBytes.set(path, (bodyBytes.get(path) ?? 0) + bytes);
   const extraHosts: Record<string, string> = {};
   for (const c of CASES) {
     for (const n of [1, 2]) {
       const host = `${c.name}-${n}.test`;
-      if (c.route) sites[host] = { [c.path ?? '/']: c.route() };
+      if (c.route) sites[host] = { [c.path ?? '/']: c.route(sent) };
       else if (c.name === 'servfail') extraHosts[host] = 'SERVFAIL';
       else if (c.name === 'refused') extraHosts[host] = REFUSING.address;
       else if (c.name !== 'nxdomain') extraHosts[host] = '127.0.0.1';
@@ -132,15 +161,26 @@ export async function startHostileWeb(): Promise<HostileWeb> {
     web.setRoute('blog.test', `/part-${n}`, html(htmlPage(`Part ${n}`, links)));
   }
   web.setRoute('blog.test', '/', html(htmlPage('Blog', [
-    ['/part-1', 'Part 1'], ['/part-2', 'Part 2'], ['/nested', 'Nested'], ['/huge', 'Huge'], ['/binary', 'Binary'],
+    ['/part-1', 'Part 1'], ['/part-2', 'Part 2'], ['/nested', 'Nested'], ['/deep-divs', 'Deep'], ['/huge', 'Huge'], ['/binary', 'Binary'],
   ])));
-  web.setRoute('blog.test', '/nested', html('<table><tr><td>'.repeat(60_000) + `<a href="${web.url('not-found-1.test', '/')}">x</a>`));
+  // Too deep for the DOM parser in any sensible time: their links are read by the linear fallback.
+  const nestedDead = web.url('not-found-1.test', '/');
+  const deepDivsDead = web.url('buried.test', '/lost');
+  web.setRoute('blog.test', '/nested', html('<table><tr><td>'.repeat(60_000) + `<a href="${nestedDead}">x</a>`));
+  web.setRoute('blog.test', '/deep-divs', html('<div>'.repeat(200_000) + `<p>Once useful: <a href="${deepDivsDead}">the lost page</a>.</p>`));
   web.setRoute('blog.test', '/huge', html(htmlPage('Huge', [[web.url('alive-1.test', '/ok'), 'alive']]) + '<p>filler</p>'.repeat(400_000)));
   web.setRoute('blog.test', '/binary', { headers: { 'content-type': 'text/html' }, body: Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 256)) });
 
-  const expectedProspects = targets
-    .filter((t) => t.verdict === 'dead')
-    .map((t) => triple(blog(`/part-${t.part}`), t.url, t.reason!))
-    .sort();
-  return { web, seed: blog('/'), targets: targets.map(({ part: _part, ...t }) => t), expectedProspects };
+  const expectedProspects = [
+    ...targets.filter((t) => t.verdict === 'dead').map((t) => triple(blog(`/part-${t.part}`), t.url, t.reason!)),
+    triple(blog('/nested'), nestedDead, 'not_found'),
+    triple(blog('/deep-divs'), deepDivsDead, 'not_found'),
+  ].sort();
+  return {
+    web,
+    seed: blog('/'),
+    targets: targets.map(({ part: _part, ...t }) => t),
+    expectedProspects,
+    bodyBytesSent: (path) => bodyBytes.get(path) ?? 0,
+  };
 }

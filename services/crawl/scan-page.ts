@@ -1,0 +1,209 @@
+// The fallback for pages whose DOM cannot be built in time (200k nested <div>s, 50k nested tables).
+// htmlparser2's Parser is what goes quadratic there: it keeps the open elements with Array#unshift and
+// searches them on every close tag. Its Tokenizer alone is a single pass, so this reads the tokens and
+// keeps only bounded state: no element stack, text buffers capped, at most two passes over the page.
+import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
+import { MAX_ANCHOR_CHARS, MAX_TITLE_CHARS, squeeze, type ExtractedLink, type ExtractedPage } from './extract.js';
+import { linkContext, type DomElement } from './link-context.js';
+import { BlockContexts, CappedText } from './scan-text.js';
+import { normalizeUrl } from './urls.js';
+
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+// Without a tree, a link's block is the text between the nearest of these tags before and after it.
+const BLOCKS = new Set([
+  'p', 'li', 'td', 'th', 'dd', 'dt', 'blockquote', 'figcaption', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'article', 'section',
+  'div', 'body', 'head', 'html', 'main', 'nav', 'header', 'footer', 'aside', 'ul', 'ol', 'dl', 'table', 'tr', 'form', 'pre',
+]);
+const ATTRIBUTED = new Set(['a', 'area', 'base', 'img', 'meta', 'html']);
+const WANTED = new Set(['href', 'rel', 'alt', 'name', 'property', 'http-equiv', 'content', 'lang']);
+// Context is cut to one sentence of at most 300 characters (linkContext): this much either side is enough.
+const BEFORE_CHARS = 300;
+const AFTER_CHARS = MAX_ANCHOR_CHARS + 300;
+
+type Attributes = Map<string, string>;
+const NONE: Attributes = new Map();
+
+interface OpenAnchor {
+  link: ExtractedLink;
+  text: CappedText;
+  alt: string | null;
+  imgAlt: string | null;
+  /** Elements opened inside the anchor and not yet closed: a close tag beyond them closes an ancestor. */
+  depth: number;
+}
+
+/**
+ * The links of a page in one linear pass, for when extractPage's DOM was given up: `<a href>` and
+ * `<area href>` resolved as extractPage resolves them (first `<base href>` against the page URL,
+ * normalized, http(s) only, first occurrence per URL, at most maxLinks), with anchor text, rel and the
+ * sentence around each link; the title, description and language too. Comments and script/style
+ * contents are skipped. Positions are all 'content': telling a footer from an article needs the tree.
+ * Contact hints are left empty.
+ */
+export function scanPage(html: string, pageUrl: string, maxLinks = 5_000): ExtractedPage {
+  const first = scan(html, pageUrl, maxLinks, null);
+  // A <base href> after the first links changes how those resolve: read again knowing it.
+  return first.page ?? scan(html, pageUrl, maxLinks, first.lateBase).page!;
+}
+
+type Scan = { page: ExtractedPage; lateBase: null } | { page: null; lateBase: string };
+
+function scan(html: string, pageUrl: string, maxLinks: number, knownBase: string | null): Scan {
+  let base = knownBase ?? pageUrl;
+  let baseSeen = knownBase !== null;
+  let lateBase = null as string | null;
+  let sawHref = false;
+  const links = new Map<string, ExtractedLink>();
+  const contexts = new BlockContexts<ExtractedLink>(BEFORE_CHARS, AFTER_CHARS);
+  let anchor: OpenAnchor | null = null;
+  let title = null as CappedText | null;
+  let inTitle = false;
+  let titleDone = false;
+  let rawText = false;
+  const head: { htmlLang?: string | null; description?: string | null; ogDescription?: string | null; contentLanguage?: string | null } = {};
+
+  function endAnchor() {
+    if (!anchor) return;
+    anchor.link.anchorText = squeeze(anchor.text.value, MAX_ANCHOR_CHARS) || squeeze(anchor.alt ?? anchor.imgAlt, MAX_ANCHOR_CHARS);
+    anchor = null;
+  }
+
+  function addLink(tag: string, attributes: Attributes) {
+    const href = attributes.get('href');
+    if (href === undefined) return;
+    sawHref = true;
+    if (links.size >= maxLinks) return;
+    const url = normalizeUrl(href, base);
+    if (!url || links.has(url)) return;
+    const rel = squeeze(attributes.get('rel'), 200).toLowerCase();
+    const link: ExtractedLink = { url, anchorText: '', rel, context: '', position: 'content' };
+    links.set(url, link);
+    contexts.mark(link);
+    const alt = attributes.get('alt') ?? null;
+    if (tag === 'area') link.anchorText = squeeze(alt, MAX_ANCHOR_CHARS);
+    else anchor = { link, text: new CappedText(MAX_ANCHOR_CHARS), alt, imgAlt: null, depth: 0 };
+  }
+
+  function readHead(tag: string, attributes: Attributes) {
+    if (tag === 'html' && head.htmlLang === undefined) head.htmlLang = attributes.get('lang') ?? null;
+    if (tag !== 'meta') return;
+    const content = attributes.get('content') ?? null;
+    if (head.description === undefined && attributes.get('name')?.toLowerCase() === 'description') head.description = content;
+    if (head.ogDescription === undefined && attributes.get('property') === 'og:description') head.ogDescription = content;
+    if (head.contentLanguage === undefined && attributes.get('http-equiv')?.toLowerCase() === 'content-language') {
+      head.contentLanguage = content;
+    }
+  }
+
+  function opened(tag: string, attributes: Attributes, selfClosing: boolean) {
+    // A new <a> ends the open one, as in a browser (the HTML parser would nest it).
+    if (tag === 'a') endAnchor();
+    // `<x/>` opens nothing that a close tag must match (HTML ignores the slash; SVG and MathML honour it).
+    if (anchor && !VOID.has(tag) && !selfClosing) anchor.depth++;
+    if (anchor && tag === 'img' && anchor.imgAlt === null) anchor.imgAlt = attributes.get('alt') ?? null;
+    if (BLOCKS.has(tag)) contexts.endBlock();
+    if ((tag === 'script' || tag === 'style') && !selfClosing) rawText = true;
+    if (tag === 'title' && !selfClosing) {
+      inTitle = true;
+      title ??= new CappedText(MAX_TITLE_CHARS);
+    }
+    if (tag === 'base' && !baseSeen && attributes.has('href')) {
+      baseSeen = true;
+      const href = attributes.get('href')!;
+      base = (href && normalizeUrl(href, pageUrl)) || pageUrl;
+      if (sawHref && base !== pageUrl) {
+        lateBase = base;
+        tokenizer.pause();
+      }
+    }
+    if (tag === 'a' || tag === 'area') addLink(tag, attributes);
+    readHead(tag, attributes);
+  }
+
+  function closed(tag: string) {
+    if (tag === 'script' || tag === 'style') rawText = false;
+    if (tag === 'title') {
+      inTitle = false;
+      titleDone = title !== null;
+    }
+    if (anchor && !VOID.has(tag)) {
+      if (tag === 'a' || anchor.depth === 0) endAnchor();
+      else anchor.depth--;
+    }
+    if (BLOCKS.has(tag)) contexts.endBlock();
+  }
+
+  function text(chunk: string) {
+    if (rawText) return;
+    const collapsed = chunk.replace(/\s+/g, ' ');
+    if (inTitle) {
+      if (!titleDone) title?.add(collapsed);
+      return;
+    }
+    anchor?.text.add(collapsed);
+    contexts.add(collapsed);
+  }
+
+  let tag = '';
+  let attributes: Attributes | null = null;
+  let attributeName = '';
+  let attributeValue = '';
+  const callbacks: TokenizerCallbacks = {
+    onopentagname(start, end) {
+      tag = html.slice(start, end).toLowerCase();
+      attributes = ATTRIBUTED.has(tag) ? new Map() : null;
+    },
+    onattribname(start, end) {
+      const name = html.slice(start, end).toLowerCase();
+      // The first of a repeated attribute counts, as in the DOM.
+      attributeName = attributes && WANTED.has(name) && !attributes.has(name) ? name : '';
+      attributeValue = '';
+    },
+    onattribdata(start, end) {
+      if (attributeName) attributeValue += html.slice(start, end);
+    },
+    onattribentity(codePoint) {
+      if (attributeName) attributeValue += String.fromCodePoint(codePoint);
+    },
+    onattribend() {
+      if (attributeName) attributes!.set(attributeName, attributeValue);
+      attributeName = '';
+    },
+    onopentagend: () => opened(tag, attributes ?? NONE, false),
+    onselfclosingtag: () => opened(tag, attributes ?? NONE, true),
+    onclosetag: (start, end) => closed(html.slice(start, end).toLowerCase()),
+    ontext: (start, end) => text(html.slice(start, end)),
+    ontextentity: (codePoint) => text(String.fromCodePoint(codePoint)),
+    oncomment() {},
+    oncdata() {},
+    ondeclaration() {},
+    onprocessinginstruction() {},
+    onend() {},
+  };
+  const tokenizer = new Tokenizer({ decodeEntities: true }, callbacks);
+  tokenizer.write(html);
+  if (lateBase !== null) return { page: null, lateBase };
+  tokenizer.end();
+  endAnchor();
+  contexts.endBlock();
+  for (const [link, text] of contexts.texts) link.context = linkContext(inBlock(text), link.anchorText);
+
+  const meta = (content: string | null | undefined) => squeeze(content, 1_000) || null;
+  const lang = squeeze(head.htmlLang, 35) || meta(head.contentLanguage);
+  const page: ExtractedPage = {
+    title: squeeze(title?.value, MAX_TITLE_CHARS) || null,
+    description: meta(head.description) ?? meta(head.ogDescription),
+    lang: lang ? lang.toLowerCase() : null,
+    links: [...links.values()],
+    contacts: { emails: [], contactPages: [], authors: [] },
+  };
+  return { page, lateBase: null };
+}
+
+// linkContext cuts a block's text to the sentence holding the anchor; this hands it the text found around one.
+function inBlock(text: string): DomElement {
+  const element = (tagName: string, textContent: string | null, parentElement: DomElement | null): DomElement => ({
+    tagName, textContent, parentElement, getAttribute: () => null, querySelector: () => null,
+  });
+  return element('A', null, element('P', text, null));
+}
