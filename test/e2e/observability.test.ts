@@ -1,33 +1,11 @@
 import t from 'tap';
-import net from 'node:net';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEnvironment, type TestEnvironment } from '../support/environment.js';
 import { apiClient } from '../support/api-client.js';
 import { assertContract } from '../support/contract.js';
 import { startNiche } from '../support/niche.js';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A Redis of this test's own, so that stopping it disturbs no other test. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (up) return redis;
-    await sleep(50);
-  }
-  throw new Error('redis-server did not start');
-}
+import { startOwnRedis } from '../support/own-services.js';
+import { startWorkers, type Workers } from '../../workers/index.js';
 
 const readyz = (env: TestEnvironment) => env.app.inject({ method: 'GET', url: '/readyz' });
 
@@ -54,25 +32,29 @@ t.test('/metrics counts a crawl', async (t) => {
   t.match(response.body, /^blb_process_resident_memory_bytes \d+/m);
 });
 
-t.test('/readyz: unready while Redis is down, ready again when it is back', async (t) => {
-  const port = await freePort();
-  let redis = await startRedis(port);
-  const env = await startEnvironment({ workers: true, env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+t.test('/readyz: names a missing worker, is unready while Redis is down, ready again when it is back', async (t) => {
+  const redis = await startOwnRedis();
+  const env = await startEnvironment({ env: { REDIS_URL: redis.url } });
+  let workers: Workers | undefined;
   t.teardown(async () => {
+    await workers?.close();
     await env.close();
-    redis.kill();
+    await redis.close();
   });
+  const alone = assertContract(t, 'getReadiness', await readyz(env), 503);
+  t.match(alone, { ready: false, postgres: 'ok', redis: 'ok', workers: 0, processes: { worker: 0 }, missing: ['worker'] }, 'no worker process: says so');
+
+  workers = startWorkers(env.runtime);
   for (let i = 0; i < 100 && (await readyz(env)).statusCode !== 200; i++) await sleep(100);
   const ready = assertContract(t, 'getReadiness', await readyz(env), 200);
-  t.match(ready, { ready: true, postgres: 'ok', redis: 'ok', workers: 1 });
+  t.match(ready, { ready: true, postgres: 'ok', redis: 'ok', workers: 1, processes: { worker: 1 }, missing: [] });
 
-  redis.kill('SIGKILL');
-  await new Promise((resolve) => redis.once('exit', resolve));
+  await redis.stop();
   const down = assertContract(t, 'getReadiness', await readyz(env), 503);
-  t.match(down, { ready: false, redis: 'down', postgres: 'ok' });
+  t.match(down, { ready: false, redis: 'down', postgres: 'ok', processes: null, missing: ['redis'] });
   t.equal((await env.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 503);
 
-  redis = await startRedis(port);
+  await redis.start();
   let back = await readyz(env);
   for (let i = 0; i < 200 && back.statusCode !== 200; i++) {
     await sleep(100);

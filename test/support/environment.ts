@@ -32,9 +32,11 @@ export async function startEnvironment(options: {
   resolver?: Resolver;
   workers?: boolean;
   env?: Record<string, string>;
+  /** A PostgreSQL server of the test's own (its `postgres` database URL) instead of the machine's. */
+  databaseServer?: string;
 } = {}): Promise<TestEnvironment> {
   const suffix = randomBytes(5).toString('hex');
-  const databaseUrl = new URL(BASE_DATABASE_URL);
+  const databaseUrl = new URL(options.databaseServer ?? BASE_DATABASE_URL);
   databaseUrl.pathname = `/blb_test_${suffix}`;
   const config = loadConfig({
     DATABASE_URL: databaseUrl.toString(),

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../services/config.js';
+import { compiledModule } from './compiled.js';
 
 /**
  * Starts a worker process (test/support/worker-process.ts: the production worker start-up) on the
@@ -8,9 +9,11 @@ import type { Config } from '../../services/config.js';
  * workers are connected.
  */
 export function startWorkerProcess(config: Config, hosts: Record<string, string>, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const script = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
-  const child = fork(script, {
-    execArgv: process.execArgv,
+  const source = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
+  const compiled = compiledModule(source);
+  const child = fork(compiled ?? source, {
+    // From dist: plain node, and only the flags that matter to the service (none of the runner's loaders).
+    execArgv: compiled ? [] : process.execArgv,
     env: {
       ...process.env,
       DATABASE_URL: config.databaseUrl,
