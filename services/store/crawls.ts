@@ -194,7 +194,8 @@ export async function stuckCrawls(db: Queryable, idleMs: number): Promise<string
 export async function failIfStuck(db: Queryable, crawlId: string, idleMs: number): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE crawls c SET status = 'failed', finished_at = now(),
-       error = format('no progress for %s minutes: %s pages and %s links were still pending', round($2 / 60.0, 1),
+       error = format('no progress for %s: %s pages and %s links were still pending',
+         CASE WHEN $2 < 60 THEN trim_scale($2::numeric) || ' seconds' ELSE trim_scale(round($2::numeric / 60, 1)) || ' minutes' END,
          (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.state = 'queued'),
          (SELECT count(*) FROM crawl_targets t WHERE t.crawl_id = c.id AND t.state = 'pending'))
      WHERE c.id = $1 AND c.status IN ('queued', 'running') AND ${LAST_PROGRESS} < now() - make_interval(secs => $2)`,

@@ -1,0 +1,63 @@
+import t from 'tap';
+import pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startEnvironment } from '../support/environment.js';
+import { withTransaction } from '../../services/store/db.js';
+
+// A database blip is not a crash: a session killed under a transaction or a statement is replaced by a
+// fresh one and the work runs again (everything we write is idempotent).
+const env = await startEnvironment();
+t.teardown(() => env.close());
+const { db, config } = env.runtime;
+await db.query('CREATE TABLE blip (id int PRIMARY KEY, tries int NOT NULL)');
+
+/** Ends every other session on this test's database, as pg_terminate_backend by an operator does. */
+async function terminateSessions(): Promise<number> {
+  const admin = new pg.Client({ connectionString: config.databaseUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query(
+      'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return rows[0].n;
+  } finally {
+    await admin.end();
+  }
+}
+
+t.test('a transaction whose session is terminated mid-way runs again on a new connection', async (t) => {
+  let tries = 0;
+  const result = await withTransaction(db, async (tx) => {
+    tries++;
+    await tx.query('INSERT INTO blip (id, tries) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET tries = $1', [tries]);
+    if (tries === 1) {
+      // Killed while idle in the transaction: the checked-out client emits 'error' between statements
+      // (this crashed the process before), and the next statement fails.
+      t.ok((await terminateSessions()) > 0);
+      await sleep(200);
+    }
+    return (await tx.query('SELECT tries FROM blip WHERE id = 1')).rows[0].tries;
+  });
+  t.equal(tries, 2, 'run twice');
+  t.equal(result, 2);
+  t.same((await db.query('SELECT id, tries FROM blip')).rows, [{ id: 1, tries: 2 }], 'the first run left nothing behind');
+});
+
+t.test('a statement whose pooled connection was terminated runs on a fresh one', async (t) => {
+  await Promise.all(Array.from({ length: 5 }, () => db.query('SELECT pg_sleep(0.05)')));
+  t.ok((await terminateSessions()) > 0, 'the pool\'s idle sessions are gone');
+  const { rows } = await db.query('SELECT count(*)::int AS n FROM blip');
+  t.equal(rows[0].n, 1);
+});
+
+t.test('a transaction that fails for its own reasons is not run again', async (t) => {
+  let tries = 0;
+  await t.rejects(
+    withTransaction(db, async (tx) => {
+      tries++;
+      await tx.query('INSERT INTO blip (id, tries) VALUES (1, 0)');
+    }),
+    { code: '23505' },
+  );
+  t.equal(tries, 1);
+});
