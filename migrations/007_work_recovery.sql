@@ -18,3 +18,9 @@ CREATE INDEX webhook_deliveries_pending_by_id ON webhook_deliveries (id) WHERE s
 
 -- The reconciler looks at live crawls every few seconds: those with nothing pending, those stuck.
 CREATE INDEX crawls_live ON crawls (id) WHERE status IN ('queued', 'running');
+
+-- Archive lookups and prospect rechecks are reconciled too: when each was asked for, and an index on
+-- the pending ones.
+ALTER TABLE archive_snapshots ADD COLUMN requested_at timestamptz NOT NULL DEFAULT now();
+CREATE INDEX archive_snapshots_pending ON archive_snapshots (requested_at) WHERE state = 'pending';
+CREATE INDEX prospects_recheck_pending ON prospects (id) WHERE recheck ->> 'state' = 'pending';

@@ -3,6 +3,7 @@ import type { OutageLog } from './outages.js';
 import { createHash } from 'node:crypto';
 import type { Attempt, SettledVerdict } from './crawl/verdict.js';
 import type { WorkItem, WorkKind } from './store/work-items.js';
+import type { PendingRecheck } from './store/rechecks.js';
 
 /** Queue names and the payload each job carries: ids only, PostgreSQL holds the rest. */
 export const QUEUE_NAMES = {
@@ -76,7 +77,7 @@ export interface Queues {
   /** Every queue, for metrics and the admin. */
   all: Queue[];
   enqueueDeliveries(deliveryIds: number[]): Promise<void>;
-  enqueueRecheck(prospectId: number): Promise<void>;
+  enqueueRecheck(recheck: PendingRecheck): Promise<void>;
   enqueueArchiveLookup(url: string): Promise<void>;
   enqueuePages(pages: { id: number; crawlId: string }[]): Promise<void>;
   enqueueChecks(crawlId: string, targets: { id: number }[]): Promise<void>;
@@ -86,6 +87,11 @@ export interface Queues {
   queueOf(kind: WorkKind): Queue;
   close(): Promise<void>;
 }
+
+/** A recheck's job: one per request, so a new request after a finished one is a new job. */
+export const recheckJobId = (recheck: PendingRecheck) => `recheck-${recheck.prospectId}-${Date.parse(recheck.requestedAt)}`;
+/** An archive lookup's job: one per dead URL. */
+export const archiveJobId = (url: string) => `archive-${createHash('sha256').update(url).digest('hex').slice(0, 32)}`;
 
 /** What a work item's job carries: its row's id (and crawl), and its generation. */
 function jobData(item: WorkItem): PageJob | CheckJob | DeliveryJob {
@@ -141,12 +147,11 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outa
     async enqueueDeliveries(deliveryIds) {
       await enqueueWork(deliveryIds.map((id) => ({ kind: 'delivery', id, crawlId: null, requeues: 0 })));
     },
-    async enqueueRecheck(prospectId) {
-      await rechecks.add('recheck', { prospectId }, { jobId: `recheck-${prospectId}-${Date.now()}` });
+    async enqueueRecheck(recheck) {
+      await rechecks.add('recheck', { prospectId: recheck.prospectId }, { jobId: recheckJobId(recheck) });
     },
     async enqueueArchiveLookup(url) {
-      const id = createHash('sha256').update(url).digest('hex').slice(0, 32);
-      await archive.add('archive', { url }, { jobId: `archive-${id}` });
+      await archive.add('archive', { url }, { jobId: archiveJobId(url) });
     },
     async enqueuePages(planned) {
       await enqueueWork(planned.map((page) => ({ kind: 'page', id: page.id, crawlId: page.crawlId, requeues: 0 })));

@@ -1,6 +1,8 @@
 import { every } from './every.js';
 import type { Runtime } from '../services/runtime.js';
-import { jobIdOf } from '../services/queues.js';
+import { archiveJobId, jobIdOf, recheckJobId } from '../services/queues.js';
+import { pendingArchiveLookups, recordArchiveLookup } from '../services/store/archive.js';
+import { pendingRechecks, recordRecheckFailure } from '../services/store/rechecks.js';
 import { jobStates } from '../services/job-states.js';
 import { crawlsToFinish, stuckCrawls } from '../services/store/crawls.js';
 import { failStuckCrawl } from '../services/store/crawl-progress.js';
@@ -22,7 +24,7 @@ export interface ReconcilerOptions {
 }
 
 export interface Reconciler {
-  /** One pass: every kind's next batch of pending items, then crawls left unfinished or stuck. */
+  /** One pass: every kind's next batch of pending items and lookups, then crawls left unfinished or stuck. */
   runOnce(): Promise<{ enqueued: number; retried: number; finished: number; failed: number }>;
   stop(): void;
 }
@@ -68,11 +70,43 @@ export function startReconciler(runtime: Runtime, recovery: Recovery, options: R
       enqueued += done.enqueued;
       retried += done.retried;
     }
+    const lookups = await reconcileLookups();
+    enqueued += lookups.enqueued;
+    retried += lookups.settled;
     const unfinished = await crawlsToFinish(db);
     for (const crawlId of unfinished) await finishCrawl(runtime, crawlId);
     const failed = await failStuck();
     if (enqueued + retried + failed > 0) logger.warn({ enqueued, retried, failed }, 'reconciled work whose jobs were lost or failed');
     return { enqueued, retried, finished: unfinished.length, failed };
+  }
+
+  /**
+   * Archive lookups and rechecks are side work (no crawl waits for them), but a pending one must not
+   * stay pending forever: a lost job is enqueued again; one that failed for good, or is gone from its
+   * worker, is settled as its failure handler would (archive unavailable, recheck failed).
+   */
+  async function reconcileLookups() {
+    const urls = await pendingArchiveLookups(db, options.minAgeMs, BATCH);
+    const rechecks = await pendingRechecks(db, options.minAgeMs, BATCH);
+    const archiveStates = await jobStates(queues.archive, urls.map(archiveJobId), options.orphanAfterMs);
+    const recheckStates = await jobStates(queues.rechecks, rechecks.map(recheckJobId), options.orphanAfterMs);
+    let enqueued = 0;
+    let settled = 0;
+    for (const [index, url] of urls.entries()) {
+      const { state } = archiveStates[index]!;
+      if (state === 'missing') await queues.enqueueArchiveLookup(url);
+      else if (state !== 'live') await recordArchiveLookup(db, url, { state: 'unavailable' });
+      enqueued += Number(state === 'missing');
+      settled += Number(state !== 'missing' && state !== 'live');
+    }
+    for (const [index, recheck] of rechecks.entries()) {
+      const { state } = recheckStates[index]!;
+      if (state === 'missing') await queues.enqueueRecheck(recheck);
+      else if (state !== 'live') await recordRecheckFailure(db, recheck.prospectId);
+      enqueued += Number(state === 'missing');
+      settled += Number(state !== 'missing' && state !== 'live');
+    }
+    return { enqueued, settled };
   }
 
   // Stuck crawls are rare and the check reads every live crawl's progress: at most every minute.

@@ -17,7 +17,7 @@ export async function archiveLookupPending(db: Queryable, url: string): Promise<
   return rows.length === 1;
 }
 
-/** The lookup's outcome: the closest snapshot, none archived, or the archive could not be asked. */
+/** The lookup's outcome, once: the closest snapshot, none archived, or the archive could not be asked. */
 export async function recordArchiveLookup(
   db: Queryable,
   url: string,
@@ -26,7 +26,17 @@ export async function recordArchiveLookup(
   const snapshot = outcome.state === 'found' ? outcome.snapshot : null;
   await db.query(
     `UPDATE archive_snapshots SET state = $2, snapshot_url = $3, snapshot_at = $4, title = $5, checked_at = now()
-     WHERE url = $1`,
+     WHERE url = $1 AND state = 'pending'`,
     [url, outcome.state, snapshot?.url ?? null, snapshot?.timestamp ?? null, snapshot?.title ?? null],
   );
+}
+
+/** Lookups pending for longer than minAgeMs, oldest first: the reconciler checks that each has a job. */
+export async function pendingArchiveLookups(db: Queryable, minAgeMs: number, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ url: string }>(
+    `SELECT url FROM archive_snapshots WHERE state = 'pending' AND requested_at < now() - make_interval(secs => $1)
+     ORDER BY requested_at LIMIT $2`,
+    [minAgeMs / 1000, limit],
+  );
+  return rows.map((row) => row.url);
 }

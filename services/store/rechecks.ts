@@ -11,14 +11,32 @@ export interface RecheckWork {
   hostIntervalMs: number | null;
 }
 
-/** Marks a recheck as requested; false when one is already pending (it is not queued twice). */
-export async function requestRecheck(db: Queryable, accountId: string, prospectId: string): Promise<boolean> {
-  const { rowCount } = await db.query(
+/** A requested recheck: its job's id derives from the prospect and the time of the request. */
+export interface PendingRecheck {
+  prospectId: number;
+  requestedAt: string;
+}
+
+/** Marks a recheck as requested; null when one is already pending (it is not queued twice). */
+export async function requestRecheck(db: Queryable, accountId: string, prospectId: string): Promise<PendingRecheck | null> {
+  const { rows } = await db.query<PendingRecheck>(
     `UPDATE prospects SET recheck = jsonb_build_object('state', 'pending', 'requestedAt', now()), updated_at = now()
-     WHERE account_id = $1 AND id = $2 AND (recheck IS NULL OR recheck ->> 'state' <> 'pending')`,
+     WHERE account_id = $1 AND id = $2 AND (recheck IS NULL OR recheck ->> 'state' <> 'pending')
+     RETURNING id AS "prospectId", recheck ->> 'requestedAt' AS "requestedAt"`,
     [accountId, prospectId],
   );
-  return rowCount === 1;
+  return rows[0] ?? null;
+}
+
+/** Rechecks pending for longer than minAgeMs, oldest first: the reconciler checks that each has a job. */
+export async function pendingRechecks(db: Queryable, minAgeMs: number, limit: number): Promise<PendingRecheck[]> {
+  const { rows } = await db.query<PendingRecheck>(
+    `SELECT id AS "prospectId", recheck ->> 'requestedAt' AS "requestedAt" FROM prospects
+     WHERE recheck ->> 'state' = 'pending' AND (recheck ->> 'requestedAt')::timestamptz < now() - make_interval(secs => $1)
+     ORDER BY id LIMIT $2`,
+    [minAgeMs / 1000, limit],
+  );
+  return rows;
 }
 
 export async function recheckWork(db: Queryable, prospectId: number): Promise<RecheckWork | null> {

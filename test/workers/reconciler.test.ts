@@ -6,7 +6,8 @@ import { createAccount } from '../../services/store/accounts.js';
 import { insertCrawl, markRunning } from '../../services/store/crawls.js';
 import { planPages } from '../../services/store/frontier.js';
 import { recordPageResult } from '../../services/store/pages.js';
-import { QUEUE_NAMES } from '../../services/queues.js';
+import { QUEUE_NAMES, archiveJobId } from '../../services/queues.js';
+import { registerArchiveLookup } from '../../services/store/archive.js';
 import { startReconciler } from '../../workers/reconciler.js';
 import { createRecovery } from '../../workers/recovery.js';
 
@@ -94,4 +95,19 @@ t.test('a crawl that made no progress for STUCK_CRAWL_TIMEOUT_MS is failed with 
   await new Promise((resolve) => setTimeout(resolve, 1_600));
   t.match(await watchdog.runOnce(), { failed: 1 });
   t.match(await crawlOf(crawlId), { status: 'failed', error: 'no progress for 1.5 seconds: 1 pages and 0 links were still pending' });
+});
+
+t.test('archive lookups (rechecks alike): a lost job is enqueued again, a failed one settled', async (t) => {
+  const url = 'http://dead.test/lost';
+  await registerArchiveLookup(db, url);
+  t.match(await reconciler.runOnce(), { enqueued: 1 }, 'the lookup whose job was never added');
+  t.ok(await queues.archive.getJob(archiveJobId(url)));
+
+  const archiveHand = new Worker(QUEUE_NAMES.archive, null, { connection, prefix: env.config.queuePrefix });
+  t.teardown(() => archiveHand.close());
+  const job = await archiveHand.getNextJob('hand-token', { block: false });
+  await job!.moveToFailed(new UnrecoverableError('archive exploded'), 'hand-token');
+  await reconciler.runOnce();
+  const { rows } = await db.query('SELECT state FROM archive_snapshots WHERE url = $1', [url]);
+  t.equal(rows[0].state, 'unavailable', 'recorded as the failure handler would have');
 });

@@ -103,7 +103,8 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
     { schema: openapi.requestSchema('recheckProspect') },
     async (request, reply) => {
       const prospect = await prospectOf(request.accountId, request.params.id);
-      if (await requestRecheck(db, request.accountId, prospect.id)) await queues.enqueueRecheck(Number(prospect.id));
+      const requested = await requestRecheck(db, request.accountId, prospect.id);
+      if (requested) await queues.enqueueRecheck(requested);
       return reply.status(202).send(await prospectOf(request.accountId, prospect.id));
     },
   );
