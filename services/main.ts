@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createRuntime } from './runtime.js';
 import { StartupError } from './startup.js';
+import { isOutage, isRedisUnavailable } from './outages.js';
 import { startServer } from './api/server.js';
 import { startHeartbeat } from './heartbeat.js';
 import { hostname } from 'node:os';
@@ -50,6 +51,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', (signal) => void shutdown(signal));
   process.on('SIGTERM', (signal) => void shutdown(signal));
+  // A last line of defence: an outage that reaches here (an error some library emitted without a
+  // listener) is ridden out like any other, never a reason to exit; anything else is a bug, and the
+  // process exits for its supervisor to restart it.
+  const lastResort = (kind: string) => (error: unknown) => {
+    if (isOutage(error)) return runtime.outages.report(isRedisUnavailable(error) ? 'redis' : 'postgres', kind, error);
+    logger.fatal({ err: error }, `${kind}: exiting`);
+    process.exit(1);
+  };
+  process.on('unhandledRejection', lastResort('unhandled rejection'));
+  process.on('uncaughtException', lastResort('uncaught exception'));
 }
 
 main().catch((error) => {
