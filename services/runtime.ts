@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRobotsCache, type RobotsCache } from './cache/robots-cache.js';
 import { createAddressGuard, systemResolver, type AddressGuard, type Resolver } from './http/address-guard.js';
-import { createHttpClient, type HttpClient } from './http/client.js';
+import { createHttpClient, sendTimeoutMs, type HttpClient } from './http/client.js';
 import { createHostLimiter, type HostLimiter } from './politeness/host-limiter.js';
 import { createHostActivity, type HostActivity } from './politeness/host-activity.js';
 import { createQueues, type Queues } from './queues.js';
@@ -13,6 +13,10 @@ import { createPool, ensureDatabase, type Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { createOutageLog, type OutageLog } from './outages.js';
 import { waitForService } from './startup.js';
+
+// A job's host slot is leased for this long and renewed while the job runs, so the slots of a worker
+// that dies are free again within 10 s (they used to be held for the longest possible job).
+const HOST_SLOT_LEASE_MS = 10_000;
 
 /** Everything a process needs, built once by the composition root and passed down. */
 export interface Runtime {
@@ -63,9 +67,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const queues = createQueues(redis, config.queuePrefix, outages, config.archive.retryDelayMs);
   const guard = createAddressGuard(config.ssrfAllowlist, overrides.resolver ?? systemResolver);
   const http = createHttpClient({ userAgent: config.userAgent, limits: config.http, guard, proxyUrl: config.proxyUrl });
-  // A job holds its host slot for a few requests at most; the lease outlives them, then frees itself.
   const hosts = createHostActivity(redis, config.queuePrefix);
-  const limiter = createHostLimiter(redis, config.queuePrefix, 3 * config.http.requestTimeoutMs + 5_000, hosts);
+  const limiter = createHostLimiter(redis, config.queuePrefix, HOST_SLOT_LEASE_MS, hosts, sendTimeoutMs(config.http));
   const robots = createRobotsCache({
     redis, http, limiter, userAgent: config.userAgent, keyPrefix: config.queuePrefix,
     maxCrawlDelayMs: config.politeness.maxCrawlDelayMs,

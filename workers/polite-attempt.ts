@@ -46,7 +46,8 @@ export async function politeAttempt(
     const { lease } = acquired;
     outcome = await fetch(async () => {
       if (!(await lease.pace())) throw new HostBackingOff();
-      return () => void lease.sent().catch(() => {});
+      // The request left (the next one may follow an interval later), or never did (it frees the host at once).
+      return (sent: boolean) => void (sent ? lease.sent() : lease.notSent()).catch(() => {});
     });
   } catch (error) {
     if (error instanceof HostBackingOff) {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import { got, type Request as GotStream, type Response as GotResponse } from 'got';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
@@ -17,8 +18,13 @@ export interface FetchRequest {
   followRedirects?: boolean;
   /** A tighter bound on the whole exchange than the client's (one webhook delivery attempt). */
   timeoutMs?: number;
-  /** Called once, when the first request has been written to its connection (host politeness). */
-  onSent?: () => void;
+  /**
+   * Told once what became of the first request (host politeness counts its interval from the send):
+   * true when it has been written to its connection, or failed once connected (the server may have seen
+   * it); false when it failed before any connection (DNS, a blocked address, a refused or timed-out
+   * connect), so it never reached the server. Within sendTimeoutMs of the call either way.
+   */
+  onSent?: (sent: boolean) => void;
   /** Decides from the final response's content type whether its body is read (bodies are never read otherwise). */
   readBody?: (contentType: string) => boolean;
   /** Cap on the decoded body; the stream is destroyed there and the body marked truncated. */
@@ -71,6 +77,14 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_HEADER_BYTES = 32 * 1024;
 
 /**
+ * How long host politeness waits for a booked request to report before it frees the host (the booking
+ * process died). From fetch() to sent or failed: the address check, the lookup, the connect and the TLS
+ * handshake are each cut at connectTimeoutMs; 2 s more cover the moment from booking to fetch() (at most
+ * 1 s, see host-limiter.ts), a busy event loop and the report's way to Redis.
+ */
+export const sendTimeoutMs = (limits: Pick<HttpLimits, 'connectTimeoutMs'>): number => 4 * limits.connectTimeoutMs + 2_000;
+
+/**
  * The one outbound HTTP client (pages, checks, robots.txt). Redirects are followed here, hop by hop, so
  * every hop passes the address guard and is recorded; every phase has a timeout and the whole exchange
  * a deadline; bodies are read through a stream and cut at the byte cap, after decompression.
@@ -98,15 +112,24 @@ export function createHttpClient(options: {
     const fail = (error: FetchErrorCode, message: string): FetchFailure => ({
       ok: false, url: request.url, failedUrl: current, redirects, error, message, elapsedMs: elapsed(started),
     });
+    let onSent = request.onSent;
+    const report = (sent: boolean) => {
+      const told = onSent;
+      onSent = undefined;
+      told?.(sent);
+    };
 
     for (;;) {
       visited.add(current);
       let exchange: Exchange;
       try {
-        // IP-literal hosts never reach the lookup function, so every hop is checked here as well.
-        await guard.assertHostAllowed(new URL(current).hostname);
-        exchange = await send(current, request, redirects.length === 0 ? request.onSent : undefined);
+        // IP-literal hosts never reach the lookup function, so every hop is checked here as well; the
+        // check resolves the name itself, so it is cut like got's lookup (see sendTimeoutMs).
+        const { hostname } = new URL(current);
+        await withTimeout(guard.assertHostAllowed(hostname), limits.connectTimeoutMs, `lookup of ${hostname}`);
+        exchange = await send(current, request, report);
       } catch (error) {
+        report(false); // unless send reported already
         const classified = classifyNetworkError(error);
         return fail(classified.code, classified.message);
       }
@@ -159,7 +182,7 @@ export function createHttpClient(options: {
     stream: GotStream;
   }
 
-  function send(url: string, request: FetchRequest, onSent?: () => void): Promise<Exchange> {
+  function send(url: string, request: FetchRequest, report: (sent: boolean) => void): Promise<Exchange> {
     const stream = got.stream(url, {
       method: request.method ?? 'GET',
       headers: { 'user-agent': userAgent, accept: request.accept ?? '*/*', ...request.headers },
@@ -182,10 +205,24 @@ export function createHttpClient(options: {
         request: Math.min(limits.requestTimeoutMs, request.timeoutMs ?? Infinity),
       },
     });
-    if (onSent) stream.once('request', (outgoing: http.ClientRequest) => outgoing.once('finish', onSent));
+    // 'finish' comes once the request is written to its socket: after the lookup, connect and handshake.
+    let connected = false;
+    stream.once('request', (outgoing: http.ClientRequest) => {
+      outgoing.once('finish', () => report(true));
+      outgoing.once('socket', (socket: Socket) => {
+        if (socket.connecting) socket.once('connect', () => (connected = true));
+        else connected = true;
+      });
+    });
     return new Promise((resolve, reject) => {
-      stream.once('response', (response: GotResponse) => resolve({ response, stream }));
-      stream.once('error', reject);
+      stream.once('response', (response: GotResponse) => {
+        report(true);
+        resolve({ response, stream });
+      });
+      stream.once('error', (error) => {
+        report(connected);
+        reject(error);
+      });
     });
   }
 
@@ -227,3 +264,11 @@ function decode(bytes: Buffer, contentType: string): string {
 }
 
 const elapsed = (started: number) => Math.round(performance.now() - started);
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEOUT' })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -8,10 +8,16 @@ export interface HostLimits {
 }
 
 /**
- * Awaited before each request to a host; resolves to `sent`, which the caller passes on to be called
- * when the request has actually gone out (see HostLease.sent).
+ * Told once what became of a paced request: true when it has actually gone out (or may have reached the
+ * server), false when it failed before it could (DNS, a refused connection): see FetchRequest.onSent.
  */
-export type Pace = () => Promise<() => void>;
+export type SendReport = (sent: boolean) => void;
+
+/**
+ * Awaited before each request to a host; resolves to the report, which the caller passes on to the
+ * HTTP client (FetchRequest.onSent).
+ */
+export type Pace = () => Promise<SendReport>;
 
 export interface HostLease {
   /**
@@ -20,11 +26,13 @@ export interface HostLease {
    */
   pace(maxWaitMs?: number): Promise<boolean>;
   /**
-   * The request has actually left: the next start waits a full interval from now. Starts are booked
-   * before the request is sent (DNS, a new connection, a busy event loop come between), so without this
-   * a request sent late could reach the server closer than the interval to the next one.
+   * The booked request has actually left: the next start waits a full interval from now. Until this
+   * (or notSent) no other request to the host is booked, by any process: a request that leaves late
+   * (DNS, a new connection, a busy event loop) must not meet the next one at the server.
    */
   sent(): Promise<void>;
+  /** The booked request failed before it could leave: the host is free for the next booking. */
+  notSent(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -42,37 +50,74 @@ export interface HostLimiter {
 // All scripts read Redis's clock, so every worker on every machine agrees on time.
 const NOW = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-// KEYS: slots (zset token -> lease end), next (earliest next start), crawl delay. ARGV: limit, interval, lease ms, token.
-// Returns 0 when the slot is taken and the request booked, a wait in ms, or -1 when all slots are busy.
+// Replies are {wait ms, kind}; kind says what the caller holds.
+const GO = 0; // free to send after the wait; nothing to report (no interval)
+const BOOKED = 1; // a start booked after the wait; report sent or not sent
+const ASK_AGAIN = 2; // not now: ask again after the wait (-1: all slots are busy)
+
+// While a booked request has not reported back, the `booked` key holds its id and no other start is
+// booked: the next one can only come a full interval after that report, so at least an interval from
+// now, which is what the caller is told to wait. Its TTL (booked start + send timeout) frees the host
+// when the booking process died.
+
+// KEYS: slots (zset token -> lease end), next (earliest next start), crawl delay, booked.
+// ARGV: limit, interval, lease ms, token, send timeout ms.
 const ACQUIRE = `${NOW}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-local nextAt = tonumber(redis.call('GET', KEYS[2]) or '0')
-if nextAt > now then return nextAt - now end
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return -1 end
 local interval = math.max(tonumber(ARGV[2]), tonumber(redis.call('GET', KEYS[3]) or '0'))
+local wait = tonumber(redis.call('GET', KEYS[2]) or '0') - now
+if interval > 0 then
+  local unreported = redis.call('PTTL', KEYS[4])
+  if unreported > 0 then wait = math.max(wait, math.min(interval, unreported)) end
+end
+if wait > 0 then return {wait, ${ASK_AGAIN}} end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return {-1, ${ASK_AGAIN}} end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
+if interval == 0 then return {0, ${GO}} end
 redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000)
-return 0`;
+redis.call('SET', KEYS[4], ARGV[4], 'PX', tonumber(ARGV[5]))
+return {0, ${BOOKED}}`;
 
-// KEYS: next, crawl delay. ARGV: interval, max wait. Books the next start; returns the wait, or -1 if too far.
+// KEYS: next, crawl delay, booked. ARGV: interval, max wait, booking id, send timeout ms, the lease's
+// own unreported booking ('' if none), which it may book over. Returns {-1} when the start is too far.
 const PACE = `${NOW}
-local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
-local start = math.max(now, nextAt)
-if start - now > tonumber(ARGV[2]) then return -1 end
+local start = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+if start - now > tonumber(ARGV[2]) then return {-1, ${GO}} end
 local interval = math.max(tonumber(ARGV[1]), tonumber(redis.call('GET', KEYS[2]) or '0'))
+if interval == 0 then return {start - now, ${GO}} end
+local unreported = redis.call('PTTL', KEYS[3])
+if unreported > 0 and ARGV[5] ~= '' and redis.call('GET', KEYS[3]) == ARGV[5] then unreported = 0 end
+if unreported > 0 then return {math.max(start - now, math.min(interval, unreported)), ${ASK_AGAIN}} end
 redis.call('SET', KEYS[1], start + interval, 'PX', start - now + interval + 60000)
-return start - now`;
+redis.call('SET', KEYS[3], ARGV[3], 'PX', start - now + tonumber(ARGV[4]))
+return {start - now, ${BOOKED}}`;
 
-// KEYS: next, crawl delay. ARGV: interval. The next start is at least a full interval from now.
-const SENT = `${NOW}
+// KEYS: next, crawl delay, booked. ARGV: interval, booking id, 1 if sent. Frees the host for the next
+// booking; a sent request also puts the next start at least a full interval from now.
+const REPORT = `${NOW}
+if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
+if ARGV[3] ~= '1' then return 0 end
 local untilAt = now + math.max(tonumber(ARGV[1]), tonumber(redis.call('GET', KEYS[2]) or '0'))
 if untilAt > tonumber(redis.call('GET', KEYS[1]) or '0') then
   redis.call('SET', KEYS[1], untilAt, 'PX', untilAt - now + 60000)
 end
 return 0`;
 
+// KEYS: slots, booked. ARGV: token, the lease's unreported booking id. A booking never used (robots.txt
+// said no) is freed with the slot.
+const RELEASE = `redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
+return 0`;
+
 // KEYS: next. ARGV: hold ms.
+// KEYS: slots. ARGV: token, lease ms. A held slot's lease is pushed on (only while it still exists).
+const RENEW = `${NOW}
+if redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1]) == 1 then
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+end
+return 0`;
+
 const BACKOFF = `${NOW}
 local untilAt = now + tonumber(ARGV[1])
 if untilAt > tonumber(redis.call('GET', KEYS[1]) or '0') then
@@ -80,34 +125,56 @@ if untilAt > tonumber(redis.call('GET', KEYS[1]) or '0') then
 end
 return 0`;
 
+type Reply = [wait: number, kind: number];
+
 type LimiterRedis = Redis & {
-  hostAcquire(slots: string, next: string, delay: string, limit: number, interval: number, leaseMs: number, token: string): Promise<number>;
-  hostPace(next: string, delay: string, interval: number, maxWait: number): Promise<number>;
+  hostAcquire(slots: string, next: string, delay: string, booked: string, limit: number, interval: number, leaseMs: number, token: string, sendTimeoutMs: number): Promise<Reply>;
+  hostPace(next: string, delay: string, booked: string, interval: number, maxWait: number, booking: string, sendTimeoutMs: number, own: string): Promise<Reply>;
+  hostReport(next: string, delay: string, booked: string, interval: number, booking: string, sent: 0 | 1): Promise<number>;
+  hostRelease(slots: string, booked: string, token: string, booking: string): Promise<number>;
   hostBackoff(next: string, ms: number): Promise<number>;
-  hostSent(next: string, delay: string, interval: number): Promise<number>;
+  hostRenew(slots: string, token: string, leaseMs: number): Promise<number>;
 };
+
+// When the caller does not pass the client's own: sendTimeoutMs() of services/http/client.ts for the
+// default CONNECT_TIMEOUT_MS of 5 s (4 x 5 s + 2 s).
+const DEFAULT_SEND_TIMEOUT_MS = 22_000;
+// A first request sent this long after its acquire is booked again, so that the send timeout counts
+// from just before the request (a job may wait up to 10 s for another process's robots.txt first).
+const FRESH_BOOKING_MS = 1_000;
 
 /**
  * Per-host politeness held in Redis, so it binds every worker process on every machine: at most
  * `concurrency` jobs hold a slot for a host, request starts are at least `intervalMs` apart (more when
- * robots.txt asks for a Crawl-delay), and a Retry-After holds the whole host back. A slot is a lease
- * that expires by itself, so a worker that dies cannot keep a host blocked.
+ * robots.txt asks for a Crawl-delay) as the server sees them, and a Retry-After holds the whole host
+ * back. A start is booked only once the previous booked request has reported that it left (or could
+ * not), so the next start is at least an interval after the previous request actually left. A slot is
+ * a lease that expires by itself, and a booking that never reports expires after `sendTimeoutMs`, so a
+ * worker that dies cannot keep a host blocked.
  */
-export function createHostLimiter(redis: Redis, keyPrefix: string, leaseMs: number, activity?: HostActivity): HostLimiter {
+export function createHostLimiter(
+  redis: Redis,
+  keyPrefix: string,
+  leaseMs: number,
+  activity?: HostActivity,
+  sendTimeoutMs = DEFAULT_SEND_TIMEOUT_MS,
+): HostLimiter {
   const client = redis as LimiterRedis;
   if (!client.hostAcquire) {
-    redis.defineCommand('hostAcquire', { numberOfKeys: 3, lua: ACQUIRE });
-    redis.defineCommand('hostPace', { numberOfKeys: 2, lua: PACE });
+    redis.defineCommand('hostAcquire', { numberOfKeys: 4, lua: ACQUIRE });
+    redis.defineCommand('hostPace', { numberOfKeys: 3, lua: PACE });
+    redis.defineCommand('hostReport', { numberOfKeys: 3, lua: REPORT });
+    redis.defineCommand('hostRelease', { numberOfKeys: 2, lua: RELEASE });
     redis.defineCommand('hostBackoff', { numberOfKeys: 1, lua: BACKOFF });
-    redis.defineCommand('hostSent', { numberOfKeys: 2, lua: SENT });
+    redis.defineCommand('hostRenew', { numberOfKeys: 1, lua: RENEW });
   }
   const keys = (host: string) => {
     const base = `${keyPrefix}:host:{${host}}`;
-    return { slots: `${base}:slots`, next: `${base}:next`, delay: `${base}:crawl-delay` };
+    return { slots: `${base}:slots`, next: `${base}:next`, delay: `${base}:crawl-delay`, booked: `${base}:booked` };
   };
 
-  // Starts are booked in Redis a moment before the request leaves the process; a small margin keeps
-  // them at least the interval apart as the server sees them, despite event-loop delays.
+  // The server sees a request a moment after it left, and that moment varies (the network, the server's
+  // own scheduling); a small margin keeps the spacing it sees at or above the interval.
   const spacing = (intervalMs: number) => (intervalMs > 0 ? intervalMs + Math.min(50, Math.max(5, Math.round(intervalMs / 10))) : 0);
 
   return {
@@ -115,28 +182,49 @@ export function createHostLimiter(redis: Redis, keyPrefix: string, leaseMs: numb
       const k = keys(host);
       const token = randomUUID();
       const interval = spacing(limits.intervalMs);
-      const wait = await client.hostAcquire(k.slots, k.next, k.delay, limits.concurrency, interval, leaseMs, token);
-      if (wait !== 0) return { waitMs: wait };
+      const [wait, kind] = await client.hostAcquire(k.slots, k.next, k.delay, k.booked, limits.concurrency, interval, leaseMs, token, sendTimeoutMs);
+      if (kind === ASK_AGAIN) return { waitMs: wait };
       activity?.started(host);
+      // The slot is held for leaseMs at a time and renewed while the job runs: a worker that dies (and
+      // stops renewing) frees its hosts within leaseMs, however long its requests could have taken.
+      const renewal = setInterval(() => void client.hostRenew(k.slots, token, leaseMs).catch(() => {}), leaseMs / 3);
+      renewal.unref();
+      const acquiredAt = Date.now();
       let first = true;
+      let bookings = 0;
+      // The lease's booked request that has not reported yet ('' when none): the acquire booked the first.
+      let unreported = kind === BOOKED ? token : '';
+      const report = async (sent: boolean) => {
+        const booking = unreported;
+        unreported = '';
+        first = false;
+        if (booking) await client.hostReport(k.next, k.delay, k.booked, interval, booking, sent ? 1 : 0);
+      };
       return {
         lease: {
           async pace(maxWaitMs = 5_000) {
-            // The acquire booked the first request already.
             if (first) {
               first = false;
-              return true;
+              if (!unreported || Date.now() - acquiredAt < FRESH_BOOKING_MS) return true;
             }
-            const delay = await client.hostPace(k.next, k.delay, interval, maxWaitMs);
-            if (delay < 0) return false;
-            if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-            return true;
+            const deadline = Date.now() + maxWaitMs;
+            for (;;) {
+              const booking = `${token}:${++bookings}`;
+              const left = Math.max(0, deadline - Date.now());
+              const [wait, kind] = await client.hostPace(k.next, k.delay, k.booked, interval, left, booking, sendTimeoutMs, unreported);
+              if (wait < 0 || (kind === ASK_AGAIN && wait > deadline - Date.now())) return false;
+              if (kind !== ASK_AGAIN) unreported = kind === BOOKED ? booking : '';
+              // Waits are at least 1 ms and, while another request is unreported, about an interval.
+              if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+              if (kind !== ASK_AGAIN) return true;
+            }
           },
-          async sent() {
-            if (interval > 0) await client.hostSent(k.next, k.delay, interval);
-          },
+          sent: () => report(true),
+          notSent: () => report(false),
           async release() {
-            await client.zrem(k.slots, token);
+            clearInterval(renewal);
+            if (unreported) await client.hostRelease(k.slots, k.booked, token, unreported);
+            else await client.zrem(k.slots, token);
           },
         },
       };

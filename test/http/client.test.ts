@@ -1,8 +1,9 @@
 import t from 'tap';
 import { gzipSync } from 'node:zlib';
-import { createAddressGuard } from '../../services/http/address-guard.js';
-import { createHttpClient, type FetchFailure, type FetchResponse } from '../../services/http/client.js';
-import { startFakeWeb, htmlPage } from '../support/fake-web.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAddressGuard, type Resolver } from '../../services/http/address-guard.js';
+import { createHttpClient, sendTimeoutMs, type FetchFailure, type FetchResponse } from '../../services/http/client.js';
+import { startFakeWeb, htmlPage, REFUSING } from '../support/fake-web.js';
 
 const LIMITS = { connectTimeoutMs: 500, responseTimeoutMs: 800, requestTimeoutMs: 1_500, maxBodyBytes: 64 * 1024, checkBodyBytes: 16 * 1024, maxRedirects: 10 };
 const isHtml = (type: string) => type.includes('text/html');
@@ -30,7 +31,7 @@ const web = await startFakeWeb(
     },
     'other.test': { '/c': { body: htmlPage('C') } },
   },
-  { 'internal.test': '10.0.0.7' },
+  { 'internal.test': '10.0.0.7', 'refusing.test': REFUSING.address },
 );
 for (let hop = 0; hop < 12; hop++) web.setRoute('site.test', `/chain/${hop}`, { status: 307, headers: { location: `/chain/${hop + 1}` } });
 // The second hop crosses hosts, so it needs the fake web's port.
@@ -111,4 +112,41 @@ t.test('hostile servers end as classified failures', async (t) => {
   t.equal(headers.error, 'headers_too_large');
   const nxdomain = (await client.fetch({ url: 'http://no-such-host.test/' })) as FetchFailure;
   t.equal(nxdomain.error, 'dns_failure');
+});
+
+t.test('the first request reports once whether it was sent', async (t) => {
+  const reports = async (url: string, via = client) => {
+    const told: boolean[] = [];
+    await via.fetch({ url, onSent: (sent) => told.push(sent) });
+    return told;
+  };
+  t.same(await reports(web.url('other.test', '/c')), [true], 'an answer');
+  t.same(await reports(web.url('site.test', '/a')), [true], 'once for a redirect chain');
+  t.same(await reports(web.url('site.test', '/silent')), [true], 'sent, though never answered');
+  t.same(await reports('http://no-such-host.test/'), [false], 'NXDOMAIN: never sent');
+  t.same(await reports('http://internal.test/'), [false], 'a blocked address: never sent');
+  t.same(await reports(`http://refusing.test:${REFUSING.port}/`), [false], 'a refused connection: never sent');
+});
+
+t.test('the report waits for the request to leave, and comes within the send timeout', async (t) => {
+  const never = new Promise<never>(() => {});
+  const resolver: Resolver = async (host) => {
+    if (host === 'hanging-dns.test') return never;
+    if (host === 'slow-dns.test') await sleep(300);
+    return web.resolver(host === 'slow-dns.test' ? 'other.test' : host);
+  };
+  const slowDns = createHttpClient({ userAgent: 'blb-test', limits: LIMITS, guard: createAddressGuard(['127.0.0.0/8'], resolver) });
+  t.teardown(() => slowDns.close());
+
+  const started = performance.now();
+  let sentAfter = -1;
+  const slow = await slowDns.fetch({ url: `http://slow-dns.test:${web.port}/c`, onSent: () => (sentAfter = performance.now() - started) });
+  t.equal(slow.ok, true);
+  t.ok(sentAfter >= 300, `reported once the lookup had answered (${Math.round(sentAfter)} ms), not when asked`);
+
+  const told: boolean[] = [];
+  const hanging = (await slowDns.fetch({ url: 'http://hanging-dns.test/', onSent: (sent) => told.push(sent) })) as FetchFailure;
+  t.equal(hanging.error, 'dns_temporary', 'a lookup that never answers fails like a DNS timeout');
+  t.ok(hanging.elapsedMs < sendTimeoutMs(LIMITS), `within the send timeout (${hanging.elapsedMs} ms)`);
+  t.same(told, [false]);
 });
