@@ -21,11 +21,7 @@ t.teardown(async () => {
 t.test('terminated sessions and a PostgreSQL restart: no process exits, the crawl completes whole', async (t) => {
   const database = new URL(fleet.env.config.databaseUrl).pathname.slice(1);
   const pids = fleet.workers().map((child) => child.pid);
-  const created = await fleet.env.app.inject({
-    method: 'POST', url: '/v1/crawls', headers: fleet.api.headers,
-    payload: { seeds: [site.seed], scope: 'site', hostIntervalMs: 60 },
-  });
-  const crawlId: string = created.json().id;
+  const crawlId = await fleet.api.createCrawl({ seeds: [site.seed], scope: 'site', hostIntervalMs: 60 });
   const following = fleet.follow(crawlId);
 
   await fleet.settled(crawlId, 60);

@@ -10,14 +10,20 @@ export function apiClient(app: FastifyInstance, key: string) {
     return (await app.inject({ method: 'GET', url: `/v1/crawls/${id}`, headers })).json();
   }
 
+  async function createCrawl(payload: object): Promise<string> {
+    const created = await app.inject({ method: 'POST', url: '/v1/crawls', headers, payload });
+    if (created.statusCode !== 201) throw new Error(`crawl not created: ${created.body}`);
+    return created.json().id;
+  }
+
   return {
     headers,
     getCrawl,
+    /** Starts a crawl; returns its id. */
+    createCrawl,
     /** Starts a crawl and polls it until it is neither queued nor running. */
     async crawlToEnd(payload: object, timeoutMs = 120_000) {
-      const created = await app.inject({ method: 'POST', url: '/v1/crawls', headers, payload });
-      if (created.statusCode !== 201) throw new Error(`crawl not created: ${created.body}`);
-      const { id } = created.json();
+      const id = await createCrawl(payload);
       for (const started = Date.now(); Date.now() - started < timeoutMs; await sleep(100)) {
         const crawl = await getCrawl(id);
         if (!['queued', 'running'].includes(crawl.status)) return crawl;
