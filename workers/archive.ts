@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { ArchiveJob } from '../services/queues.js';
 import { summarizeHtml } from '../services/crawl/html-summary.js';
+import { MAX_TITLE_CHARS } from '../services/crawl/extract.js';
 import { archiveLookupPending, recordArchiveLookup } from '../services/store/archive.js';
 
 const API_MAX_BYTES = 64 * 1024;
@@ -45,7 +46,7 @@ export function createArchiveProcessor(runtime: Runtime) {
     }
     // The title is a bonus: a snapshot that cannot be read still says when the page existed.
     const page = await http.fetch({ url: closest.url, readBody: (type) => type.includes('html'), maxBytes: SNAPSHOT_MAX_BYTES });
-    const title = page.ok && page.status === 200 && page.body ? summarizeHtml(page.body).title || null : null;
+    const title = page.ok && page.status === 200 && page.body ? summarizeHtml(page.body).title.slice(0, MAX_TITLE_CHARS) || null : null;
     await recordArchiveLookup(db, url, { state: 'found', snapshot: { url: closest.url, timestamp, title } });
   };
 }

@@ -1,5 +1,9 @@
 import t from 'tap';
 import { extractPage } from '../../services/crawl/extract.js';
+import type { ExtractedPage } from '../../services/crawl/extract.js';
+import { growth, LINEAR_GROWTH_AT_MOST } from '../support/growth.js';
+
+const extract = (html: string) => extractPage(html, 'https://site.example/');
 
 t.test('only a[href] and area[href] are links, resolved against base href', async (t) => {
   const html = `<html><head><title> My   page </title><base href="https://cdn.example.org/docs/"></head><body>
@@ -69,4 +73,38 @@ t.test('a long sentence is cut around the anchor', async (t) => {
   const context = page.links[0]!.context;
   t.ok(context.length <= 300);
   t.match(context, /the anchor/);
+});
+
+t.test('a sentence longer than 300 characters keeps the 300 around its anchor, wherever it starts and ends', async (t) => {
+  const words = 'word '.repeat(400);
+  const context = (html: string) => extractPage(html, 'https://site.example/').links[0]!.context;
+  const anchor = '<a href="https://x.example/">the anchor</a>';
+  t.equal(context(`<p>Intro. ${words}${anchor} ${words}end.</p>`), `${'word '.repeat(29)}the anchor${' word'.repeat(29)}`);
+  t.equal(context(`<p>Intro. Short start ${anchor} ${words}end.</p>`), `Short start the anchor${' word'.repeat(56)}`.slice(0, 300));
+  t.equal(context(`<p>${words}${anchor} ends here. Next sentence.</p>`), `${'word '.repeat(60)}the anchor ends here.`.slice(-300));
+  t.equal(context(`<p>${anchor} ${words}</p>`), `the anchor${' word'.repeat(58)}`.slice(0, 300));
+});
+
+t.test('link sentences cost time linear in the page, however long its blocks', async (t) => {
+  const n = 20_000;
+  const cases: Array<[string, (n: number) => string, (page: ExtractedPage) => void]> = [
+    [
+      'a sentence of n characters before the link',
+      (n) => `<p>${'word '.repeat(n / 5)}ends. <a href="https://x.example/">the anchor</a> and more.</p>`,
+      (page) => t.equal(page.links[0]!.context, 'the anchor and more.'),
+    ],
+    [
+      'n / 100 links straight in <body>, each with the whole page as its block',
+      (n) => `<body>${Array.from({ length: n / 100 }, (_, i) => `${'word '.repeat(16)}<a href="https://x.example/${i}">link ${i}</a> `).join('')}</body>`,
+      (page) => {
+        t.equal(page.links.length, (8 * n) / 100);
+        t.ok(page.links.every((link) => link.context.length <= 300 && link.context.includes(link.anchorText)), 'each sentence holds its anchor');
+      },
+    ],
+  ];
+  for (const [name, make, check] of cases) {
+    check(extractPage(make(8 * n), 'https://site.example/'));
+    const ratio = growth(extract, make, n);
+    t.ok(ratio < LINEAR_GROWTH_AT_MOST, `${name}: 8 times the page costs ${ratio.toFixed(1)} times the time`);
+  }
 });

@@ -106,3 +106,11 @@ t.test('soft 404s: a 200 that says not found, a deep URL sent to a generic page'
   const home = response(200, { url: 'http://site.example/', finalUrl: 'https://site.example/', redirects: [{ url: 'http://site.example/', status: 301 }] });
   t.same(final(home), ['alive', null], 'the home page redirecting to https');
 });
+
+t.test('hostile check bodies (256 KiB of unclosed tags) are judged by what they say', async (t) => {
+  const body = (start: string, filler: string) => start + filler.repeat(Math.ceil((256 * 1024) / filler.length));
+  t.same(final(response(200, { body: body('', '<title>x') })), ['alive', null]);
+  t.same(final(response(200, { body: body('', '<') })), ['alive', null]);
+  t.same(final(response(200, { body: body('<title>Page not found</title>', '<script>') })), ['dead', 'soft_404']);
+  t.same(final(response(503, { body: body('<title>Just a moment...</title>', '<h1') })), ['blocked', 'bot_challenge']);
+});
