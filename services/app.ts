@@ -1,21 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Runtime } from '../runtime.js';
-import { adminApiRoutes } from '../admin/api-routes.js';
-import { adminUiRoutes } from '../admin/ui-routes.js';
-import { boardRoutes } from '../admin/board.js';
-import { createAdminOperations } from '../admin/operations.js';
-import { createAdminSessions } from '../admin/session.js';
-import { requireApiKey } from './auth.js';
-import { accountRateLimit } from './rate-limit.js';
-import { installErrorHandler } from './error-handler.js';
-import { createAjv, loadOpenApi, type OpenApi } from './openapi.js';
-import { crawlRoutes } from './routes/crawls.js';
-import { prospectRoutes } from './routes/prospects.js';
-import { deadLinkRoutes } from './routes/dead-links.js';
-import { webhookRoutes } from './routes/webhooks.js';
-import { serviceRoutes } from './routes/health.js';
+import type { Runtime } from './runtime.js';
+import { apiPlugin } from './api/plugin.js';
+import { adminPlugin } from './admin/plugin.js';
+import { installErrorHandler } from './web/error-handler.js';
+import { createAjv, loadOpenApi, type OpenApi } from './web/openapi.js';
+import { serviceRoutes } from './web/service-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,15 +15,12 @@ declare module 'fastify' {
   }
 }
 
-export interface RouteDeps {
-  runtime: Runtime;
-  openapi: OpenApi;
-}
-
 /**
- * Builds the HTTP API (it never listens: server.ts does, tests use inject). Requests are validated
- * against openapi.yaml: bodies strictly (a wrong type or an unknown field is a 400), query strings and
- * path parameters with type coercion because they arrive as text.
+ * Builds the HTTP side of the service (it never listens: startServer does, tests use inject): the
+ * service routes (health, metrics, the contract), the public API and the ops admin, two sibling plugins
+ * that share only services/web. Requests are validated against openapi.yaml: bodies strictly (a wrong
+ * type or an unknown field is a 400), query strings and path parameters with type coercion because they
+ * arrive as text.
  */
 export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi()): Promise<FastifyInstance> {
   const app = Fastify({
@@ -58,20 +46,15 @@ export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi(
   await app.register(swagger, { mode: 'static', specification: { document: openapi.document as never } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const deps: RouteDeps = { runtime, openapi };
-  await app.register(serviceRoutes, deps);
-  const admin = { operations: createAdminOperations(runtime), sessions: createAdminSessions(runtime.config.adminToken) };
-  await app.register(adminApiRoutes, { ...admin, openapi });
-  await app.register(adminUiRoutes, { ...admin, redis: runtime.redis, keyPrefix: runtime.config.queuePrefix });
-  await app.register(boardRoutes, { ...admin, queues: runtime.queues });
-  await app.register(async (v1) => {
-    // onRequest: the key is checked before the body is read or validated.
-    v1.addHook('onRequest', requireApiKey(runtime.db));
-    v1.addHook('onRequest', accountRateLimit(runtime.redis, runtime.config.queuePrefix, runtime.config.rateLimitPerMinute, runtime.logger));
-    await crawlRoutes(v1, deps);
-    await prospectRoutes(v1, deps);
-    await deadLinkRoutes(v1, deps);
-    await webhookRoutes(v1, deps);
-  });
+  await app.register(serviceRoutes, { runtime, openapi });
+  await app.register(adminPlugin, { runtime, openapi });
+  await app.register(apiPlugin, { runtime, openapi });
+  return app;
+}
+
+/** Builds the HTTP side and listens on the configured host and port. */
+export async function startServer(runtime: Runtime): Promise<FastifyInstance> {
+  const app = await buildApp(runtime);
+  await app.listen({ host: runtime.config.host, port: runtime.config.port });
   return app;
 }

@@ -3,7 +3,7 @@ import { createLogger } from './logger.js';
 import { createRuntime } from './runtime.js';
 import { StartupError } from './startup.js';
 import { isOutage, isRedisUnavailable } from './outages.js';
-import { startServer } from './api/server.js';
+import { startServer } from './app.js';
 import { startHeartbeat } from './heartbeat.js';
 import { hostname } from 'node:os';
 import { startWorkers } from '../workers/index.js';

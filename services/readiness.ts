@@ -1,4 +1,5 @@
 import type { Runtime } from './runtime.js';
+import { pingDatabase } from './store/db.js';
 import { liveProcesses, PROCESS_KINDS, type ProcessKind } from './heartbeat.js';
 
 const PROBE_TIMEOUT_MS = 2_000;
@@ -32,7 +33,7 @@ export interface Readiness {
  */
 export async function readiness(runtime: Runtime, self: ProcessKind = 'api'): Promise<Readiness> {
   const [postgres, redis, processes] = await Promise.all([
-    probe(() => runtime.db.query('SELECT 1').then(() => 'ok' as const)),
+    probe(() => pingDatabase(runtime.db).then(() => 'ok' as const)),
     probe(() => runtime.redis.ping().then(() => 'ok' as const)),
     probe(() => liveProcesses(runtime.redis, runtime.config.queuePrefix)),
   ]);

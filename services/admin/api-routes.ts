@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminOperations } from './operations.js';
 import type { AdminSessions } from './session.js';
-import type { OpenApi } from '../api/openapi.js';
-import type { CrawlStatus } from '../store/crawls.js';
+import type { OpenApi } from '../web/openapi.js';
+import type { CrawlStatus } from '../crawl/settings.js';
 import type { TroubledEndpoint } from '../store/webhooks.js';
-import { decodeCursor, encodeCursor, isCreatedCursor, isIdCursor } from '../api/cursor.js';
+import { decodeCursor, encodeCursor, isCreatedCursor, isIdCursor } from '../web/cursor.js';
 
 
 interface Deps {

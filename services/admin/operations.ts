@@ -2,11 +2,12 @@ import type { Runtime } from '../runtime.js';
 import type { AdminActor } from './session.js';
 import { isUuid } from '../ids.js';
 import { badRequest, notFound } from '../errors.js';
-import { generateApiKey } from '../api/keys.js';
+import { generateApiKey } from '../web/keys.js';
 import { withTransaction } from '../store/db.js';
 import { listAudit, recordAudit, type AuditEntry } from '../store/audit.js';
 import { crawlActivity } from '../store/crawl-activity.js';
-import { cancelCrawl, findCrawl, listCrawls, type Crawl, type CrawlStatus } from '../store/crawls.js';
+import { cancelCrawl, findCrawl, listCrawls, type Crawl } from '../store/crawls.js';
+import type { CrawlStatus } from '../crawl/settings.js';
 import { listTroubledEndpoints, type TroubledEndpoint } from '../store/webhooks.js';
 import {
   accountExists, createAccount, insertAccount, insertApiKey, listAccounts, listApiKeys, revokeApiKey, type AccountSummary,

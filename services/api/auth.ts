@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Db } from '../store/db.js';
 import { accountForKeyHash } from '../store/accounts.js';
 import { unauthorized } from '../errors.js';
-import { hashApiKey } from './keys.js';
+import { hashApiKey } from '../web/keys.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,4 +1,4 @@
-import type { CrawlSettings } from '../store/crawls.js';
+import type { CrawlSettings } from './settings.js';
 import { registrableDomain } from './urls.js';
 
 export interface ChildCandidate {
@@ -64,9 +64,3 @@ export function wildcardPattern(pattern: string): { test(url: string): boolean }
     },
   };
 }
-
-/**
- * maxDepth when the caller gives none: a site crawl reaches every page linked within the site (null: no
- * cap; maxPages still bounds it), an outward crawl fans out fast across hosts, so two hops.
- */
-export const defaultMaxDepth = (scope: CrawlSettings['scope']): number | null => (scope === 'site' ? null : 2);

@@ -1,7 +1,8 @@
 import { withTransaction, type Db, type Queryable } from './db.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import type { ContactHints } from '../crawl/contacts.js';
-import { crawlEventData, failIfStuck, finishIfDone, type CrawlStatus } from './crawls.js';
+import { crawlEventData, failIfStuck, finishIfDone } from './crawls.js';
+import type { CrawlStatus } from '../crawl/settings.js';
 import { batchProspectsFound, createEvent } from './webhook-outbox.js';
 import { insertLinks, insertSiteContacts, recordPageResult, type PageResult, type PlannedPage, type StoredLink } from './pages.js';
 import { planChildren } from './frontier.js';

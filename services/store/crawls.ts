@@ -1,24 +1,5 @@
 import type { Queryable } from './db.js';
-
-export type CrawlStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
-export type CrawlScope = 'outward' | 'site';
-
-export interface CrawlSettings {
-  scope: CrawlScope;
-  seeds: string[];
-  /** Hops from a seed at most; null: no cap (a site crawl by default). */
-  maxDepth: number | null;
-  maxPages: number;
-  respectRobots: boolean;
-  /** null: no per-host cap. */
-  maxPagesPerHost: number | null;
-  /** Wildcard URL patterns a page must match (any) / must not match (all); empty include: every URL. */
-  include: string[];
-  exclude: string[];
-  /** Per-host politeness for this crawl; null: the service default. */
-  hostConcurrency: number | null;
-  hostIntervalMs: number | null;
-}
+import type { CrawlSettings, CrawlStatus } from '../crawl/settings.js';
 
 export interface CrawlStats {
   pagesCrawled: number;
@@ -131,6 +112,11 @@ export async function cancelCrawl(db: Queryable, owner: CrawlOwner, crawlId: str
     params,
   );
   return rowCount === 1;
+}
+
+/** A crawl that could not be started (its seeds could not be enqueued): failed at once, with why. */
+export async function failCrawlAtStart(db: Queryable, crawlId: string, error: string): Promise<void> {
+  await db.query(`UPDATE crawls SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [crawlId, error]);
 }
 
 export async function markRunning(db: Queryable, crawlId: string): Promise<void> {

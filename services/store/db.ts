@@ -46,6 +46,11 @@ export function createPool(databaseUrl: string, max = 10, outages?: OutageLog): 
   return { query, connect: () => pool.connect(), end: () => pool.end() };
 }
 
+/** Answers when PostgreSQL does (readiness probes). */
+export async function pingDatabase(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
+}
+
 /** Creates the database named in the URL when it does not exist yet (first start on a new machine). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);

@@ -1,5 +1,6 @@
 import type { Queryable } from './db.js';
-import { CRAWL_SETTINGS_JSON, type CrawlSettings } from './crawls.js';
+import { CRAWL_SETTINGS_JSON } from './crawls.js';
+import type { CrawlSettings } from '../crawl/settings.js';
 import { childPages, type ChildCandidate } from '../crawl/scope.js';
 import type { PlannedPage } from './pages.js';
 

@@ -1,5 +1,6 @@
 import type { Queryable } from './db.js';
-import { CRAWL_SETTINGS_JSON, type CrawlSettings, type CrawlStatus } from './crawls.js';
+import { CRAWL_SETTINGS_JSON } from './crawls.js';
+import type { CrawlSettings, CrawlStatus } from '../crawl/settings.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import type { ContactHints } from '../crawl/contacts.js';
 import { registrableDomain } from '../crawl/urls.js';

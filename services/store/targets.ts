@@ -1,5 +1,5 @@
 import type { Queryable } from './db.js';
-import type { CrawlStatus } from './crawls.js';
+import type { CrawlStatus } from '../crawl/settings.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import { evidenceOf } from './pages.js';
 import { registrableDomain } from '../crawl/urls.js';

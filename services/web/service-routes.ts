@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.js';
-import { readiness } from '../../readiness.js';
+import type { Runtime } from '../runtime.js';
+import type { OpenApi } from './openapi.js';
+import { readiness } from '../readiness.js';
 
-export async function serviceRoutes(app: FastifyInstance, { runtime, openapi }: RouteDeps) {
+/** What every process serving HTTP answers besides the API: health, readiness, metrics, the contract. */
+export async function serviceRoutes(app: FastifyInstance, { runtime, openapi }: { runtime: Runtime; openapi: OpenApi }) {
   app.get('/healthz', async (_request, reply) => {
     const { postgres, redis } = await readiness(runtime);
     const ok = postgres === 'ok' && redis === 'ok';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildApp } from '../../services/api/app.js';
+import { buildApp } from '../../services/app.js';
 import { startEnvironment, ADMIN_TOKEN } from '../support/environment.js';
 import { assertContract } from '../support/contract.js';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createAjv, loadOpenApi } from '../../services/api/openapi.js';
+import { createAjv, loadOpenApi } from '../../services/web/openapi.js';
 import { startEnvironment } from '../support/environment.js';
 
 const env = await startEnvironment();

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { loadOpenApi } from '../../services/api/openapi.js';
+import { loadOpenApi } from '../../services/web/openapi.js';
 import { startEnvironment } from '../support/environment.js';
 
 // Two accounts. Every operation of openapi.yaml under /v1 that names a resource (in its path or a

@@ -1,6 +1,6 @@
 import type { Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
-import { createAjv, loadOpenApi } from '../../services/api/openapi.js';
+import { createAjv, loadOpenApi } from '../../services/web/openapi.js';
 
 const openapi = loadOpenApi();
 const ajv = createAjv();

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../services/config.js';
 import { createRuntime, type Runtime } from '../../services/runtime.js';
 import type { Resolver } from '../../services/http/address-guard.js';
-import { buildApp } from '../../services/api/app.js';
+import { buildApp } from '../../services/app.js';
 import { startWorkers, type Workers } from '../../workers/index.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';

@@ -1,29 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { isUuid } from '../../ids.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../deps.js';
 import { createHash } from 'node:crypto';
 import { badRequest, notFound, AppError } from '../../errors.js';
 import { claimIdempotencyKey, findIdempotentCrawl } from '../../store/idempotency.js';
-import { defaultMaxDepth } from '../../crawl/scope.js';
+import { crawlSettings, type CrawlRequest } from '../../crawl/settings.js';
 import { withTransaction } from '../../store/db.js';
-import { cancelCrawl, findCrawl, insertCrawl, listCrawls, type Crawl, type CrawlScope } from '../../store/crawls.js';
+import { cancelCrawl, failCrawlAtStart, findCrawl, insertCrawl, listCrawls, type Crawl } from '../../store/crawls.js';
 import { planPages } from '../../store/frontier.js';
 import type { PlannedPage } from '../../store/pages.js';
-import { decodeCursor, encodeCursor, isCreatedCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor, isCreatedCursor } from '../../web/cursor.js';
 import { validateSeeds } from '../seeds.js';
-
-interface CreateCrawlBody {
-  seeds: string[];
-  scope?: CrawlScope;
-  maxDepth?: number;
-  maxPages?: number;
-  respectRobots?: boolean;
-  maxPagesPerHost?: number;
-  include?: string[];
-  exclude?: string[];
-  hostConcurrency?: number;
-  hostIntervalMs?: number;
-}
 
 class KeyTaken extends Error {}
 
@@ -53,22 +40,10 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
     return crawl;
   };
 
-  app.post<{ Body: CreateCrawlBody }>('/v1/crawls', { schema: openapi.requestSchema('createCrawl') }, async (request, reply) => {
+  app.post<{ Body: CrawlRequest }>('/v1/crawls', { schema: openapi.requestSchema('createCrawl') }, async (request, reply) => {
     const body = request.body;
     const seeds = await validateSeeds(body.seeds, guard);
-    const scope = body.scope ?? 'outward';
-    const settings = {
-      scope,
-      seeds,
-      maxDepth: body.maxDepth ?? defaultMaxDepth(scope),
-      maxPages: body.maxPages ?? 1000,
-      respectRobots: body.respectRobots ?? true,
-      maxPagesPerHost: body.maxPagesPerHost ?? null,
-      include: body.include ?? [],
-      exclude: body.exclude ?? [],
-      hostConcurrency: body.hostConcurrency ?? null,
-      hostIntervalMs: body.hostIntervalMs ?? null,
-    };
+    const settings = crawlSettings(body, seeds);
     const idempotency = idempotencyOf(request.headers['idempotency-key'], body);
     const replay = async () => {
       const earlier = await findIdempotentCrawl(db, request.accountId, idempotency!.key);
@@ -99,7 +74,7 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
       await queues.enqueuePages(pages);
     } catch (error) {
       request.log.error({ err: error, crawlId }, 'could not enqueue seeds');
-      await db.query(`UPDATE crawls SET status = 'failed', error = 'the job queue was unreachable', finished_at = now() WHERE id = $1`, [crawlId]);
+      await failCrawlAtStart(db, crawlId, 'the job queue was unreachable');
       throw new AppError(503, 'service_unavailable', 'the job queue is unreachable; nothing was started, retry later');
     }
     return reply.status(201).send(presentCrawl(await crawlOf(request.accountId, crawlId)));

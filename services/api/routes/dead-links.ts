@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../deps.js';
 import { notFound } from '../../errors.js';
 import { findCrawl } from '../../store/crawls.js';
 import { listDeadLinks } from '../../store/dead-links.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor } from '../../web/cursor.js';
 import { filterOf, type FilterQuery } from '../prospect-params.js';
 
 type Cursor = { score: number; deadUrl: string };

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../deps.js';
 import { notFound } from '../../errors.js';
 import { findCrawl } from '../../store/crawls.js';
 import { findProspect, listProspects, updateProspects, type ProspectCursor, type ProspectSort } from '../../store/prospects.js';
 import { requestRecheck } from '../../store/rechecks.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor } from '../../web/cursor.js';
 import { csvLine } from '../csv.js';
 import { filterOf, type FilterQuery } from '../prospect-params.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../deps.js';
 import { badRequest, notFound } from '../../errors.js';
 import { seedProblem } from '../../crawl/urls.js';
 import { withTransaction } from '../../store/db.js';
@@ -8,7 +8,7 @@ import {
 } from '../../store/webhooks.js';
 import { createEvent, listAttempts, resetDelivery } from '../../store/webhook-outbox.js';
 import { newWebhookSecret } from '../../webhooks/signing.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor } from '../../web/cursor.js';
 
 // After a rotation the old secret keeps signing beside the new one this long, so receivers can switch.
 const ROTATION_GRACE_MS = 24 * 3_600_000;

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../runtime.js';
+import type { OpenApi } from '../web/openapi.js';
+import { adminApiRoutes } from './api-routes.js';
+import { adminUiRoutes } from './ui-routes.js';
+import { boardRoutes } from './board.js';
+import { createAdminOperations } from './operations.js';
+import { createAdminSessions } from './session.js';
+
+/** The ops admin: its JSON API (/admin/api), its pages (/admin) and the queue board (/admin/queues). */
+export async function adminPlugin(app: FastifyInstance, { runtime, openapi }: { runtime: Runtime; openapi: OpenApi }): Promise<void> {
+  const admin = { operations: createAdminOperations(runtime), sessions: createAdminSessions(runtime.config.adminToken) };
+  await app.register(adminApiRoutes, { ...admin, openapi });
+  await app.register(adminUiRoutes, { ...admin, redis: runtime.redis, keyPrefix: runtime.config.queuePrefix });
+  await app.register(boardRoutes, { ...admin, queues: runtime.queues });
+}
