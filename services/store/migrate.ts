@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from './db.js';
 import { projectRoot } from '../project-root.js';
+import { installDomainFunctions } from './score-function.js';
 
 // Any fixed number works; it only has to be the same in every process of this service.
 const MIGRATION_LOCK_KEY = 7_262_143_001;
@@ -27,7 +28,8 @@ export async function readMigrations(dir = join(projectRoot, 'migrations')): Pro
 /**
  * Applies the forward-only migrations that are not applied yet, each in its own transaction, under a
  * session advisory lock so that processes starting together apply each one exactly once.
- * Returns the names applied by this call.
+ * Then installs the SQL functions written from domain definitions (prospect_score). Returns the names
+ * of the migrations applied by this call.
  */
 export async function migrate(db: Db, migrations?: Migration[]): Promise<string[]> {
   const pending = migrations ?? (await readMigrations());
@@ -55,6 +57,7 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<string[
       }
       applied.push(migration.name);
     }
+    await installDomainFunctions(client);
     return applied;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
