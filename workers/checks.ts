@@ -3,7 +3,7 @@ import type { Runtime } from '../services/runtime.js';
 import type { CheckJob } from '../services/queues.js';
 import { attemptCheck } from '../services/crawl/check-url.js';
 import type { SettledVerdict } from '../services/crawl/verdict.js';
-import { recordCheckedTarget } from '../services/store/crawl-progress.js';
+import { recordCheckedTarget } from '../services/transactions/crawl-transactions.js';
 import { pageVerdict } from '../services/store/pages.js';
 import { targetForWork } from '../services/store/targets.js';
 import { registerArchiveLookup } from '../services/store/archive.js';

@@ -1,5 +1,5 @@
 import type { Runtime } from '../services/runtime.js';
-import { finishCrawlIfDone } from '../services/store/crawl-progress.js';
+import { finishCrawlIfDone } from '../services/transactions/crawl-transactions.js';
 
 /** Ends the crawl when nothing of it is pending, then queues its webhook deliveries. */
 export async function finishCrawl(runtime: Runtime, crawlId: string): Promise<void> {

@@ -3,14 +3,17 @@ import type { Runtime } from '../services/runtime.js';
 import type { PageJob } from '../services/queues.js';
 import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.js';
 import { looksBinary } from '../services/crawl/html-summary.js';
-import { isOutbound } from '../services/crawl/urls.js';
+import { isOutbound, registrableDomain } from '../services/crawl/urls.js';
+import { isFollowed } from '../services/crawl/vocabulary.js';
 import { attemptPage } from '../services/crawl/check-url.js';
-import { recordCrawledPage } from '../services/store/crawl-progress.js';
+import { recordCrawledPage } from '../services/transactions/crawl-transactions.js';
 import { markRunning } from '../services/store/crawls.js';
 import { pageForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
 import { finishCrawl } from './finish-crawl.js';
 import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
+
+const domainOf = (url: string | null) => (url ? registrableDomain(url) : null);
 
 /**
  * Crawls one page: robots.txt, a polite fetch (retried later on transient trouble), extraction in a
@@ -28,8 +31,8 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
     const log = runtime.logger.child({ crawlId: page.crawlId, jobId: job.id, url: page.url });
     await markRunning(db, page.crawlId);
 
-    const settle = async (result: PageResult) => {
-      await recordPageResult(db, page.id, result);
+    const settle = async (result: Omit<PageResult, 'domain'>) => {
+      await recordPageResult(db, page.id, { ...result, domain: domainOf(result.finalUrl) });
       runtime.metrics.count('pages', { outcome: result.state });
       await finishCrawl(runtime, page.crawlId);
     };
@@ -66,13 +69,13 @@ export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
       log.warn({ reason: error.code }, 'parse given up');
       return settle({ state: 'failed', ...fetched, outcome: error.code });
     }
-    const links = extracted.links.map((link) => ({ ...link, outbound: isOutbound(result.finalUrl, link.url) }));
+    const links = extracted.links.map((link) => ({ ...link, outbound: isOutbound(result.finalUrl, link.url), followed: isFollowed(link.rel) }));
     const planned = await recordCrawledPage(db, {
       crawlId: page.crawlId,
       pageId: page.id,
       result: {
         state: 'crawled', ...fetched, title: extracted.title, outcome: result.truncated ? 'truncated' : extracted.fallback ?? null,
-        description: extracted.description, lang: extracted.lang,
+        description: extracted.description, lang: extracted.lang, domain: domainOf(result.finalUrl),
       },
       links,
       contacts: extracted.contacts,

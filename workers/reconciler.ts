@@ -5,7 +5,7 @@ import { pendingArchiveLookups, recordArchiveLookup } from '../services/store/ar
 import { pendingRechecks, recordRecheckFailure } from '../services/store/rechecks.js';
 import { jobStates } from '../services/job-states.js';
 import { crawlsToFinish, stuckCrawls } from '../services/store/crawls.js';
-import { failStuckCrawl } from '../services/store/crawl-progress.js';
+import { failStuckCrawl } from '../services/transactions/crawl-transactions.js';
 import { pendingWorkItems, type WorkItem, type WorkKind } from '../services/store/work-items.js';
 import { finishCrawl } from './finish-crawl.js';
 import type { Recovery } from './recovery.js';

@@ -1,8 +1,7 @@
 import { badRequest } from '../errors.js';
 import type { ProspectFilter } from '../store/prospects.js';
+import { DEAD_REASONS, OUTREACH_STATUSES } from '../crawl/vocabulary.js';
 
-export const DEAD_REASONS = ['not_found', 'gone', 'dns_failure', 'connection_failed', 'too_many_redirects', 'soft_404'];
-export const OUTREACH_STATUSES = ['new', 'contacted', 'replied', 'won', 'lost', 'ignored'];
 
 export interface FilterQuery {
   crawlId?: string;
@@ -16,7 +15,7 @@ export interface FilterQuery {
 }
 
 /** A comma-separated query value checked against its allowed words, with a 400 that names the bad one. */
-function listOf(name: string, value: string | undefined, allowed: string[]): string[] | undefined {
+function listOf(name: string, value: string | undefined, allowed: readonly string[]): string[] | undefined {
   if (!value) return undefined;
   const words = value.split(',').map((word) => word.trim()).filter(Boolean);
   const bad = words.find((word) => !allowed.includes(word));

@@ -1,6 +1,6 @@
-/** A crawl's life: queued until its first page job runs, then running until nothing of it is pending. */
-export const CRAWL_STATUSES = ['queued', 'running', 'completed', 'cancelled', 'failed'] as const;
-export type CrawlStatus = (typeof CRAWL_STATUSES)[number];
+import type { CrawlStatus } from './vocabulary.js';
+
+export type { CrawlStatus };
 /** Statuses of a crawl still at work: its jobs run, the reconciler watches it. */
 export const LIVE_CRAWL_STATUSES: readonly CrawlStatus[] = ['queued', 'running'];
 

@@ -3,10 +3,9 @@ import type { FetchResult, Hop } from '../http/client.js';
 import { isBotChallenge } from './bot-challenge.js';
 import { summarizeHtml } from './html-summary.js';
 import { isNotFoundPage, isRedirectToGeneric } from './soft-404.js';
+import type { LinkState } from './vocabulary.js';
 
-/** Public link states: only `dead` links become prospects. */
-export type LinkState = 'alive' | 'dead' | 'blocked' | 'unknown';
-export type DeadReason = 'not_found' | 'gone' | 'dns_failure' | 'connection_failed' | 'too_many_redirects' | 'soft_404';
+export type { DeadReason, LinkState } from './vocabulary.js';
 
 export interface Verdict {
   verdict: LinkState;

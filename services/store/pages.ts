@@ -1,11 +1,10 @@
 import type { Queryable } from './db.js';
 import { CRAWL_SETTINGS_JSON } from './crawls.js';
 import type { CrawlSettings, CrawlStatus } from '../crawl/settings.js';
+import type { PageState } from '../crawl/vocabulary.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import type { ContactHints } from '../crawl/contacts.js';
-import { registrableDomain } from '../crawl/urls.js';
 
-export type PageState = 'queued' | 'crawled' | 'failed' | 'skipped';
 
 export interface PlannedPage {
   id: number;
@@ -30,6 +29,8 @@ export interface PageResult {
   verdict: SettledVerdict | null;
   description?: string | null;
   lang?: string | null;
+  /** The registrable domain of finalUrl (null when there is none). */
+  domain: string | null;
 }
 
 export interface StoredLink {
@@ -37,6 +38,8 @@ export interface StoredLink {
   anchorText: string;
   rel: string;
   outbound: boolean;
+  /** Whether it passes authority (isFollowed of its rel). */
+  followed: boolean;
   context: string;
   position: string;
 }
@@ -60,7 +63,7 @@ export async function recordPageResult(db: Queryable, pageId: number, result: Pa
     [
       pageId, result.state, result.finalUrl, result.httpStatus, result.title, result.outcome,
       result.verdict?.verdict ?? null, result.verdict ? evidenceOf(result.verdict) : null,
-      result.finalUrl ? registrableDomain(result.finalUrl) : null, result.description ?? null, result.lang ?? null,
+      result.domain, result.description ?? null, result.lang ?? null,
     ],
   );
   return rowCount === 1;
@@ -95,8 +98,8 @@ export async function pageVerdict(
 export async function insertLinks(db: Queryable, crawlId: string, pageId: number, links: StoredLink[]): Promise<void> {
   if (links.length === 0) return;
   await db.query(
-    `INSERT INTO links (crawl_id, source_page_id, target_url, anchor_text, rel, outbound, context, position)
-     SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[])
+    `INSERT INTO links (crawl_id, source_page_id, target_url, anchor_text, rel, outbound, context, position, followed)
+     SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[], $9::boolean[])
      ON CONFLICT (crawl_id, source_page_id, target_url) DO NOTHING`,
     [
       crawlId,
@@ -107,12 +110,13 @@ export async function insertLinks(db: Queryable, crawlId: string, pageId: number
       links.map((l) => l.outbound),
       links.map((l) => l.context),
       links.map((l) => l.position),
+      links.map((l) => l.followed),
     ],
   );
 }
 
-/** Adds a page's contact hints to its site's, for the crawl (repeats are absorbed). */
-export async function insertSiteContacts(db: Queryable, crawlId: string, pageUrl: string, contacts: ContactHints): Promise<void> {
+/** Adds a page's contact hints to its site's (its registrable domain), for the crawl (repeats are absorbed). */
+export async function insertSiteContacts(db: Queryable, crawlId: string, domain: string, contacts: ContactHints): Promise<void> {
   const entries = [
     ...contacts.emails.map((value) => ['email', value]),
     ...contacts.contactPages.map((value) => ['contact_page', value]),
@@ -122,6 +126,6 @@ export async function insertSiteContacts(db: Queryable, crawlId: string, pageUrl
   await db.query(
     `INSERT INTO site_contacts (crawl_id, domain, kind, value)
      SELECT $1, $2, * FROM unnest($3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
-    [crawlId, registrableDomain(pageUrl), entries.map((e) => e[0]), entries.map((e) => e[1])],
+    [crawlId, domain, entries.map((e) => e[0]), entries.map((e) => e[1])],
   );
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from './db.js';
 import { prospectWhere, type ProspectFilter } from './prospect-query.js';
+import { relFlags } from '../crawl/vocabulary.js';
 
 export type { ProspectFilter };
 export type ProspectSort = 'score' | 'firstSeen';
@@ -28,9 +29,7 @@ const RECORD = `
   p.lang AS "sourceLang", r.source_domain AS "sourceDomain",
   r.dead_url AS "deadUrl", r.dead_domain AS "deadDomain", r.reason = 'dns_failure' AS "deadDomainExpired",
   r.reason, r.http_status AS "httpStatus",
-  r.anchor_text AS "anchorText", r.context, r.position, r.rel, r.followed,
-  json_build_object('nofollow', ' ' || r.rel || ' ' LIKE '% nofollow %', 'sponsored', ' ' || r.rel || ' ' LIKE '% sponsored %',
-    'ugc', ' ' || r.rel || ' ' LIKE '% ugc %') AS "relFlags",
+  r.anchor_text AS "anchorText", r.context, r.position, r.rel, r.followed, NULL AS "relFlags",
   (SELECT count(*) FROM links l WHERE l.crawl_id = r.crawl_id AND l.target_url = r.dead_url) AS "referringPages",
   (SELECT count(DISTINCT sp.domain) FROM links l JOIN pages sp ON sp.id = l.source_page_id
     WHERE l.crawl_id = r.crawl_id AND l.target_url = r.dead_url) AS "referringDomains",
@@ -82,13 +81,54 @@ export async function listProspects(
     `SELECT ${RECORD} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
     params,
   );
-  return rows;
+  return rows.map(withRelFlags);
 }
 
 export async function findProspect(db: Queryable, accountId: string, id: string): Promise<Prospect | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   const { rows } = await db.query<Prospect>(`SELECT ${RECORD} FROM ${FROM} WHERE r.account_id = $1 AND r.id = $2`, [accountId, id]);
-  return rows[0] ?? null;
+  return rows[0] ? withRelFlags(rows[0]) : null;
+}
+
+// The record's relFlags, read from its rel by the domain's rule (the column stands in the query so
+// that the record's fields keep their order).
+const withRelFlags = (row: Prospect): Prospect => ({ ...row, relFlags: relFlags(String(row.rel)) });
+
+/**
+ * Turns every outbound link of the crawl to the given dead targets into a prospect, and puts each new
+ * one in the webhook outbox in the same statement. Idempotent: the natural key (crawl, source page, dead
+ * URL) absorbs repeats. Targets not (yet) judged dead are skipped.
+ */
+export async function createProspects(db: Queryable, crawlId: string, targets: { url: string; domain: string }[]): Promise<number> {
+  if (targets.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `WITH inserted AS (
+     INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, http_status, anchor_text, rel,
+       context, position, followed, source_domain, dead_domain, score)
+     SELECT c.account_id, t.crawl_id, l.source_page_id, t.url, t.reason, t.http_status, l.anchor_text, l.rel,
+       l.context, l.position, l.followed, coalesce(src.domain, ''), u.domain,
+       crawl_prospect_score(t.crawl_id, t.url, l.source_page_id, l.followed, l.position)
+     FROM unnest($2::text[], $3::text[]) AS u(url, domain)
+     JOIN crawl_targets t ON t.crawl_id = $1 AND t.url = u.url AND t.verdict = 'dead'
+     JOIN crawls c ON c.id = t.crawl_id
+     JOIN links l ON l.crawl_id = t.crawl_id AND l.target_url = t.url AND l.outbound
+     JOIN pages src ON src.id = l.source_page_id
+     ON CONFLICT (crawl_id, source_page_id, dead_url) DO NOTHING
+     RETURNING id, account_id, crawl_id
+     )
+     INSERT INTO prospect_notifications (prospect_id, account_id, crawl_id) SELECT id, account_id, crawl_id FROM inserted`,
+    [crawlId, targets.map((t) => t.url), targets.map((t) => t.domain)],
+  );
+  return rowCount ?? 0;
+}
+
+/** Scores a crawl's prospects again on its final link graph (they are scored as found, then frozen). */
+export async function refreshProspectScores(db: Queryable, crawlId: string): Promise<void> {
+  await db.query(
+    `UPDATE prospects SET score = crawl_prospect_score(crawl_id, dead_url, source_page_id, followed, position)
+     WHERE crawl_id = $1`,
+    [crawlId],
+  );
 }
 
 /** Sets outreach status and/or notes of the account's prospects; returns the ids it changed. */

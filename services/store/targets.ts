@@ -2,7 +2,6 @@ import type { Queryable } from './db.js';
 import type { CrawlStatus } from '../crawl/settings.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import { evidenceOf } from './pages.js';
-import { registrableDomain } from '../crawl/urls.js';
 
 export interface TargetWork {
   id: number;
@@ -52,42 +51,4 @@ export async function recordTargetVerdict(db: Queryable, targetId: number, verdi
     [targetId, verdict.verdict, verdict.reason, verdict.httpStatus, evidenceOf(verdict)],
   );
   return rowCount === 1;
-}
-
-/**
- * Turns every outbound link of the crawl to the given URLs whose verdict is dead into a prospect, and
- * puts each new one in the webhook outbox in the same statement. Idempotent: the natural key (crawl,
- * source page, dead URL) absorbs repeats.
- */
-export async function materializeProspects(db: Queryable, crawlId: string, urls: string[]): Promise<number> {
-  if (urls.length === 0) return 0;
-  const { rowCount } = await db.query(
-    `WITH inserted AS (
-     INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, http_status, anchor_text, rel,
-       context, position, followed, source_domain, dead_domain, score)
-     SELECT c.account_id, t.crawl_id, l.source_page_id, t.url, t.reason, t.http_status, l.anchor_text, l.rel,
-       l.context, l.position, f.followed, coalesce(src.domain, ''), u.domain,
-       crawl_prospect_score(t.crawl_id, t.url, l.source_page_id, f.followed, l.position)
-     FROM unnest($2::text[], $3::text[]) AS u(url, domain)
-     JOIN crawl_targets t ON t.crawl_id = $1 AND t.url = u.url AND t.verdict = 'dead'
-     JOIN crawls c ON c.id = t.crawl_id
-     JOIN links l ON l.crawl_id = t.crawl_id AND l.target_url = t.url AND l.outbound
-     JOIN pages src ON src.id = l.source_page_id
-     CROSS JOIN LATERAL (SELECT ' ' || l.rel || ' ' !~ ' (nofollow|sponsored|ugc) ' AS followed) f
-     ON CONFLICT (crawl_id, source_page_id, dead_url) DO NOTHING
-     RETURNING id, account_id, crawl_id
-     )
-     INSERT INTO prospect_notifications (prospect_id, account_id, crawl_id) SELECT id, account_id, crawl_id FROM inserted`,
-    [crawlId, urls, urls.map((url) => registrableDomain(url))],
-  );
-  return rowCount ?? 0;
-}
-
-/** Scores a crawl's prospects again on its final link graph (they are scored as found, then frozen). */
-export async function refreshProspectScores(db: Queryable, crawlId: string): Promise<void> {
-  await db.query(
-    `UPDATE prospects SET score = crawl_prospect_score(crawl_id, dead_url, source_page_id, followed, position)
-     WHERE crawl_id = $1`,
-    [crawlId],
-  );
 }

@@ -6,7 +6,7 @@ import { createAccount } from '../../services/store/accounts.js';
 import { finishIfDone, insertCrawl, markRunning } from '../../services/store/crawls.js';
 import { recordPageResult } from '../../services/store/pages.js';
 import { planPages } from '../../services/store/frontier.js';
-import { recordCheckedTarget, recordCrawledPage } from '../../services/store/crawl-progress.js';
+import { recordCheckedTarget, recordCrawledPage } from '../../services/transactions/crawl-transactions.js';
 
 const env = await startEnvironment();
 t.teardown(() => env.close());
@@ -17,7 +17,7 @@ const newCrawl = (maxPages: number, maxPagesPerHost: number | null = null) =>
     scope: 'outward', seeds: ['http://a.test/'], maxDepth: 2, maxPages, respectRobots: true,
     maxPagesPerHost, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
   });
-const crawled = (url: string) => ({ state: 'crawled' as const, finalUrl: url, httpStatus: 200, title: null, outcome: null, verdict: null });
+const crawled = (url: string) => ({ state: 'crawled' as const, finalUrl: url, httpStatus: 200, title: null, outcome: null, verdict: null, domain: 'a.test' });
 
 t.test('concurrent page jobs never overspend maxPages, and never plan one URL twice', async (t) => {
   const crawlId = await newCrawl(50);
@@ -61,7 +61,7 @@ t.test('concurrent page and check transactions neither deadlock nor lose a prosp
 
   // Every page links to every dead target (in its own order) and to overlapping pages of its own site,
   // which become children; the checks of those targets land in the middle of it all.
-  const link = (url: string, outbound: boolean) => ({ url, anchorText: 'x', rel: '', outbound, context: '', position: 'content' });
+  const link = (url: string, outbound: boolean) => ({ url, anchorText: 'x', rel: '', outbound, followed: true, context: '', position: 'content' });
   const pageWrites = pages.map((page, n) =>
     recordCrawledPage(db, {
       crawlId,

@@ -3,7 +3,7 @@ import { startEnvironment } from '../support/environment.js';
 import { createAccount } from '../../services/store/accounts.js';
 import { insertCrawl } from '../../services/store/crawls.js';
 import { planPages } from '../../services/store/frontier.js';
-import { recordCrawledPage } from '../../services/store/crawl-progress.js';
+import { recordCrawledPage } from '../../services/transactions/crawl-transactions.js';
 
 // A page's depth is its shortest path from a seed, whatever order the pages were crawled in: a page
 // found again by a shorter path is lowered, and the links its old depth left out are planned.
@@ -16,14 +16,14 @@ const newCrawl = (maxDepth: number | null) =>
     scope: 'site', seeds: ['http://a.test/'], maxDepth, maxPages: 1_000, respectRobots: true,
     maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
   });
-const link = (url: string) => ({ url, anchorText: 'x', rel: '', outbound: false, context: '', position: 'content' });
+const link = (url: string) => ({ url, anchorText: 'x', rel: '', outbound: false, followed: true, context: '', position: 'content' });
 const contacts = { emails: [], contactPages: [], authors: [] };
 
 /** Plans `url` at `depth` and records it crawled with links to `to`; returns what it planned. */
 async function crawl(crawlId: string, url: string, depth: number, to: string[]) {
   const [page] = await planPages(db, crawlId, [{ url, depth }]);
   const id = page?.id ?? (await db.query('SELECT id FROM pages WHERE crawl_id = $1 AND url = $2', [crawlId, url])).rows[0].id;
-  const result = { state: 'crawled' as const, finalUrl: url, httpStatus: 200, title: null, outcome: null, verdict: null };
+  const result = { state: 'crawled' as const, finalUrl: url, httpStatus: 200, title: null, outcome: null, verdict: null, domain: 'a.test' };
   return recordCrawledPage(db, { crawlId, pageId: id, result, links: to.map(link), contacts });
 }
 const depths = async (crawlId: string) =>

@@ -78,10 +78,10 @@ t.test('a page whose jobs keep failing is enqueued anew, then settled as failed,
 t.test('a lost job is enqueued again; a crawl with nothing pending is ended', async (t) => {
   const { crawlId, pages } = await newCrawl(['http://b.test/', 'http://b.test/x']);
   const [lost, done] = pages;
-  await recordPageResult(db, done!.id, { state: 'crawled', finalUrl: done!.url, httpStatus: 200, title: null, outcome: null, verdict: null });
+  await recordPageResult(db, done!.id, { state: 'crawled', finalUrl: done!.url, httpStatus: 200, title: null, outcome: null, verdict: null, domain: 'b.test' });
   t.match(await reconciler.runOnce(), { enqueued: 1 }, 'the page whose job never made it to Redis');
   t.ok(await queues.pages.getJob(`page-${lost!.id}`));
-  await recordPageResult(db, lost!.id, { state: 'crawled', finalUrl: lost!.url, httpStatus: 200, title: null, outcome: null, verdict: null });
+  await recordPageResult(db, lost!.id, { state: 'crawled', finalUrl: lost!.url, httpStatus: 200, title: null, outcome: null, verdict: null, domain: 'b.test' });
   t.match(await reconciler.runOnce(), { finished: 1 });
   t.match(await crawlOf(crawlId), { status: 'completed' });
   await queues.pages.drain(true);

@@ -1,12 +1,20 @@
-import { withTransaction, type Db, type Queryable } from './db.js';
+// A crawl's transactions: each function here is one PostgreSQL transaction over several repositories,
+// the unit in which a step of a crawl is recorded (or not at all). Workers call these; repositories
+// never call each other.
+import { withTransaction, type Db, type Queryable } from '../store/db.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import type { ContactHints } from '../crawl/contacts.js';
-import { crawlEventData, failIfStuck, finishIfDone } from './crawls.js';
 import type { CrawlStatus } from '../crawl/settings.js';
-import { batchProspectsFound, createEvent } from './webhook-outbox.js';
-import { insertLinks, insertSiteContacts, recordPageResult, type PageResult, type PlannedPage, type StoredLink } from './pages.js';
-import { planChildren } from './frontier.js';
-import { materializeProspects, recordTargetVerdict, refreshProspectScores, registerTargets } from './targets.js';
+import { registrableDomain } from '../crawl/urls.js';
+import { crawlEventData, failIfStuck, finishIfDone } from '../store/crawls.js';
+import { batchProspectsFound, createEvent } from '../store/webhook-outbox.js';
+import { insertLinks, insertSiteContacts, recordPageResult, type PageResult, type PlannedPage, type StoredLink } from '../store/pages.js';
+import { planChildren } from '../store/frontier.js';
+import { recordTargetVerdict, registerTargets } from '../store/targets.js';
+import { createProspects, refreshProspectScores } from '../store/prospects.js';
+
+/** Dead-link candidates with their registrable domains (the prospect's dead domain). */
+const withDomains = (urls: string[]) => urls.map((url) => ({ url, domain: registrableDomain(url) }));
 
 export interface CrawledPage {
   crawlId: string;
@@ -29,10 +37,10 @@ export function recordCrawledPage(
   const outboundUrls = page.links.filter((link) => link.outbound).map((link) => link.url);
   return withTransaction(db, async (tx) => {
     await insertLinks(tx, page.crawlId, page.pageId, page.links);
-    if (page.result.finalUrl) await insertSiteContacts(tx, page.crawlId, page.result.finalUrl, page.contacts);
+    if (page.result.domain) await insertSiteContacts(tx, page.crawlId, page.result.domain, page.contacts);
     const newTargets = await registerTargets(tx, page.crawlId, outboundUrls);
     // Targets another page already had checked: this page's links to the dead ones are prospects now.
-    await materializeProspects(tx, page.crawlId, outboundUrls);
+    await createProspects(tx, page.crawlId, withDomains(outboundUrls));
     // The page's row is first touched under the planning lock, so a planner lowering its depth (which
     // holds that lock) never waits for this transaction while this one waits for the lock.
     const newPages = await planChildren(tx, page.crawlId, page.pageId, page.links.map((link) => link.url));
@@ -45,7 +53,7 @@ export function recordCrawledPage(
 export function recordCheckedTarget(db: Db, target: { id: number; crawlId: string; url: string }, verdict: SettledVerdict): Promise<boolean> {
   return withTransaction(db, async (tx) => {
     if (!(await recordTargetVerdict(tx, target.id, verdict))) return false;
-    await materializeProspects(tx, target.crawlId, [target.url]);
+    await createProspects(tx, target.crawlId, withDomains([target.url]));
     return true;
   });
 }
