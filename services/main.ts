@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { createRuntime } from './runtime.js';
+import { createRuntime, migrateDatabase } from './runtime.js';
 import { StartupError } from './startup.js';
 import { isOutage, isRedisUnavailable } from './outages.js';
 import { startServer } from './app.js';
@@ -8,13 +8,14 @@ import { startHeartbeat } from './heartbeat.js';
 import { hostname } from 'node:os';
 import { startWorkers } from '../workers/index.js';
 
-type Role = 'all' | 'api' | 'worker';
-const ROLES: Role[] = ['all', 'api', 'worker'];
+type Role = 'all' | 'api' | 'worker' | 'migrate';
+const ROLES: Role[] = ['all', 'api', 'worker', 'migrate'];
 // Running jobs get this long to finish on shutdown; BullMQ's stall recovery hands on whatever is cut off.
 const SHUTDOWN_GRACE_MS = 25_000;
 
 /**
- * The one entry point: `all` (API and workers in one process, the default), `api` or `worker`.
+ * The one entry point: `all` (API and workers in one process, the default, migrating the database as it
+ * starts), `api` or `worker` (which expect `migrate` to have run), or `migrate` (apply migrations, exit).
  * Shutdown is phased (stop taking requests, drain workers, close queues and pools); a second
  * signal, or the grace period running out, forces the exit.
  */
@@ -23,7 +24,13 @@ async function main(): Promise<void> {
   if (!ROLES.includes(role)) throw new ConfigError([`unknown role '${role}': use one of ${ROLES.join(', ')}`]);
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const runtime = await createRuntime(config, { logger });
+  if (role === 'migrate') {
+    const applied = await migrateDatabase(config, logger);
+    logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'the database is up to date');
+    return;
+  }
+  // The one-machine default migrates as it starts; split roles expect `npm run migrate` to have run.
+  const runtime = await createRuntime(config, { logger, migrate: role === 'all' });
 
   const server = role !== 'worker' ? await startServer(runtime) : null;
   const workers = role !== 'api' ? startWorkers(runtime) : null;

@@ -10,9 +10,9 @@ import { createQueues, type Queues } from './queues.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createRedis } from './redis.js';
 import { createPool, ensureDatabase, type Db } from './store/db.js';
-import { migrate } from './store/migrate.js';
+import { migrate, pendingMigrations } from './store/migrate.js';
 import { createOutageLog, type OutageLog } from './outages.js';
-import { waitForService } from './startup.js';
+import { StartupError, waitForService } from './startup.js';
 
 // A job's host slot is leased for this long and renewed while the job runs, so the slots of a worker
 // that dies are free again within 10 s (they used to be held for the longest possible job).
@@ -41,11 +41,17 @@ export interface RuntimeOverrides {
   logger?: Logger;
   /** Name resolution for outbound requests; tests map their fake hosts to loopback with it. */
   resolver?: Resolver;
+  /**
+   * Apply pending migrations at start (the one-machine `all` role, and tests). Otherwise a process only
+   * checks that the schema is current, and refuses to start if `npm run migrate` has not run.
+   */
+  migrate?: boolean;
 }
 
 /**
- * Connects to PostgreSQL (creating the database and applying migrations) and Redis, and wires the parts.
- * Either one unreachable at start is waited for (see waitForService); after that, outages are ridden out.
+ * Connects to PostgreSQL (creating the database and, when asked, applying migrations) and Redis, and
+ * wires the parts. Either one unreachable at start is waited for (see waitForService); after that,
+ * outages are ridden out.
  */
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
@@ -53,8 +59,16 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const startup = { logger, timeoutMs: config.startupTimeoutMs };
   await waitForService({ ...startup, name: 'PostgreSQL', url: config.databaseUrl }, () => ensureDatabase(config.databaseUrl));
   const db = createPool(config.databaseUrl, Math.max(10, Math.ceil((config.pageConcurrency + config.checkConcurrency) / 2)), outages);
-  const applied = await migrate(db);
-  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  if (overrides.migrate) {
+    const applied = await migrate(db);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  } else {
+    const pending = await pendingMigrations(db);
+    if (pending.length > 0) {
+      await db.end();
+      throw new StartupError(`the database is behind this code (${pending.length} migrations not applied, ${pending[0]} first): run \`npm run migrate\``);
+    }
+  }
 
   const redis = createRedis(config.redisUrl, 'producer', outages);
   try {
@@ -85,4 +99,17 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       await db.end();
     },
   };
+}
+
+/** `npm run migrate`: waits for PostgreSQL, creates the database if missing, applies pending migrations. */
+export async function migrateDatabase(config: Config, logger: Logger): Promise<string[]> {
+  await waitForService({ logger, timeoutMs: config.startupTimeoutMs, name: 'PostgreSQL', url: config.databaseUrl }, () =>
+    ensureDatabase(config.databaseUrl),
+  );
+  const db = createPool(config.databaseUrl, 1);
+  try {
+    return await migrate(db);
+  } finally {
+    await db.end();
+  }
 }

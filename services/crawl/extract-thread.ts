@@ -1,17 +1,28 @@
-// Runs extractPage (or, for a page whose DOM parse was given up, scanPage) in a worker thread so a
-// pathological page cannot stall the worker's event loop; the pool terminates this thread when a parse
-// overruns its time.
+// Runs in the parse pool's threads (piscina calls the default export once per task): extractPage, or for
+// a page whose DOM parse was given up scanPage, off the main thread so that a pathological page cannot
+// stall the event loop every job of the process shares; the pool terminates this thread when a parse
+// overruns its time or heap.
 import { parentPort } from 'node:worker_threads';
-import { extractPage } from './extract.js';
+import { extractPage, type ExtractedPage } from './extract.js';
 import { scanPage } from './scan-page.js';
 
-parentPort!.on('message', ({ id, html, url, linear }: { id: number; html: string; url: string; linear: boolean }) => {
-  try {
-    parentPort!.postMessage({ id, page: linear ? scanPage(html, url) : extractPage(html, url) });
-  } catch (error) {
-    parentPort!.postMessage({ id, error: (error as Error).message ?? String(error) });
-  }
-});
+export interface ParseTask {
+  /** The pool's number for this attempt, echoed in the ParseStarted message. */
+  id: number;
+  html: string;
+  url: string;
+  /** Read with the linear scan: the DOM parse of this page was given up. */
+  linear: boolean;
+}
 
-// Modules are loaded: the pool may send work (its time limit must not count the thread's start-up).
-parentPort!.postMessage({ ready: true });
+/** Sent when a task begins, so that the pool's time limit counts the parse and not the wait for it. */
+export interface ParseStarted {
+  parseStarted: number;
+}
+
+export default function parse({ id, html, url, linear }: ParseTask): ExtractedPage {
+  // Posted only once this module is loaded and the task is running here: a thread's start-up (seconds
+  // under the test runner's TypeScript loader) and the task's time in the queue do not count.
+  parentPort!.postMessage({ parseStarted: id } satisfies ParseStarted);
+  return linear ? scanPage(html, url) : extractPage(html, url);
+}

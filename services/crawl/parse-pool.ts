@@ -1,7 +1,8 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import type { ExtractedPage } from './extract.js';
+import type { ParseStarted, ParseTask } from './extract-thread.js';
 
 /** A parse given up because it overran its time or its memory; `code` says which. */
 export class ParseAbortedError extends Error {
@@ -26,8 +27,7 @@ export interface ParsePool {
   close(): Promise<void>;
 }
 
-interface Task {
-  id: number;
+interface Waiting {
   html: string;
   url: string;
   resolve(page: ExtractedPage): void;
@@ -36,122 +36,106 @@ interface Task {
   givenUp?: ParseAbortedError;
 }
 
-interface Slot {
-  worker: Worker;
-  ready: boolean;
-  task: Task | null;
-  timer?: NodeJS.Timeout;
-}
-
 // Same extension as this module: .ts under the test runner, .js from dist/.
-const THREAD_URL = new URL(`./extract-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+const THREAD_FILE = fileURLToPath(new URL(`./extract-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 // Threads get the process's module-loading flags (a TypeScript loader under the test runner) and no
 // others: V8 flags such as --expose-gc are refused in a worker's execArgv.
 const THREAD_EXEC_ARGV = process.execArgv.filter((arg) =>
   /^--(?:import|loader|experimental-loader|require|conditions|enable-source-maps)\b/.test(arg),
 );
 
+const closedError = () => new Error('parse pool is closed');
+
 /**
- * A few worker threads that parse HTML. Parsing deeply nested HTML is quadratic in htmlparser2, so a
- * parse that overruns timeoutMs, or its thread's heap limit, has its thread terminated (and replaced)
- * instead of holding the event loop that every job of the process shares, or its memory; the page's
- * links are then read by the linear scan, in a thread too, so that such a page still yields them.
+ * A few worker threads (a piscina pool) that parse HTML. Parsing deeply nested HTML is quadratic in
+ * htmlparser2, so a parse that overruns timeoutMs, or its thread's heap limit, has its thread terminated
+ * (piscina replaces it) instead of holding the event loop that every job of the process shares, or its
+ * memory; the page's links are then read by the linear scan, in a thread too, so that such a page still
+ * yields them.
  */
 export function createParsePool(options: { threads: number; timeoutMs: number }): ParsePool {
-  const queue: Task[] = [];
+  const piscina = new Piscina<ParseTask, ExtractedPage>({
+    filename: THREAD_FILE,
+    // A fixed set of threads, started now so that the first pages do not wait for one. A thread holds
+    // the process only while it starts or runs a task: piscina refs its channel just for those.
+    minThreads: options.threads,
+    maxThreads: options.threads,
+    execArgv: THREAD_EXEC_ARGV,
+    resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: 32 },
+  });
+  // Piscina reports a thread that fails while it has no task as an 'error' event (which would throw
+  // unheard); it replaces the thread, and no page was lost, so there is nothing more to do.
+  piscina.on('error', () => {});
+
+  // The time limit of a task starts when its thread says it has begun (extract-thread.ts): piscina
+  // hands tasks to threads that are still loading their modules (the first ones, and replacements),
+  // so the moment of submission would count a start-up of seconds under the test runner.
+  const onStarted = new Map<number, () => void>();
+  piscina.on('message', (message: ParseStarted) => onStarted.get(message.parseStarted)?.());
+
+  // Our own queue in front of piscina, which is given a page only when one of its threads is free (or
+  // being replaced): a page whose DOM parse was given up goes back to the front, as its caller has
+  // already waited a time limit. Piscina cannot be told that order: abortable tasks that find no free
+  // thread go to an internal list that a custom taskQueue never sees.
+  const queue: Waiting[] = [];
+  let running = 0;
   let nextId = 1;
   let closed = false;
 
-  const spawn = (): Slot => {
-    const worker = new Worker(THREAD_URL, {
-      execArgv: THREAD_EXEC_ARGV,
-      resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: 32 },
-    });
-    const slot: Slot = { worker, ready: false, task: null };
-    slot.worker.on('message', (message: { id: number; page?: ExtractedPage; error?: string; ready?: boolean }) => {
-      if (message.ready) {
-        slot.ready = true;
-        return dispatch();
+  /** One thread's go at a page; rejects with a ParseAbortedError when it overran time or heap. */
+  async function attempt(html: string, url: string, linear: boolean): Promise<ExtractedPage> {
+    const id = nextId++;
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    // Aborting a running task makes piscina terminate its thread and start another.
+    onStarted.set(id, () => (timer = setTimeout(() => abort.abort(), options.timeoutMs)));
+    try {
+      return await piscina.run({ id, html, url, linear }, { signal: abort.signal });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        throw new ParseAbortedError('parse_memory', `parsing needed more than ${THREAD_HEAP_MB} MB`);
       }
-      const task = slot.task;
-      if (!task || task.id !== message.id) return;
-      finish(slot);
-      if (message.page) task.resolve(task.givenUp ? { ...message.page, fallback: task.givenUp.code } : message.page);
-      else task.reject(task.givenUp ?? new Error(`parse failed: ${message.error}`));
-    });
-    slot.worker.on('error', (error: Error & { code?: string }) => {
-      const task = slot.task;
-      replace(slot);
-      if (!task) return;
-      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        giveUp(task, new ParseAbortedError('parse_memory', `parsing needed more than ${THREAD_HEAP_MB} MB`));
-      } else task.reject(task.givenUp ?? error);
-    });
-    // A new thread starts out not holding the process; dispatch() refs it when there is work.
-    slot.worker.unref();
-    return slot;
-  };
-  const slots = Array.from({ length: options.threads }, spawn);
-
-  // Threads keep the process alive only while there is parsing to do.
-  const busy = () => queue.length > 0 || slots.some((slot) => slot.task !== null);
-  function holdProcess() {
-    for (const slot of slots) {
-      if (busy()) slot.worker.ref();
-      else slot.worker.unref();
+      if (abort.signal.aborted) throw new ParseAbortedError('parse_timeout', `parsing took longer than ${options.timeoutMs} ms`);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      onStarted.delete(id);
     }
   }
 
-  function finish(slot: Slot) {
-    clearTimeout(slot.timer);
-    slot.task = null;
-    dispatch();
-  }
-
-  function replace(slot: Slot) {
-    clearTimeout(slot.timer);
-    slot.task = null;
-    void slot.worker.terminate();
-    if (!closed) slots[slots.indexOf(slot)] = spawn();
-    dispatch();
-  }
-
-  // The DOM parse of `task` was given up: read the page again with the linear scan, ahead of the queue
-  // (its caller has waited long enough); if that was the scan, the page is lost.
-  function giveUp(task: Task, error: ParseAbortedError) {
-    if (task.givenUp || closed) return task.reject(task.givenUp ?? error);
-    queue.unshift({ ...task, id: nextId++, givenUp: error });
-    dispatch();
+  function settle(task: Waiting, page: ExtractedPage | null, error?: unknown) {
+    if (page) return task.resolve(task.givenUp ? { ...page, fallback: task.givenUp.code } : page);
+    if (task.givenUp || closed) return task.reject(task.givenUp ?? closedError());
+    if (error instanceof ParseAbortedError) return void queue.unshift({ ...task, givenUp: error });
+    task.reject(new Error(`parse failed: ${(error as Error).message}`, { cause: error }));
   }
 
   function dispatch() {
-    holdProcess();
-    for (const slot of slots) {
-      if (queue.length === 0) break;
-      if (slot.task || !slot.ready) continue;
+    while (!closed && running < options.threads && queue.length > 0) {
       const task = queue.shift()!;
-      slot.task = task;
-      slot.timer = setTimeout(() => {
-        replace(slot);
-        giveUp(task, new ParseAbortedError('parse_timeout', `parsing took longer than ${options.timeoutMs} ms`));
-      }, options.timeoutMs);
-      slot.worker.postMessage({ id: task.id, html: task.html, url: task.url, linear: Boolean(task.givenUp) });
+      running++;
+      attempt(task.html, task.url, Boolean(task.givenUp))
+        .then((page) => settle(task, page), (error: unknown) => settle(task, null, error))
+        .finally(() => {
+          running--;
+          dispatch();
+        });
     }
-    holdProcess();
   }
 
   return {
     parse(html, url) {
-      if (closed) return Promise.reject(new Error('parse pool is closed'));
+      if (closed) return Promise.reject(closedError());
       return new Promise((resolve, reject) => {
-        queue.push({ id: nextId++, html, url, resolve, reject });
+        queue.push({ html, url, resolve, reject });
         dispatch();
       });
     },
     async close() {
       closed = true;
-      for (const task of queue.splice(0)) task.reject(new Error('parse pool is closed'));
-      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+      for (const task of queue.splice(0)) task.reject(closedError());
+      // Terminates the threads at once; a page being parsed is rejected as closed.
+      await piscina.destroy();
     },
   };
 }

@@ -64,3 +64,17 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<string[
     client.release();
   }
 }
+
+/** Migrations this code has that the database has not applied yet (none: the schema is current). */
+export async function pendingMigrations(db: Db, migrations?: Migration[]): Promise<string[]> {
+  const known = migrations ?? (await readMigrations());
+  const { rows } = await db.query<{ version: number }>(
+    'SELECT version FROM schema_migrations',
+  ).catch((error: { code?: string }) => {
+    // No table yet: nothing was ever applied.
+    if (error.code === '42P01') return { rows: [] as { version: number }[] };
+    throw error;
+  });
+  const applied = new Set(rows.map((row) => row.version));
+  return known.filter((migration) => !applied.has(migration.version)).map((migration) => migration.name);
+}

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import t from 'tap';
 import { createParsePool, type ParsePool } from '../../services/crawl/parse-pool.js';
 
@@ -53,6 +55,18 @@ for (const [name, html] of Object.entries(pathological)) {
   });
 }
 
+t.test('a page waiting behind a slow one is not timed out for the wait', async (t) => {
+  const started = Date.now();
+  const [slow, waiting] = await Promise.all([
+    pool.parse(pathological['200,000 nested <div>s'], 'http://site.test/'),
+    pool.parse('<a href="/next">next</a>', 'http://site.test/'),
+  ]);
+  const ms = Date.now() - started;
+  t.equal(slow.fallback, 'parse_timeout');
+  t.ok(ms > 1_500, `the second page waited ${ms} ms, longer than the time limit`);
+  t.match(waiting, { links: [{ url: 'http://site.test/next' }], fallback: undefined }, 'and was read through its DOM');
+});
+
 t.test('when the linear read overruns the time limit too, the page is given up with the first reason', async (t) => {
   // 100 ms is too short to build the DOM of 1.6 million nested <div>s, and to scan their 8 MB.
   const hasty = createParsePool({ threads: 1, timeoutMs: 100 });
@@ -61,4 +75,38 @@ t.test('when the linear read overruns the time limit too, the page is given up w
   await t.rejects(parseTicking(hasty, huge), { name: 'Error', code: 'parse_timeout' });
   const after = await hasty.parse('<a href="/ok">ok</a>', 'http://site.test/');
   t.equal(after.links[0]?.url, 'http://site.test/ok', 'a fresh thread serves the next page');
+});
+
+t.test("a thread's start-up does not count against the time limit", async (t) => {
+  // Threads take seconds to start under the test runner's TypeScript loader: more than this limit.
+  const quick = createParsePool({ threads: 1, timeoutMs: 1_000 });
+  t.teardown(() => quick.close());
+  const started = Date.now();
+  const page = await quick.parse('<title>T</title><a href="/x">x</a>', 'http://site.test/');
+  t.match(page, { title: 'T', links: [{ url: 'http://site.test/x' }], fallback: undefined }, `read through its DOM after ${Date.now() - started} ms`);
+});
+
+t.test('a page whose DOM outgrows the thread heap is read linearly instead', async (t) => {
+  // About 2 MB of attributed elements: their DOM needs more than a thread's 192 MB heap (hit in about
+  // ten seconds, as V8 collects ever harder near the limit), well inside this time limit.
+  const roomy = createParsePool({ threads: 1, timeoutMs: 120_000 });
+  t.teardown(() => roomy.close());
+  const bulky = '<title>Bulky</title>' + '<i a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8></i>'.repeat(60_000) + dead;
+  const page = await roomy.parse(bulky, 'http://site.test/');
+  t.match(page, { fallback: 'parse_memory', title: 'Bulky', links: [{ url: 'http://dead.test/guide', anchorText: 'gone' }] });
+  const after = await roomy.parse('<a href="/ok">ok</a>', 'http://site.test/');
+  t.match(after, { links: [{ url: 'http://site.test/ok' }], fallback: undefined }, 'a fresh thread serves the next page');
+});
+
+t.test('an idle pool does not keep the process alive', async (t) => {
+  // A process that parses one page and never closes its pool must still exit once the page is done.
+  const script = `
+    import { createParsePool } from ${JSON.stringify(new URL('../../services/crawl/parse-pool.ts', import.meta.url).href)};
+    const pool = createParsePool({ threads: 2, timeoutMs: 1_500 });
+    const page = await pool.parse('<a href="/x">x</a>', 'http://site.test/');
+    console.log(page.links[0].url);`;
+  // The test runner's TypeScript loader, and a deadline far beyond two threads' start-up.
+  const loaders = process.execArgv.filter((arg) => arg.startsWith('--import'));
+  const { stdout } = await promisify(execFile)(process.execPath, [...loaders, '--input-type=module', '-e', script], { timeout: 120_000 });
+  t.equal(stdout.trim(), 'http://site.test/x', 'it parsed the page, then exited on its own');
 });

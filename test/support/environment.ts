@@ -53,7 +53,7 @@ export async function startEnvironment(options: {
     ...options.env,
   });
   const logger = pino({ level: config.logLevel });
-  const runtime = await createRuntime(config, { logger, resolver: options.resolver });
+  const runtime = await createRuntime(config, { logger, resolver: options.resolver, migrate: true });
   const app = await buildApp(runtime);
   await app.ready();
   const workers = options.workers ? startWorkers(runtime) : null;
