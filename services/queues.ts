@@ -9,6 +9,7 @@ import type { PendingRecheck } from './store/rechecks.js';
 export const QUEUE_NAMES = {
   pages: 'pages', checks: 'checks', rechecks: 'rechecks', archive: 'archive', webhooks: 'webhooks',
 } as const;
+export type QueueName = keyof typeof QUEUE_NAMES;
 
 /** Carried across a job's delayed retries: how many fetch attempts were made, and their evidence. */
 export interface FetchProgress {

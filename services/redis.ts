@@ -7,11 +7,13 @@ import type { OutageLog } from './outages.js';
  * and resume when it is back. The URL's database index (redis://host:6379/2) is honoured. Connection
  * errors go to the process's outage log (one line per outage, not one per reconnect attempt).
  */
-export function createRedis(url: string, role: 'producer' | 'worker', outages?: OutageLog): Redis {
+export function createRedis(url: string, role: 'producer' | 'worker', outages?: OutageLog, name?: string): Redis {
+  // The name shows in Redis's CLIENT LIST, so ops can tell which connection is which.
+  const named = name ? { connectionName: name } : {};
   const redis =
     role === 'worker'
-      ? new Redis(url, { maxRetriesPerRequest: null, retryStrategy: reconnectDelay })
-      : new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 5_000, retryStrategy: reconnectDelay });
+      ? new Redis(url, { maxRetriesPerRequest: null, retryStrategy: reconnectDelay, ...named })
+      : new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 5_000, retryStrategy: reconnectDelay, ...named });
   // Without a listener each failed reconnect would be an unhandled error event.
   redis.on('error', (error) => outages?.report('redis', role, error));
   redis.on('ready', () => outages?.restored('redis'));

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
+import type { Config } from '../services/config.js';
 import type { ArchiveJob } from '../services/queues.js';
 import { summarizeHtml } from '../services/crawl/html-summary.js';
 import { MAX_TITLE_CHARS } from '../services/crawl/extract.js';
@@ -17,12 +18,15 @@ function waybackDate(timestamp: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/** What an archive lookup needs: the database, the outbound client and the archive's address. */
+export type ArchiveDeps = Pick<Runtime, 'db' | 'http'> & { config: Pick<Config, 'archive'> };
+
 /**
  * Looks up what a dead URL used to be: the closest Wayback Machine snapshot and, where it can be read,
  * its title. Runs on its own queue, so a slow or failing archive never delays a crawl or a prospect;
  * errors are retried by BullMQ and, when attempts run out, the lookup is recorded as unavailable.
  */
-export function createArchiveProcessor(runtime: Runtime) {
+export function createArchiveProcessor(runtime: ArchiveDeps) {
   const { db, http, config } = runtime;
 
   return async function processArchive(job: Job<ArchiveJob>): Promise<void> {
@@ -52,5 +56,5 @@ export function createArchiveProcessor(runtime: Runtime) {
 }
 
 /** After the last attempt: the archive could not be asked. */
-export const giveUpArchiveLookup = (runtime: Runtime, job: Job<ArchiveJob>) =>
+export const giveUpArchiveLookup = (runtime: Pick<Runtime, 'db'>, job: Job<ArchiveJob>) =>
   recordArchiveLookup(runtime.db, job.data.url, { state: 'unavailable' });

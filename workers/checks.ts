@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
+import type { Config } from '../services/config.js';
 import type { CheckJob } from '../services/queues.js';
 import { attemptCheck } from '../services/crawl/check-url.js';
 import type { SettledVerdict } from '../services/crawl/verdict.js';
@@ -8,19 +9,24 @@ import { pageVerdict } from '../services/store/pages.js';
 import { targetForWork } from '../services/store/targets.js';
 import { registerArchiveLookup } from '../services/store/archive.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
-import { finishCrawl } from './finish-crawl.js';
-import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
+import { finishCrawl, type FinishDeps } from './finish-crawl.js';
+import { hostLimitsOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
 import { postpone } from './job-control.js';
 
 // A check waiting for the same URL's page fetch asks again after 1 s, 2 s, 4 s ... at most this.
 const MAX_PAGE_WAIT_MS = 15_000;
+
+/** What checking a link needs. */
+export type CheckDeps = PoliteDeps & FinishDeps & Pick<Runtime, 'http'> & {
+  config: Pick<Config, 'retry' | 'politeness' | 'webhooks' | 'verdictMaxAgeMs' | 'http'>;
+};
 
 /**
  * Decides one outbound URL's verdict for a crawl and turns the crawl's links to it into prospects when
  * it is dead. A URL is fetched once: when the crawl also crawls it as a page, that fetch decides; a
  * fresh cached verdict is reused across crawls and accounts. Safe to run twice.
  */
-export function createCheckProcessor(runtime: Runtime) {
+export function createCheckProcessor(runtime: CheckDeps) {
   const { db, http, config } = runtime;
 
   return async function processCheck(job: Job<CheckJob>, token?: string): Promise<void> {

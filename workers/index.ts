@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Runtime } from '../services/runtime.js';
-import { QUEUE_NAMES } from '../services/queues.js';
+import { QUEUE_NAMES, type QueueName } from '../services/queues.js';
 import { createRedis } from '../services/redis.js';
 import { startHeartbeat } from '../services/heartbeat.js';
 import type { WorkKind } from '../services/store/work-items.js';
@@ -29,54 +29,60 @@ export interface Workers {
 // resumes about a second after Redis is back.
 const RUN_RETRY_DELAY_MS = 1_000;
 
-/** Starts one BullMQ worker per queue, each on its own Redis connection. */
+/** One BullMQ worker: its queue, how many jobs it runs at once, what runs them, and what a job that failed for good leaves behind. */
+interface WorkerSpec {
+  queue: QueueName;
+  concurrency: number;
+  processor: Processor;
+  /** Settles (or enqueues anew) the work of a job that failed for good. */
+  settle(job: Job): Promise<unknown>;
+}
+
+/** Starts one BullMQ worker per queue, each on a Redis connection of its own, named after it. */
 export function startWorkers(runtime: Runtime): Workers {
   const { config, logger, db, outages } = runtime;
-  const connections: Redis[] = [];
+  const processName = `${hostname()}:${process.pid}`;
   const parser = createParsePool({ threads: config.parseThreads, timeoutMs: config.parseTimeoutMs });
-  const start = <T>(queue: string, processor: Processor<T>, concurrency: number) => {
-    const connection = createRedis(config.redisUrl, 'worker', outages);
+  const recovery = createRecovery(runtime);
+  const workItem = (kind: WorkKind) => (job: Job) => recovery.retryOrSettle(recovery.itemOf(kind, job), job.failedReason);
+
+  const specs: WorkerSpec[] = [
+    { queue: 'pages', concurrency: config.pageConcurrency, processor: createPageProcessor(runtime, parser), settle: workItem('page') },
+    { queue: 'checks', concurrency: config.checkConcurrency, processor: createCheckProcessor(runtime), settle: workItem('target') },
+    { queue: 'rechecks', concurrency: 4, processor: createRecheckProcessor(runtime, parser), settle: (job) => recordRecheckFailure(db, job.data.prospectId) },
+    { queue: 'archive', concurrency: config.archive.concurrency, processor: createArchiveProcessor(runtime), settle: (job) => giveUpArchiveLookup(runtime, job) },
+    { queue: 'webhooks', concurrency: 16, processor: createDeliveryProcessor(runtime), settle: workItem('delivery') },
+  ];
+
+  const connections: Redis[] = [];
+  const all = specs.map((spec) => {
+    const connection = createRedis(config.redisUrl, 'worker', outages, `${config.queuePrefix}:worker:${spec.queue}:${processName}`);
     connections.push(connection);
-    const worker = new Worker<T>(queue, tolerateOutages(processor), {
+    const worker = new Worker(QUEUE_NAMES[spec.queue], tolerateOutages(spec.processor), {
       connection,
       prefix: config.queuePrefix,
-      concurrency,
+      concurrency: spec.concurrency,
       // Recorded on each job as processedBy, so ops (and tests) see which process ran it.
-      name: `${hostname()}:${process.pid}`,
+      name: processName,
       // A process that dies mid-job stops renewing its lock; another takes the job over once the lock has
       // expired and a stall check (every third of the lock) has seen it twice.
       lockDuration: config.jobLockMs,
       stalledInterval: Math.max(500, Math.round(config.jobLockMs / 3)),
       runRetryDelay: RUN_RETRY_DELAY_MS,
     });
-    worker.on('error', (error) => outages.report('redis', `worker ${queue}`, error));
+    worker.on('error', (error) => outages.report('redis', `worker ${spec.queue}`, error));
+    // BullMQ emits 'failed' for every failed attempt; a job has failed for good once it is finished.
+    worker.on('failed', async (job: Job | undefined, error: Error) => {
+      logger.error({ err: error, jobId: job?.id, queue: spec.queue, crawlId: job?.data?.crawlId }, 'job failed');
+      if (!job?.finishedOn) return;
+      // What fails here (the database is away, the process is stopping) is left to the reconciler.
+      await spec.settle(job).catch((settleError) => logger.warn({ err: settleError, jobId: job.id }, 'could not settle a failed job'));
+    });
     return worker;
-  };
-  const pages = start(QUEUE_NAMES.pages, createPageProcessor(runtime, parser), config.pageConcurrency);
-  const checks = start(QUEUE_NAMES.checks, createCheckProcessor(runtime), config.checkConcurrency);
-  const rechecks = start(QUEUE_NAMES.rechecks, createRecheckProcessor(runtime, parser), 4);
-  const archive = start(QUEUE_NAMES.archive, createArchiveProcessor(runtime), config.archive.concurrency);
-  const webhooks = start(QUEUE_NAMES.webhooks, createDeliveryProcessor(runtime), 16);
-  const all = [pages, checks, rechecks, archive, webhooks] as Worker[];
+  });
   const batcher = startWebhookBatcher(runtime);
-  const recovery = createRecovery(runtime);
 
-  // BullMQ emits 'failed' for every failed attempt; a job has failed for good once it is finished.
-  const onFailedForGood = (settle: (job: Job) => Promise<unknown>) => async (job: Job | undefined, error: Error) => {
-    logger.error({ err: error, jobId: job?.id, queue: job?.queueName, crawlId: job?.data?.crawlId }, 'job failed');
-    if (!job?.finishedOn) return;
-    // What fails here (the database is away, the process is stopping) is left to the reconciler.
-    await settle(job).catch((settleError) => logger.warn({ err: settleError, jobId: job.id }, 'could not settle a failed job'));
-  };
-  const workItem = (kind: WorkKind) => onFailedForGood((job) => recovery.retryOrSettle(recovery.itemOf(kind, job), job.failedReason));
-  pages.on('failed', workItem('page'));
-  checks.on('failed', workItem('target'));
-  webhooks.on('failed', workItem('delivery'));
-  rechecks.on('failed', onFailedForGood((job) => recordRecheckFailure(db, job.data.prospectId)));
-  archive.on('failed', onFailedForGood((job) => giveUpArchiveLookup(runtime, job)));
-
-  // A worker process counts for /readyz while all of its workers run and none is paused.
-  const heartbeat = startHeartbeat(runtime.redis, config.queuePrefix, 'worker', `${hostname()}:${process.pid}`, () =>
+  const heartbeat = startHeartbeat(runtime.redis, config.queuePrefix, 'worker', processName, () =>
     all.every((worker) => worker.isRunning() && !worker.isPaused()),
   );
   const reconciler = startReconciler(runtime, recovery, {

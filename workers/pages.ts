@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
+import type { Config } from '../services/config.js';
 import type { PageJob } from '../services/queues.js';
 import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.js';
 import { looksBinary } from '../services/crawl/html-summary.js';
@@ -10,8 +11,13 @@ import { recordCrawledPage } from '../services/transactions/crawl-transactions.j
 import { markRunning } from '../services/store/crawls.js';
 import { pageForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
 import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
-import { finishCrawl } from './finish-crawl.js';
-import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
+import { finishCrawl, type FinishDeps } from './finish-crawl.js';
+import { hostLimitsOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
+
+/** What crawling a page needs (besides the parse pool). */
+export type PageDeps = PoliteDeps & FinishDeps & Pick<Runtime, 'http' | 'robots'> & {
+  config: Pick<Config, 'retry' | 'politeness' | 'webhooks' | 'verdictMaxAgeMs'>;
+};
 
 const domainOf = (url: string | null) => (url ? registrableDomain(url) : null);
 
@@ -21,7 +27,7 @@ const domainOf = (url: string | null) => (url ? registrableDomain(url) : null);
  * pages; their jobs are enqueued after commit. The fetch's verdict is kept with the page, so a link check
  * of the same URL need not fetch it again. Safe to run twice.
  */
-export function createPageProcessor(runtime: Runtime, parser: ParsePool) {
+export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
   const { db, http, queues, robots } = runtime;
 
   return async function processPage(job: Job<PageJob>, token?: string): Promise<void> {

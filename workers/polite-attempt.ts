@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
+import type { Config } from '../services/config.js';
 import type { FetchProgress } from '../services/queues.js';
 import type { FetchResult } from '../services/http/client.js';
 import type { HostLimits, Pace } from '../services/politeness/host-limiter.js';
@@ -11,6 +12,9 @@ class HostBackingOff extends Error {}
 
 // A busy host is asked again after about this long (plus jitter), whatever its interval.
 const MIN_BUSY_WAIT_MS = 100;
+
+/** What a polite attempt needs: the host limiter, the retry policy, and where to count and log. */
+export type PoliteDeps = Pick<Runtime, 'limiter' | 'metrics' | 'hosts' | 'logger'> & { config: Pick<Config, 'retry' | 'politeness'> };
 
 export interface AttemptOutcome {
   result: FetchResult;
@@ -25,7 +29,7 @@ export interface AttemptOutcome {
  * null when `fetch` decided not to fetch (robots.txt).
  */
 export async function politeAttempt(
-  runtime: Runtime,
+  runtime: PoliteDeps,
   job: Job<{ progress?: FetchProgress }>,
   token: string | undefined,
   url: string,
@@ -76,7 +80,7 @@ export async function politeAttempt(
 }
 
 /** The politeness limits of a crawl: its own settings, else the service's. */
-export function hostLimitsOf(runtime: Runtime, crawl: { hostConcurrency: number | null; hostIntervalMs: number | null }): HostLimits {
+export function hostLimitsOf(runtime: { config: Pick<Config, 'politeness'> }, crawl: { hostConcurrency: number | null; hostIntervalMs: number | null }): HostLimits {
   return {
     concurrency: crawl.hostConcurrency ?? runtime.config.politeness.hostConcurrency,
     intervalMs: crawl.hostIntervalMs ?? runtime.config.politeness.hostIntervalMs,

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
+import type { Config } from '../services/config.js';
 import type { RecheckJob } from '../services/queues.js';
 import { attemptCheck, attemptPage } from '../services/crawl/check-url.js';
 import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.js';
@@ -8,14 +9,17 @@ import { saveVerdict } from '../services/store/verdicts.js';
 import { withTransaction } from '../services/store/db.js';
 import { findProspect } from '../services/store/prospects.js';
 import { createEvent } from '../services/store/webhook-outbox.js';
-import { hostLimitsOf, politeAttempt } from './polite-attempt.js';
+import { hostLimitsOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
+
+/** What a recheck needs (besides the parse pool). */
+export type RecheckDeps = PoliteDeps & Pick<Runtime, 'db' | 'http' | 'queues'> & { config: Pick<Config, 'retry' | 'politeness' | 'http'> };
 
 /**
  * Re-verifies a prospect the day before an email goes out: a fresh verdict for the dead URL (never the
  * cache), then a fetch of the source page to see that it still links there. Both fetches are polite and
  * retried like any check; the dead URL's verdict is kept in the job's data while the source page waits.
  */
-export function createRecheckProcessor(runtime: Runtime, parser: ParsePool) {
+export function createRecheckProcessor(runtime: RecheckDeps, parser: ParsePool) {
   const { db, http, config } = runtime;
 
   return async function processRecheck(job: Job<RecheckJob>, token?: string): Promise<void> {

@@ -1,10 +1,14 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
+import type { Config } from '../services/config.js';
 import type { DeliveryJob } from '../services/queues.js';
 import { webhookSignature } from '../services/webhooks/signing.js';
 import { disableEndpoint } from '../services/store/webhooks.js';
 import { deliveryForWork, recordAttempt } from '../services/store/webhook-outbox.js';
 import { postpone } from './job-control.js';
+
+/** What delivering an event needs: the database, the outbound client, the retry schedule; metrics and logs. */
+export type DeliveryDeps = Pick<Runtime, 'db' | 'http' | 'metrics' | 'logger'> & { config: Pick<Config, 'webhooks'> };
 
 const EXCERPT_BYTES = 1024;
 const HOLD_FINAL_EVENT_MS = 500;
@@ -16,7 +20,7 @@ const hours = (ms: number) => Math.round(ms / 360_000) / 10;
  * retried on the schedule by postponing the job (no worker waits); a 410, or a schedule run out,
  * disables the endpoint with the reason. The URL passes the address guard at every attempt.
  */
-export function createDeliveryProcessor(runtime: Runtime) {
+export function createDeliveryProcessor(runtime: DeliveryDeps) {
   const { db, http, config } = runtime;
   const schedule = config.webhooks.retrySchedule;
 
