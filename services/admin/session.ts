@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CookieSerializeOptions } from '@fastify/cookie';
 import { AppError, forbidden, unauthorized } from '../errors.js';
 
 /** Who is acting in the admin, for the audit log. */
@@ -17,6 +18,8 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'blb_admin';
 const SESSION_SECONDS = 12 * 3600;
+// Only the admin's own pages get the cookie, never script, never another site's request.
+const COOKIE_OPTIONS: CookieSerializeOptions = { path: '/admin', httpOnly: true, sameSite: 'strict' };
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The login page, coming back to `url` after signing in. */
@@ -27,14 +30,6 @@ export function actorName(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
   const name = raw.replace(/[\x00-\x1f\x7f]/g, '').trim().slice(0, 64);
   return name || null;
-}
-
-function cookieValue(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return null;
 }
 
 function sameOrigin(request: FastifyRequest): boolean {
@@ -53,6 +48,12 @@ function sameOrigin(request: FastifyRequest): boolean {
  * themselves in X-Admin-Actor for the audit log), people exchange it at /admin/login for a session
  * cookie that carries their name, signed with a key derived from the token (changing the token ends
  * every session). Client API keys are never accepted. With ADMIN_TOKEN unset the admin is disabled.
+ *
+ * @fastify/cookie (registered by the admin plugin) reads and writes the cookie; the signature stays
+ * ours rather than the plugin's `signed` cookies. Those would gain nothing: the expiry must still
+ * travel inside the signed value (Max-Age is only the browser's promise) and the key must still come
+ * from the token. And they would cost: the plugin signs in standard base64, not base64url, so every
+ * session open at the upgrade would stop verifying and the cookie's value would change shape.
  */
 export function createAdminSessions(adminToken: string | undefined) {
   const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -65,7 +66,8 @@ export function createAdminSessions(adminToken: string | undefined) {
     expected !== null && timingSafeEqual(digest(token), expected);
 
   function sessionActor(request: FastifyRequest): string | null {
-    const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE);
+    // `cookies` is null where the cookie plugin is not registered: no session there rather than a crash.
+    const cookie = request.cookies?.[SESSION_COOKIE];
     if (!cookie || !signingKey) return null;
     const [payload, signature] = cookie.split('.');
     if (!payload || !signature) return null;
@@ -118,13 +120,15 @@ export function createAdminSessions(adminToken: string | undefined) {
         }
       };
     },
-    /** Starts a session for `actor`: the Set-Cookie header value. */
-    startSession(actor: string, secure: boolean): string {
+    /** Starts a session for `actor` on the reply; Secure when the request came over https (TRUSTED_PROXIES). */
+    startSession(reply: FastifyReply, actor: string): void {
       const payload = Buffer.from(JSON.stringify({ a: actor, e: Math.floor(Date.now() / 1000) + SESSION_SECONDS })).toString('base64url');
-      return `${SESSION_COOKIE}=${payload}.${sign(payload)}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${SESSION_SECONDS}${secure ? '; Secure' : ''}`;
+      reply.setCookie(SESSION_COOKIE, `${payload}.${sign(payload)}`, { ...COOKIE_OPTIONS, maxAge: SESSION_SECONDS, secure: 'auto' });
     },
-    endSession(): string {
-      return `${SESSION_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0`;
+    /** Removes the session cookie from the browser. */
+    endSession(reply: FastifyReply): void {
+      // Not reply.clearCookie: it adds an Expires in 1970 to the Max-Age=0 that has always cleared it.
+      reply.setCookie(SESSION_COOKIE, '', { ...COOKIE_OPTIONS, maxAge: 0 });
     },
   };
 }

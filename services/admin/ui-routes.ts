@@ -87,7 +87,7 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
       return send(reply, loginPage({ next, name, error: 'That is not the admin token.' }), 401);
     }
     await ops.audit({ actor: name, ip: request.ip }, 'login', null);
-    reply.header('set-cookie', sessions.startSession(name, request.protocol === 'https'));
+    sessions.startSession(reply, name);
     return reply.redirect(next, 303);
   });
 
@@ -96,7 +96,7 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
 
     pages.post('/admin/logout', async (request, reply) => {
       await ops.audit(request.admin, 'logout', null);
-      reply.header('set-cookie', sessions.endSession());
+      sessions.endSession(reply);
       return reply.redirect('/admin/login', 303);
     });
 

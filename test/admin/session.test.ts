@@ -22,6 +22,13 @@ async function session(name = 'Dana'): Promise<Record<string, string>> {
   return { ...sameSite, cookie };
 }
 
+/** A Set-Cookie header as a browser reads it: the name=value pair, then attributes in any order. */
+function setCookie(header: unknown): { pair: string; attributes: string[] } {
+  const [pair, ...attributes] = String(header).split('; ');
+  return { pair: pair!, attributes: attributes.sort() };
+}
+const SESSION_ATTRIBUTES = ['HttpOnly', 'Max-Age=43200', 'Path=/admin', 'SameSite=Strict'];
+
 const auditOf = async (action: string) =>
   (await env.runtime.db.query('SELECT actor, action, target, detail FROM admin_audit WHERE action = $1 ORDER BY id', [action])).rows;
 
@@ -51,7 +58,9 @@ t.test('signing in: a wrong token is refused and audited; the right one starts a
   const right = await signIn('Dana');
   t.equal(right.statusCode, 303);
   t.equal(right.headers.location, '/admin/crawls', 'back where the visitor was going');
-  t.match(String(right.headers['set-cookie']), /^blb_admin=[\w-]+\.[\w-]+; Path=\/admin; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+  const started = setCookie(right.headers['set-cookie']);
+  t.match(started.pair, /^blb_admin=[\w-]+\.[\w-]+$/);
+  t.same(started.attributes, SESSION_ATTRIBUTES, 'HttpOnly, SameSite=Strict, the admin only, 12 hours');
   t.match(await auditOf('login'), [{ actor: 'Dana' }]);
 
   const headers = await session();
@@ -59,6 +68,8 @@ t.test('signing in: a wrong token is refused and audited; the right one starts a
   t.equal(fleet.statusCode, 200);
   t.match(fleet.body, /signed in as <strong>Dana<\/strong>/);
   t.match(fleet.body, /<tr data-queue="checks">/);
+  const among = { ...headers, cookie: `theme=dark; ${headers.cookie}; other="x"` };
+  t.equal((await env.app.inject({ method: 'GET', url: '/admin', headers: among })).statusCode, 200, 'other cookies of the host do not get in the way');
 
   const tampered = { ...headers, cookie: headers.cookie!.replace(/\.[\w-]+$/, '.forged') };
   t.equal((await env.app.inject({ method: 'GET', url: '/admin', headers: tampered })).statusCode, 303, 'a forged session is no session');
@@ -71,6 +82,14 @@ t.test('signing in: a wrong token is refused and audited; the right one starts a
   const redirected = await env.app.inject({ method: 'POST', url: '/admin/login', headers: { ...sameSite, ...type }, payload });
   t.equal(redirected.headers.location, '/admin', 'never sent off the admin after signing in');
   t.equal(offsite.statusCode, 303);
+});
+
+t.test('signing out removes the cookie from the browser and is audited', async (t) => {
+  const out = await env.app.inject({ method: 'POST', url: '/admin/logout', headers: await session('Lee') });
+  t.equal(out.statusCode, 303);
+  t.equal(out.headers.location, '/admin/login');
+  t.same(setCookie(out.headers['set-cookie']), { pair: 'blb_admin=', attributes: ['HttpOnly', 'Max-Age=0', 'Path=/admin', 'SameSite=Strict'] });
+  t.match(await auditOf('logout'), [{ actor: 'Lee' }]);
 });
 
 t.test('changes made with a session must come from the admin itself', async (t) => {
@@ -177,7 +196,7 @@ t.test('behind a trusted proxy: the forwarded host, https and client address cou
   const forwarded = { host: 'internal:3000', 'x-forwarded-host': 'admin.example.com', 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' };
   const { payload, ...type } = form({ name: 'Pat', token: ADMIN_TOKEN, next: '/admin' });
   const signedIn = await app.inject({ method: 'POST', url: '/admin/login', headers: { ...forwarded, ...type }, payload });
-  t.match(String(signedIn.headers['set-cookie']), /; Secure$/, 'the cookie is Secure');
+  t.same(setCookie(signedIn.headers['set-cookie']).attributes, [...SESSION_ATTRIBUTES, 'Secure'], 'the cookie is Secure');
   t.match((await auditOf('login')).at(-1), { actor: 'Pat' });
   const ip = (await env.runtime.db.query(`SELECT ip FROM admin_audit WHERE actor = 'Pat'`)).rows[0].ip;
   t.equal(ip, '203.0.113.9', 'the audit log has the client, not the proxy');
