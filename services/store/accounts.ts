@@ -9,12 +9,12 @@ export interface ApiKeyRecord {
 }
 
 export async function createAccount(db: Queryable, name: string): Promise<string> {
-  const { rows } = await db.query<{ id: string }>('INSERT INTO accounts (name) VALUES ($1) RETURNING id', [name]);
+  const { rows } = await db.query<{ id: string }>('/* accounts.createAccount */ INSERT INTO accounts (name) VALUES ($1) RETURNING id', [name]);
   return rows[0]!.id;
 }
 
 export async function accountExists(db: Queryable, accountId: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM accounts WHERE id = $1', [accountId]);
+  const { rowCount } = await db.query('/* accounts.accountExists */ SELECT 1 FROM accounts WHERE id = $1', [accountId]);
   return rowCount === 1;
 }
 
@@ -23,7 +23,7 @@ export async function insertApiKey(
   key: { accountId: string; name: string; hash: Buffer; prefix: string },
 ): Promise<ApiKeyRecord> {
   const { rows } = await db.query(
-    `INSERT INTO api_keys (account_id, name, key_hash, key_prefix) VALUES ($1, $2, $3, $4)
+    `/* accounts.insertApiKey */ INSERT INTO api_keys (account_id, name, key_hash, key_prefix) VALUES ($1, $2, $3, $4)
      RETURNING id, account_id AS "accountId", name, key_prefix AS "keyPrefix", created_at AS "createdAt"`,
     [key.accountId, key.name, key.hash, key.prefix],
   );
@@ -36,7 +36,7 @@ export async function insertApiKey(
  */
 export async function accountForKeyHash(db: Queryable, hash: Buffer): Promise<string | null> {
   const { rows } = await db.query<{ account_id: string }>(
-    `WITH live AS (SELECT id, account_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL),
+    `/* accounts.accountForKeyHash */ WITH live AS (SELECT id, account_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL),
      touched AS (
        UPDATE api_keys k SET last_used_at = now() FROM live
        WHERE k.id = live.id AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute')
@@ -62,14 +62,14 @@ export interface AccountSummary {
 }
 
 export async function insertAccount(db: Queryable, name: string): Promise<{ id: string; name: string; createdAt: Date }> {
-  const { rows } = await db.query('INSERT INTO accounts (name) VALUES ($1) RETURNING id, name, created_at AS "createdAt"', [name]);
+  const { rows } = await db.query('/* accounts.insertAccount */ INSERT INTO accounts (name) VALUES ($1) RETURNING id, name, created_at AS "createdAt"', [name]);
   return rows[0];
 }
 
 /** Every account (or only the one given) with its usage, newest first. */
 export async function listAccounts(db: Queryable, only?: string): Promise<AccountSummary[]> {
   const { rows } = await db.query<AccountSummary>(
-    `SELECT a.id, a.name, a.created_at AS "createdAt",
+    `/* accounts.listAccounts */ SELECT a.id, a.name, a.created_at AS "createdAt",
        (SELECT count(*) FROM api_keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL) AS "activeKeys",
        (SELECT count(*) FROM crawls c WHERE c.account_id = a.id) AS crawls,
        (SELECT count(*) FROM crawls c WHERE c.account_id = a.id AND c.status IN ('queued', 'running')) AS "runningCrawls",
@@ -90,14 +90,14 @@ const KEY_COLUMNS = `id, account_id AS "accountId", name, key_prefix AS "keyPref
 
 /** An account's keys (never the secrets: only their first characters). */
 export async function listApiKeys(db: Queryable, accountId: string): Promise<(ApiKeyRecord & { revokedAt: Date | null; lastUsedAt: Date | null })[]> {
-  const { rows } = await db.query(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE account_id = $1 ORDER BY created_at, id`, [accountId]);
+  const { rows } = await db.query(`/* accounts.listApiKeys */ SELECT ${KEY_COLUMNS} FROM api_keys WHERE account_id = $1 ORDER BY created_at, id`, [accountId]);
   return rows;
 }
 
 /** Revokes a key at once (the next request with it is refused); null when there is no such key. */
 export async function revokeApiKey(db: Queryable, keyId: string): Promise<(ApiKeyRecord & { revokedAt: Date }) | null> {
   const { rows } = await db.query(
-    `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${KEY_COLUMNS}`,
+    `/* accounts.revokeApiKey */ UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${KEY_COLUMNS}`,
     [keyId],
   );
   return rows[0] ?? null;

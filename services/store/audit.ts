@@ -16,7 +16,7 @@ export interface AuditEntry {
 export type AuditRecord = Pick<AuditEntry, 'actor' | 'action' | 'target' | 'detail' | 'ip'>;
 
 export async function recordAudit(db: Queryable, entry: AuditRecord): Promise<void> {
-  await db.query('INSERT INTO admin_audit (actor, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5)', [
+  await db.query('/* audit.recordAudit */ INSERT INTO admin_audit (actor, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5)', [
     entry.actor, entry.action, entry.target, JSON.stringify(entry.detail), entry.ip,
   ]);
 }
@@ -24,7 +24,7 @@ export async function recordAudit(db: Queryable, entry: AuditRecord): Promise<vo
 /** The audit log, newest first, paged by id. */
 export async function listAudit(db: Queryable, page: { limit: number; beforeId?: number; action?: string }): Promise<AuditEntry[]> {
   const { rows } = await db.query<AuditEntry>(
-    `SELECT id, at, actor, action, target, detail, ip FROM admin_audit
+    `/* audit.listAudit */ SELECT id, at, actor, action, target, detail, ip FROM admin_audit
      WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR action = $2 OR action LIKE $2 || '.%')
      ORDER BY id DESC LIMIT $3`,
     [page.beforeId ?? null, page.action ?? null, page.limit],

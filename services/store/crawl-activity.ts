@@ -17,7 +17,7 @@ export async function crawlActivity(db: Queryable, crawlIds: string[]): Promise<
   if (crawlIds.length === 0) return activity;
   const [rates, verdicts, errors] = await Promise.all([
     db.query<{ id: string; running: boolean; pages: number; links: number; seconds: number }>(
-      `SELECT c.id, c.status = 'running' AS running,
+      `/* crawl-activity.rates */ SELECT c.id, c.status = 'running' AS running,
          CASE WHEN c.status = 'running' THEN $2::float8
            ELSE greatest(1, extract(epoch FROM coalesce(c.finished_at, now()) - coalesce(c.started_at, c.created_at))) END AS seconds,
          (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.fetched_at IS NOT NULL
@@ -28,13 +28,13 @@ export async function crawlActivity(db: Queryable, crawlIds: string[]): Promise<
       [crawlIds, RATE_WINDOW_SECONDS],
     ),
     db.query<{ crawl_id: string; verdict: string; reason: string | null; count: number }>(
-      `SELECT crawl_id, verdict, reason, count(*) AS count FROM crawl_targets
+      `/* crawl-activity.verdicts */ SELECT crawl_id, verdict, reason, count(*) AS count FROM crawl_targets
        WHERE crawl_id = ANY($1::uuid[]) AND state = 'checked'
        GROUP BY crawl_id, verdict, reason ORDER BY count DESC, verdict, reason`,
       [crawlIds],
     ),
     db.query<{ crawl_id: string; outcome: string; count: number }>(
-      `SELECT crawl_id, coalesce(outcome, 'unknown') AS outcome, count(*) AS count FROM pages
+      `/* crawl-activity.pageErrors */ SELECT crawl_id, coalesce(outcome, 'unknown') AS outcome, count(*) AS count FROM pages
        WHERE crawl_id = ANY($1::uuid[]) AND state = 'failed'
        GROUP BY crawl_id, outcome ORDER BY count DESC, outcome`,
       [crawlIds],

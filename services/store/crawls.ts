@@ -47,7 +47,7 @@ const CRAWL_STATS = `json_build_object(
 
 export async function insertCrawl(db: Queryable, accountId: string, settings: CrawlSettings): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO crawls (account_id, scope, seeds, max_depth, max_pages, respect_robots, max_pages_per_host,
+    `/* crawls.insertCrawl */ INSERT INTO crawls (account_id, scope, seeds, max_depth, max_pages, respect_robots, max_pages_per_host,
        include_patterns, exclude_patterns, host_concurrency, host_interval_ms)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
     [
@@ -72,7 +72,7 @@ function ownerCondition(owner: CrawlOwner, params: unknown[]): string {
 export async function findCrawl(db: Queryable, owner: CrawlOwner, crawlId: string): Promise<Crawl | null> {
   const params: unknown[] = [crawlId];
   const { rows } = await db.query<Crawl>(
-    `SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE c.id = $1 AND ${ownerCondition(owner, params)}`,
+    `/* crawls.findCrawl */ SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE c.id = $1 AND ${ownerCondition(owner, params)}`,
     params,
   );
   return rows[0] ?? null;
@@ -95,7 +95,7 @@ export async function listCrawls(
     conditions.push(`c.status = $${params.length}`);
   }
   const { rows } = await db.query<Crawl>(
-    `SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE ${conditions.join(' AND ')}
+    `/* crawls.listCrawls */ SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE ${conditions.join(' AND ')}
      ORDER BY c.created_at DESC, c.id DESC LIMIT $1`,
     params,
   );
@@ -106,7 +106,7 @@ export async function listCrawls(
 export async function cancelCrawl(db: Queryable, owner: CrawlOwner, crawlId: string): Promise<boolean> {
   const params: unknown[] = [crawlId];
   const { rowCount } = await db.query(
-    `UPDATE crawls c SET status = CASE WHEN status IN ('queued', 'running') THEN 'cancelled' ELSE status END,
+    `/* crawls.cancelCrawl */ UPDATE crawls c SET status = CASE WHEN status IN ('queued', 'running') THEN 'cancelled' ELSE status END,
        finished_at = CASE WHEN status IN ('queued', 'running') THEN now() ELSE finished_at END
      WHERE c.id = $1 AND ${ownerCondition(owner, params)}`,
     params,
@@ -116,11 +116,11 @@ export async function cancelCrawl(db: Queryable, owner: CrawlOwner, crawlId: str
 
 /** A crawl that could not be started (its seeds could not be enqueued): failed at once, with why. */
 export async function failCrawlAtStart(db: Queryable, crawlId: string, error: string): Promise<void> {
-  await db.query(`UPDATE crawls SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [crawlId, error]);
+  await db.query(`/* crawls.failCrawlAtStart */ UPDATE crawls SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [crawlId, error]);
 }
 
 export async function markRunning(db: Queryable, crawlId: string): Promise<void> {
-  await db.query(`UPDATE crawls SET status = 'running', started_at = now() WHERE id = $1 AND status = 'queued'`, [
+  await db.query(`/* crawls.markRunning */ UPDATE crawls SET status = 'running', started_at = now() WHERE id = $1 AND status = 'queued'`, [
     crawlId,
   ]);
 }
@@ -132,7 +132,7 @@ export async function markRunning(db: Queryable, crawlId: string): Promise<void>
  */
 export async function finishIfDone(db: Queryable, crawlId: string): Promise<CrawlStatus | null> {
   const { rows } = await db.query<{ status: CrawlStatus }>(
-    `UPDATE crawls c SET
+    `/* crawls.finishIfDone */ UPDATE crawls c SET
        status = CASE WHEN crawled.any THEN 'completed' ELSE 'failed' END,
        error = CASE WHEN crawled.any THEN NULL ELSE 'no seed page could be crawled' END,
        finished_at = now()
@@ -152,7 +152,7 @@ export async function finishIfDone(db: Queryable, crawlId: string): Promise<Craw
  */
 export async function crawlsToFinish(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT c.id FROM crawls c WHERE c.status = 'running'
+    `/* crawls.crawlsToFinish */ SELECT c.id FROM crawls c WHERE c.status = 'running'
        AND NOT EXISTS (SELECT 1 FROM pages WHERE crawl_id = c.id AND state = 'queued')
        AND NOT EXISTS (SELECT 1 FROM crawl_targets WHERE crawl_id = c.id AND state = 'pending')`,
   );
@@ -167,7 +167,7 @@ const LAST_PROGRESS = `greatest(c.created_at, c.started_at,
 /** Live crawls that made no progress for idleMs (their pending work did not move). */
 export async function stuckCrawls(db: Queryable, idleMs: number): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT c.id FROM crawls c WHERE c.status IN ('queued', 'running') AND ${LAST_PROGRESS} < now() - make_interval(secs => $1)`,
+    `/* crawls.stuckCrawls */ SELECT c.id FROM crawls c WHERE c.status IN ('queued', 'running') AND ${LAST_PROGRESS} < now() - make_interval(secs => $1)`,
     [idleMs / 1000],
   );
   return rows.map((row) => row.id);
@@ -179,7 +179,7 @@ export async function stuckCrawls(db: Queryable, idleMs: number): Promise<string
  */
 export async function failIfStuck(db: Queryable, crawlId: string, idleMs: number): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE crawls c SET status = 'failed', finished_at = now(),
+    `/* crawls.failIfStuck */ UPDATE crawls c SET status = 'failed', finished_at = now(),
        error = format('no progress for %s: %s pages and %s links were still pending',
          CASE WHEN $2 < 60 THEN trim_scale($2::numeric) || ' seconds' ELSE trim_scale(round($2::numeric / 60, 1)) || ' minutes' END,
          (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.state = 'queued'),
@@ -192,7 +192,7 @@ export async function failIfStuck(db: Queryable, crawlId: string, idleMs: number
 
 /** What a crawl.completed / crawl.failed event carries: the crawl as GET /v1/crawls/{id} shows it. */
 export async function crawlEventData(db: Queryable, crawlId: string): Promise<{ accountId: string; data: unknown }> {
-  const { rows } = await db.query(`SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE c.id = $1`, [crawlId]);
+  const { rows } = await db.query(`/* crawls.crawlEventData */ SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE c.id = $1`, [crawlId]);
   const { accountId, cursorKey: _cursorKey, ...data } = rows[0];
   return { accountId, data };
 }

@@ -38,7 +38,7 @@ export function createPool(databaseUrl: string, max = 10, outages?: OutageLog): 
       try {
         return await pool.query(text, values);
       } catch (error) {
-        if (!isDatabaseUnavailable(error) || attempt >= RECONNECT_WAITS_MS.length) throw error;
+        if (!isDatabaseUnavailable(error) || attempt >= RECONNECT_WAITS_MS.length) throw withQueryName(error, text);
         await sleep(RECONNECT_WAITS_MS[attempt]!);
       }
     }
@@ -46,9 +46,24 @@ export function createPool(databaseUrl: string, max = 10, outages?: OutageLog): 
   return { query, connect: () => pool.connect(), end: () => pool.end() };
 }
 
+// Every statement of a repository starts with its name, `/* module.function */`: PostgreSQL shows it in
+// pg_stat_activity and its logs, and withQueryName puts it in our errors (the import-graph test checks
+// that every statement has one).
+const QUERY_NAME = /^\/\* ([\w.-]+) \*\//;
+
+/** The failing statement's name in its error (as `query`, and at the start of the message); `code` stays. */
+function withQueryName(error: unknown, text: unknown): unknown {
+  const name = typeof text === 'string' ? QUERY_NAME.exec(text)?.[1] : undefined;
+  if (name && error instanceof Error && !('query' in error)) {
+    Object.assign(error, { query: name });
+    error.message = `${name}: ${error.message}`;
+  }
+  return error;
+}
+
 /** Answers when PostgreSQL does (readiness probes). */
 export async function pingDatabase(db: Queryable): Promise<void> {
-  await db.query('SELECT 1');
+  await db.query('/* db.pingDatabase */ SELECT 1');
 }
 
 /** Creates the database named in the URL when it does not exist yet (first start on a new machine). */
@@ -62,10 +77,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   admin.on('error', () => {});
   await admin.connect();
   try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    const { rowCount } = await admin.query('/* db.ensureDatabase */ SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount) return;
     try {
-      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+      await admin.query(`/* db.ensureDatabase */ CREATE DATABASE ${pg.escapeIdentifier(name)}`);
     } catch (error) {
       // Two processes starting at once: the other one created it first. PostgreSQL says so with
       // 42P04 (already exists) or, when both commands overlap, 23505 on its catalog's unique index.
@@ -88,7 +103,7 @@ const MAX_CONFLICT_TRIES = 3;
  * a COMMIT whose answer was lost is safe to repeat (the second run then finds the work done, as a
  * repeated job does; the reconciler enqueues any job that was never added because of it).
  */
-export async function withTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   let conflicts = 0;
   let reconnects = 0;
   for (;;) {
@@ -97,7 +112,12 @@ export async function withTransaction<T>(db: Db, fn: (client: pg.PoolClient) => 
     try {
       client = await db.connect();
       await client.query('BEGIN');
-      const result = await fn(client);
+      const session = client;
+      const tx = {
+        query: ((text: string, values?: unknown[]) =>
+          session.query(text, values).catch((error: unknown) => Promise.reject(withQueryName(error, text)))) as pg.Pool['query'],
+      };
+      const result = await fn(tx);
       await client.query('COMMIT');
       return result;
     } catch (error) {

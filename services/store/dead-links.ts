@@ -27,7 +27,7 @@ export async function listDeadLinks(
   }
   params.push(query.limit);
   const { rows } = await db.query<DeadLink>(
-    `SELECT g.*, CASE WHEN a.url IS NULL THEN NULL ELSE json_build_object('state', a.state, 'url', a.snapshot_url,
+    `/* dead-links.listDeadLinks */ SELECT g.*, CASE WHEN a.url IS NULL THEN NULL ELSE json_build_object('state', a.state, 'url', a.snapshot_url,
          'timestamp', a.snapshot_at, 'title', a.title) END AS archive
      FROM (
        SELECT r.dead_url AS "deadUrl", min(r.dead_domain) AS "deadDomain", min(r.reason) AS reason,

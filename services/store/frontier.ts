@@ -13,7 +13,7 @@ import type { PlannedPage } from './pages.js';
  */
 async function lockForPlanning(db: Queryable, crawlId: string): Promise<{ settings: CrawlSettings; left: number }> {
   const { rows } = await db.query<{ settings: CrawlSettings; left: number }>(
-    `SELECT ${CRAWL_SETTINGS_JSON} AS settings, c.max_pages - c.pages_planned AS left FROM crawls c WHERE c.id = $1
+    `/* frontier.lockForPlanning */ SELECT ${CRAWL_SETTINGS_JSON} AS settings, c.max_pages - c.pages_planned AS left FROM crawls c WHERE c.id = $1
      FOR NO KEY UPDATE`,
     [crawlId],
   );
@@ -49,7 +49,7 @@ export async function planPages(db: Queryable, crawlId: string, candidates: Chil
  */
 export async function planChildren(db: Queryable, crawlId: string, pageId: number, linkUrls: string[]): Promise<PlannedPage[] | null> {
   const { settings, left } = await lockForPlanning(db, crawlId);
-  const { rows } = await db.query<{ depth: number; state: string }>('SELECT depth, state FROM pages WHERE id = $1', [pageId]);
+  const { rows } = await db.query<{ depth: number; state: string }>('/* frontier.planChildren */ SELECT depth, state FROM pages WHERE id = $1', [pageId]);
   if (rows[0]?.state !== 'queued') return null;
   return plan(db, crawlId, settings, left, childPages(settings, rows[0].depth, linkUrls));
 }
@@ -65,7 +65,7 @@ async function plan(db: Queryable, crawlId: string, settings: CrawlSettings, lef
     level = shallowest(crawled.flatMap((page) => childPages(settings, page.depth, linksFrom.get(page.id) ?? [])));
   }
   if (planned.length > 0) {
-    await db.query('UPDATE crawls SET pages_planned = pages_planned + $2 WHERE id = $1', [crawlId, planned.length]);
+    await db.query('/* frontier.countPlanned */ UPDATE crawls SET pages_planned = pages_planned + $2 WHERE id = $1', [crawlId, planned.length]);
   }
   return planned;
 }
@@ -77,7 +77,7 @@ async function lowerDepths(
   candidates: ChildCandidate[],
 ): Promise<{ id: number; depth: number; state: string }[]> {
   const { rows } = await db.query(
-    `UPDATE pages p SET depth = c.depth FROM unnest($2::text[], $3::int[]) AS c(url, depth)
+    `/* frontier.lowerDepths */ UPDATE pages p SET depth = c.depth FROM unnest($2::text[], $3::int[]) AS c(url, depth)
      WHERE p.crawl_id = $1 AND p.url = c.url AND p.depth > c.depth
      RETURNING p.id, p.depth, p.state`,
     [crawlId, candidates.map((c) => c.url), candidates.map((c) => c.depth)],
@@ -99,7 +99,7 @@ async function insertPages(
 ): Promise<PlannedPage[]> {
   if (left <= 0) return [];
   const { rows } = await db.query<PlannedPage>(
-    `WITH candidate AS (
+    `/* frontier.insertPages */ WITH candidate AS (
        SELECT c.url, c.depth, c.n, substring(c.url from '^[a-z]+://([^/:?#]+)') AS host
        FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS c(url, depth, n)
        WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.crawl_id = $1 AND p.url = c.url)
@@ -121,7 +121,7 @@ async function insertPages(
 /** The URLs each of the given crawled pages links to. */
 async function linkTargets(db: Queryable, crawlId: string, pageIds: number[]): Promise<Map<number, string[]>> {
   const { rows } = await db.query<{ pageId: number; url: string }>(
-    `SELECT source_page_id AS "pageId", target_url AS url FROM links WHERE crawl_id = $1 AND source_page_id = ANY($2::bigint[])`,
+    `/* frontier.linkTargets */ SELECT source_page_id AS "pageId", target_url AS url FROM links WHERE crawl_id = $1 AND source_page_id = ANY($2::bigint[])`,
     [crawlId, pageIds],
   );
   const byPage = new Map<number, string[]>();

@@ -10,7 +10,7 @@ export async function findIdempotentCrawl(
   key: string,
 ): Promise<{ crawlId: string; requestHash: string } | null> {
   const { rows } = await db.query(
-    `SELECT crawl_id AS "crawlId", request_hash AS "requestHash" FROM idempotency_keys
+    `/* idempotency.findIdempotentCrawl */ SELECT crawl_id AS "crawlId", request_hash AS "requestHash" FROM idempotency_keys
      WHERE account_id = $1 AND key = $2 AND created_at > now() - $3::interval`,
     [accountId, key, KEY_LIFETIME],
   );
@@ -26,7 +26,7 @@ export async function claimIdempotencyKey(
   claim: { accountId: string; key: string; requestHash: string; crawlId: string },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    `INSERT INTO idempotency_keys (account_id, key, request_hash, crawl_id) VALUES ($1, $2, $3, $4)
+    `/* idempotency.claimIdempotencyKey */ INSERT INTO idempotency_keys (account_id, key, request_hash, crawl_id) VALUES ($1, $2, $3, $4)
      ON CONFLICT (account_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, crawl_id = EXCLUDED.crawl_id,
        created_at = now()
      WHERE idempotency_keys.created_at <= now() - $5::interval`,

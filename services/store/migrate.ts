@@ -35,10 +35,10 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<string[
   const pending = migrations ?? (await readMigrations());
   const client = await db.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    await client.query('/* migrate.migrate */ SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(`/* migrate.migrate */ CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const { rows } = await client.query<{ version: number }>('/* migrate.migrate */ SELECT version FROM schema_migrations');
     const done = new Set(rows.map((row) => row.version));
     const applied: string[] = [];
     for (const migration of pending) {
@@ -46,7 +46,7 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<string[
       await client.query('BEGIN');
       try {
         await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        await client.query('/* migrate.migrate */ INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
           migration.version,
           migration.name,
         ]);
@@ -60,7 +60,7 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<string[
     await installDomainFunctions(client);
     return applied;
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    await client.query('/* migrate.migrate */ SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
     client.release();
   }
 }
@@ -69,7 +69,7 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<string[
 export async function pendingMigrations(db: Db, migrations?: Migration[]): Promise<string[]> {
   const known = migrations ?? (await readMigrations());
   const { rows } = await db.query<{ version: number }>(
-    'SELECT version FROM schema_migrations',
+    '/* migrate.pendingMigrations */ SELECT version FROM schema_migrations',
   ).catch((error: { code?: string }) => {
     // No table yet: nothing was ever applied.
     if (error.code === '42P01') return { rows: [] as { version: number }[] };

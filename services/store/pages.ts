@@ -46,7 +46,7 @@ export interface StoredLink {
 
 export async function pageForWork(db: Queryable, pageId: number): Promise<PageWork | null> {
   const { rows } = await db.query(
-    `SELECT p.id, p.crawl_id AS "crawlId", p.url, p.depth, p.state,
+    `/* pages.pageForWork */ SELECT p.id, p.crawl_id AS "crawlId", p.url, p.depth, p.state,
        jsonb_build_object('status', c.status) || ${CRAWL_SETTINGS_JSON}::jsonb AS crawl
      FROM pages p JOIN crawls c ON c.id = p.crawl_id WHERE p.id = $1`,
     [pageId],
@@ -57,7 +57,7 @@ export async function pageForWork(db: Queryable, pageId: number): Promise<PageWo
 /** Records how a page's fetch ended; only a queued page changes, so a repeated job changes nothing. */
 export async function recordPageResult(db: Queryable, pageId: number, result: PageResult): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE pages SET state = $2, final_url = $3, http_status = $4, title = $5, outcome = $6, verdict = $7,
+    `/* pages.recordPageResult */ UPDATE pages SET state = $2, final_url = $3, http_status = $4, title = $5, outcome = $6, verdict = $7,
        evidence = $8, domain = $9, description = $10, lang = $11, fetched_at = now()
      WHERE id = $1 AND state = 'queued'`,
     [
@@ -82,7 +82,7 @@ export async function pageVerdict(
   url: string,
 ): Promise<{ pending: boolean; verdict: SettledVerdict | null } | null> {
   const { rows } = await db.query(
-    `SELECT state, verdict, CASE WHEN verdict = 'alive' THEN NULL ELSE outcome END AS reason, http_status AS "httpStatus", final_url AS "finalUrl",
+    `/* pages.pageVerdict */ SELECT state, verdict, CASE WHEN verdict = 'alive' THEN NULL ELSE outcome END AS reason, http_status AS "httpStatus", final_url AS "finalUrl",
        evidence -> 'attempts' AS attempts, evidence ->> 'checkedAt' AS "checkedAt"
      FROM pages WHERE crawl_id = $1 AND url = $2`,
     [crawlId, url],
@@ -98,7 +98,7 @@ export async function pageVerdict(
 export async function insertLinks(db: Queryable, crawlId: string, pageId: number, links: StoredLink[]): Promise<void> {
   if (links.length === 0) return;
   await db.query(
-    `INSERT INTO links (crawl_id, source_page_id, target_url, anchor_text, rel, outbound, context, position, followed)
+    `/* pages.insertLinks */ INSERT INTO links (crawl_id, source_page_id, target_url, anchor_text, rel, outbound, context, position, followed)
      SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[], $9::boolean[])
      ON CONFLICT (crawl_id, source_page_id, target_url) DO NOTHING`,
     [
@@ -124,7 +124,7 @@ export async function insertSiteContacts(db: Queryable, crawlId: string, domain:
   ];
   if (entries.length === 0) return;
   await db.query(
-    `INSERT INTO site_contacts (crawl_id, domain, kind, value)
+    `/* pages.insertSiteContacts */ INSERT INTO site_contacts (crawl_id, domain, kind, value)
      SELECT $1, $2, * FROM unnest($3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
     [crawlId, domain, entries.map((e) => e[0]), entries.map((e) => e[1])],
   );

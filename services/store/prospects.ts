@@ -78,7 +78,7 @@ export async function listProspects(
   params.push(query.limit);
   const order = query.sort === 'score' ? 'r.score DESC, r.id DESC' : 'r.id';
   const { rows } = await db.query<Prospect>(
-    `SELECT ${RECORD} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
+    `/* prospects.listProspects */ SELECT ${RECORD} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
     params,
   );
   return rows.map(withRelFlags);
@@ -86,7 +86,7 @@ export async function listProspects(
 
 export async function findProspect(db: Queryable, accountId: string, id: string): Promise<Prospect | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
-  const { rows } = await db.query<Prospect>(`SELECT ${RECORD} FROM ${FROM} WHERE r.account_id = $1 AND r.id = $2`, [accountId, id]);
+  const { rows } = await db.query<Prospect>(`/* prospects.findProspect */ SELECT ${RECORD} FROM ${FROM} WHERE r.account_id = $1 AND r.id = $2`, [accountId, id]);
   return rows[0] ? withRelFlags(rows[0]) : null;
 }
 
@@ -102,7 +102,7 @@ const withRelFlags = (row: Prospect): Prospect => ({ ...row, relFlags: relFlags(
 export async function createProspects(db: Queryable, crawlId: string, targets: { url: string; domain: string }[]): Promise<number> {
   if (targets.length === 0) return 0;
   const { rowCount } = await db.query(
-    `WITH inserted AS (
+    `/* prospects.createProspects */ WITH inserted AS (
      INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, http_status, anchor_text, rel,
        context, position, followed, source_domain, dead_domain, score)
      SELECT c.account_id, t.crawl_id, l.source_page_id, t.url, t.reason, t.http_status, l.anchor_text, l.rel,
@@ -125,7 +125,7 @@ export async function createProspects(db: Queryable, crawlId: string, targets: {
 /** Scores a crawl's prospects again on its final link graph (they are scored as found, then frozen). */
 export async function refreshProspectScores(db: Queryable, crawlId: string): Promise<void> {
   await db.query(
-    `UPDATE prospects SET score = crawl_prospect_score(crawl_id, dead_url, source_page_id, followed, position)
+    `/* prospects.refreshProspectScores */ UPDATE prospects SET score = crawl_prospect_score(crawl_id, dead_url, source_page_id, followed, position)
      WHERE crawl_id = $1`,
     [crawlId],
   );
@@ -139,7 +139,7 @@ export async function updateProspects(
   change: { status?: string; notes?: string },
 ): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `UPDATE prospects SET status = coalesce($3, status), notes = coalesce($4, notes), updated_at = now()
+    `/* prospects.updateProspects */ UPDATE prospects SET status = coalesce($3, status), notes = coalesce($4, notes), updated_at = now()
      WHERE account_id = $1 AND id = ANY($2::bigint[]) RETURNING id::text`,
     [accountId, ids.filter((id) => /^\d{1,18}$/.test(id)), change.status ?? null, change.notes ?? null],
   );

@@ -20,7 +20,7 @@ export interface PendingRecheck {
 /** Marks a recheck as requested; null when one is already pending (it is not queued twice). */
 export async function requestRecheck(db: Queryable, accountId: string, prospectId: string): Promise<PendingRecheck | null> {
   const { rows } = await db.query<PendingRecheck>(
-    `UPDATE prospects SET recheck = jsonb_build_object('state', 'pending', 'requestedAt', now()), updated_at = now()
+    `/* rechecks.requestRecheck */ UPDATE prospects SET recheck = jsonb_build_object('state', 'pending', 'requestedAt', now()), updated_at = now()
      WHERE account_id = $1 AND id = $2 AND (recheck IS NULL OR recheck ->> 'state' <> 'pending')
      RETURNING id AS "prospectId", recheck ->> 'requestedAt' AS "requestedAt"`,
     [accountId, prospectId],
@@ -31,7 +31,7 @@ export async function requestRecheck(db: Queryable, accountId: string, prospectI
 /** Rechecks pending for longer than minAgeMs, oldest first: the reconciler checks that each has a job. */
 export async function pendingRechecks(db: Queryable, minAgeMs: number, limit: number): Promise<PendingRecheck[]> {
   const { rows } = await db.query<PendingRecheck>(
-    `SELECT id AS "prospectId", recheck ->> 'requestedAt' AS "requestedAt" FROM prospects
+    `/* rechecks.pendingRechecks */ SELECT id AS "prospectId", recheck ->> 'requestedAt' AS "requestedAt" FROM prospects
      WHERE recheck ->> 'state' = 'pending' AND (recheck ->> 'requestedAt')::timestamptz < now() - make_interval(secs => $1)
      ORDER BY id LIMIT $2`,
     [minAgeMs / 1000, limit],
@@ -41,7 +41,7 @@ export async function pendingRechecks(db: Queryable, minAgeMs: number, limit: nu
 
 export async function recheckWork(db: Queryable, prospectId: number): Promise<RecheckWork | null> {
   const { rows } = await db.query<RecheckWork>(
-    `SELECT r.id AS "prospectId", r.account_id AS "accountId", r.dead_url AS "deadUrl", coalesce(p.final_url, p.url) AS "sourceUrl",
+    `/* rechecks.recheckWork */ SELECT r.id AS "prospectId", r.account_id AS "accountId", r.dead_url AS "deadUrl", coalesce(p.final_url, p.url) AS "sourceUrl",
        coalesce(r.recheck ->> 'state' = 'pending', false) AS pending,
        c.host_concurrency AS "hostConcurrency", c.host_interval_ms AS "hostIntervalMs"
      FROM prospects r JOIN pages p ON p.id = r.source_page_id JOIN crawls c ON c.id = r.crawl_id WHERE r.id = $1`,
@@ -73,7 +73,7 @@ export async function recordRecheck(
     evidence: { attempts: outcome.dead.attempts, checkedAt: outcome.dead.checkedAt },
   };
   await db.query(
-    `UPDATE prospects SET recheck = $2, updated_at = now(),
+    `/* rechecks.recordRecheck */ UPDATE prospects SET recheck = $2, updated_at = now(),
        last_seen_at = CASE WHEN $3 THEN now() ELSE last_seen_at END
      WHERE id = $1`,
     [prospectId, JSON.stringify(recheck), stillDead && outcome.stillLinked],
@@ -83,7 +83,7 @@ export async function recordRecheck(
 /** A recheck that could not run (its job failed for good): the record says so instead of staying pending. */
 export async function recordRecheckFailure(db: Queryable, prospectId: number): Promise<void> {
   await db.query(
-    `UPDATE prospects SET recheck = jsonb_build_object('state', 'failed', 'checkedAt', now()), updated_at = now()
+    `/* rechecks.recordRecheckFailure */ UPDATE prospects SET recheck = jsonb_build_object('state', 'failed', 'checkedAt', now()), updated_at = now()
      WHERE id = $1 AND recheck ->> 'state' = 'pending'`,
     [prospectId],
   );

@@ -9,7 +9,7 @@ import { SCORE_PARTS } from '../crawl/score.js';
 export function scoreFunctionSql(): string {
   const log = (arg: string, part: { points: number; fullAt: number }) => `${part.points} * least(1, ln(1 + ${arg}) / ln(${1 + part.fullAt}))`;
   const positions = Object.entries(SCORE_PARTS.position).map(([where, points]) => `WHEN '${where}' THEN ${points}`).join(' ');
-  return `CREATE OR REPLACE FUNCTION prospect_score(referring_domains bigint, referring_pages bigint, followed boolean, link_position text, source_inlinks bigint)
+  return `/* score-function.install */ CREATE OR REPLACE FUNCTION prospect_score(referring_domains bigint, referring_pages bigint, followed boolean, link_position text, source_inlinks bigint)
 RETURNS integer LANGUAGE sql IMMUTABLE AS $$
   SELECT round(
       ${log('referring_domains', SCORE_PARTS.referringDomains)}

@@ -24,7 +24,7 @@ export async function registerTargets(db: Queryable, crawlId: string, urls: stri
   if (urls.length === 0) return [];
   const sorted = [...new Set(urls)].sort();
   const { rows } = await db.query<{ id: number; created: boolean }>(
-    `INSERT INTO crawl_targets (crawl_id, url) SELECT $1, u FROM unnest($2::text[]) AS u
+    `/* targets.registerTargets */ INSERT INTO crawl_targets (crawl_id, url) SELECT $1, u FROM unnest($2::text[]) AS u
      ON CONFLICT (crawl_id, url) DO UPDATE SET url = EXCLUDED.url
      RETURNING id, (xmax = 0) AS created`,
     [crawlId, sorted],
@@ -34,7 +34,7 @@ export async function registerTargets(db: Queryable, crawlId: string, urls: stri
 
 export async function targetForWork(db: Queryable, targetId: number): Promise<TargetWork | null> {
   const { rows } = await db.query<TargetWork>(
-    `SELECT t.id, t.crawl_id AS "crawlId", t.url, t.state, c.status AS "crawlStatus",
+    `/* targets.targetForWork */ SELECT t.id, t.crawl_id AS "crawlId", t.url, t.state, c.status AS "crawlStatus",
        c.host_concurrency AS "hostConcurrency", c.host_interval_ms AS "hostIntervalMs"
      FROM crawl_targets t JOIN crawls c ON c.id = t.crawl_id WHERE t.id = $1`,
     [targetId],
@@ -45,7 +45,7 @@ export async function targetForWork(db: Queryable, targetId: number): Promise<Ta
 /** Stores a target's verdict and its evidence once; returns false when it was already checked (a repeated job). */
 export async function recordTargetVerdict(db: Queryable, targetId: number, verdict: SettledVerdict): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE crawl_targets SET state = 'checked', verdict = $2, reason = $3, http_status = $4, evidence = $5,
+    `/* targets.recordTargetVerdict */ UPDATE crawl_targets SET state = 'checked', verdict = $2, reason = $3, http_status = $4, evidence = $5,
        checked_at = now()
      WHERE id = $1 AND state = 'pending'`,
     [targetId, verdict.verdict, verdict.reason, verdict.httpStatus, evidenceOf(verdict)],

@@ -5,7 +5,7 @@ import type { SettledVerdict } from '../crawl/verdict.js';
 export async function freshVerdict(db: Queryable, url: string, maxAgeMs: number): Promise<SettledVerdict | null> {
   if (maxAgeMs <= 0) return null;
   const { rows } = await db.query(
-    `SELECT verdict, reason, http_status AS "httpStatus", final_url AS "finalUrl",
+    `/* verdicts.freshVerdict */ SELECT verdict, reason, http_status AS "httpStatus", final_url AS "finalUrl",
        evidence -> 'attempts' AS attempts, checked_at AS "checkedAt"
      FROM verdicts WHERE url = $1 AND checked_at > now() - make_interval(secs => $2)`,
     [url, maxAgeMs / 1000],
@@ -17,7 +17,7 @@ export async function freshVerdict(db: Queryable, url: string, maxAgeMs: number)
 export async function saveVerdict(db: Queryable, url: string, checked: SettledVerdict): Promise<void> {
   if (checked.verdict === 'unknown') return;
   await db.query(
-    `INSERT INTO verdicts (url, verdict, reason, http_status, final_url, evidence, checked_at)
+    `/* verdicts.saveVerdict */ INSERT INTO verdicts (url, verdict, reason, http_status, final_url, evidence, checked_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (url) DO UPDATE SET verdict = EXCLUDED.verdict, reason = EXCLUDED.reason,
        http_status = EXCLUDED.http_status, final_url = EXCLUDED.final_url, evidence = EXCLUDED.evidence,

@@ -13,18 +13,18 @@ export async function createEvent(
   event: { accountId: string; type: string; crawlId?: string | null; data: unknown; endpointId?: string },
 ): Promise<number[]> {
   const { rows: endpoints } = await db.query<{ id: string }>(
-    `SELECT id FROM webhook_endpoints WHERE account_id = $1 AND enabled
+    `/* webhook-outbox.createEvent */ SELECT id FROM webhook_endpoints WHERE account_id = $1 AND enabled
        AND ($3::uuid IS NOT NULL AND id = $3 OR $3::uuid IS NULL AND $2 = ANY(events))`,
     [event.accountId, event.type, event.endpointId ?? null],
   );
   if (endpoints.length === 0) return [];
   const id = newEventId();
   const body = JSON.stringify({ type: event.type, timestamp: new Date().toISOString(), data: event.data });
-  await db.query('INSERT INTO webhook_events (id, account_id, type, crawl_id, body) VALUES ($1, $2, $3, $4, $5)', [
+  await db.query('/* webhook-outbox.createEvent */ INSERT INTO webhook_events (id, account_id, type, crawl_id, body) VALUES ($1, $2, $3, $4, $5)', [
     id, event.accountId, event.type, event.crawlId ?? null, body,
   ]);
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO webhook_deliveries (event_id, endpoint_id) SELECT $1, unnest($2::uuid[]) RETURNING id`,
+    `/* webhook-outbox.createEvent */ INSERT INTO webhook_deliveries (event_id, endpoint_id) SELECT $1, unnest($2::uuid[]) RETURNING id`,
     [id, endpoints.map((endpoint) => endpoint.id)],
   );
   return rows.map((row) => row.id);
@@ -41,18 +41,18 @@ export async function batchProspectsFound(
   crawlId: string,
   options: { batchSize: number; intervalMs: number; force: boolean },
 ): Promise<number[] | null> {
-  const { rows: locked } = await db.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [crawlId]);
+  const { rows: locked } = await db.query<{ ok: boolean }>('/* webhook-outbox.batchProspectsFound */ SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [crawlId]);
   if (!locked[0]?.ok) return null;
   if (!options.force) {
     const { rows } = await db.query(
-      `SELECT 1 FROM webhook_events WHERE crawl_id = $1 AND type = 'prospects.found'
+      `/* webhook-outbox.batchProspectsFound */ SELECT 1 FROM webhook_events WHERE crawl_id = $1 AND type = 'prospects.found'
        AND created_at > now() - make_interval(secs => $2)`,
       [crawlId, options.intervalMs / 1000],
     );
     if (rows.length > 0) return null;
   }
   const { rows: pending } = await db.query<{ prospect_id: number; account_id: string }>(
-    `DELETE FROM prospect_notifications WHERE prospect_id IN (
+    `/* webhook-outbox.batchProspectsFound */ DELETE FROM prospect_notifications WHERE prospect_id IN (
        SELECT prospect_id FROM prospect_notifications WHERE crawl_id = $1 ORDER BY prospect_id LIMIT $2)
      RETURNING prospect_id, account_id`,
     [crawlId, options.batchSize],
@@ -68,7 +68,7 @@ export async function batchProspectsFound(
 /** Crawls with new prospects not yet announced, and whether each is still running. */
 export async function crawlsWithNotifications(db: Queryable): Promise<{ crawlId: string; running: boolean }[]> {
   const { rows } = await db.query(
-    `SELECT n.crawl_id AS "crawlId", c.status IN ('queued', 'running') AS running
+    `/* webhook-outbox.crawlsWithNotifications */ SELECT n.crawl_id AS "crawlId", c.status IN ('queued', 'running') AS running
      FROM (SELECT DISTINCT crawl_id FROM prospect_notifications) n JOIN crawls c ON c.id = n.crawl_id LIMIT 1000`,
   );
   return rows;
@@ -92,7 +92,7 @@ export interface DeliveryWork {
 
 export async function deliveryForWork(db: Queryable, deliveryId: number): Promise<DeliveryWork | null> {
   const { rows } = await db.query<DeliveryWork>(
-    `SELECT d.id AS "deliveryId", d.state, d.attempts, e.id AS "eventId", e.type AS "eventType", e.body,
+    `/* webhook-outbox.deliveryForWork */ SELECT d.id AS "deliveryId", d.state, d.attempts, e.id AS "eventId", e.type AS "eventType", e.body,
        w.id AS "endpointId", w.url, w.enabled,
        (SELECT count(*) FROM webhook_deliveries pd JOIN webhook_events pe ON pe.id = pd.event_id
          WHERE e.type IN ('crawl.completed', 'crawl.failed') AND pd.endpoint_id = d.endpoint_id
@@ -113,7 +113,7 @@ export async function recordAttempt(
   state: 'pending' | 'succeeded' | 'failed',
 ): Promise<void> {
   await db.query(
-    `WITH logged AS (
+    `/* webhook-outbox.recordAttempt */ WITH logged AS (
        INSERT INTO webhook_attempts (delivery_id, attempt, status_code, error, duration_ms, response_excerpt)
        VALUES ($1, $2, $3, $4, $5, $6))
      UPDATE webhook_deliveries SET attempts = $2, state = $7, updated_at = now() WHERE id = $1`,
@@ -128,7 +128,7 @@ export async function listAttempts(
   page: { limit: number; beforeId?: number },
 ): Promise<Record<string, unknown>[]> {
   const { rows } = await db.query(
-    `SELECT a.id::text AS id, d.id::text AS "deliveryId", e.id AS "eventId", e.type AS "eventType", a.attempt,
+    `/* webhook-outbox.listAttempts */ SELECT a.id::text AS id, d.id::text AS "deliveryId", e.id AS "eventId", e.type AS "eventType", a.attempt,
        a.at, a.status_code AS "statusCode", a.error, a.duration_ms AS "durationMs", a.response_excerpt AS "responseExcerpt",
        d.state AS "deliveryState"
      FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id JOIN webhook_events e ON e.id = d.event_id
@@ -145,7 +145,7 @@ export async function listAttempts(
  */
 export async function resetDelivery(db: Queryable, endpointId: string, eventId: string): Promise<WorkItem | null> {
   const { rows } = await db.query<{ id: number; requeues: number }>(
-    `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, updated_at = now(), worked_at = now(), requeues = requeues + 1
+    `/* webhook-outbox.resetDelivery */ UPDATE webhook_deliveries SET state = 'pending', attempts = 0, updated_at = now(), worked_at = now(), requeues = requeues + 1
      WHERE endpoint_id = $1 AND event_id = $2 RETURNING id, requeues`,
     [endpointId, eventId],
   );

@@ -24,7 +24,7 @@ export async function insertEndpoint(
   endpoint: { url: string; events: string[]; description: string; secret: string },
 ): Promise<WebhookEndpoint> {
   const { rows } = await db.query(
-    `INSERT INTO webhook_endpoints (account_id, url, events, description, secret) VALUES ($1, $2, $3, $4, $5)
+    `/* webhooks.insertEndpoint */ INSERT INTO webhook_endpoints (account_id, url, events, description, secret) VALUES ($1, $2, $3, $4, $5)
      RETURNING ${COLUMNS}`,
     [accountId, endpoint.url, endpoint.events, endpoint.description, endpoint.secret],
   );
@@ -32,14 +32,14 @@ export async function insertEndpoint(
 }
 
 export async function listEndpoints(db: Queryable, accountId: string): Promise<WebhookEndpoint[]> {
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM webhook_endpoints WHERE account_id = $1 ORDER BY created_at, id`, [accountId]);
+  const { rows } = await db.query(`/* webhooks.listEndpoints */ SELECT ${COLUMNS} FROM webhook_endpoints WHERE account_id = $1 ORDER BY created_at, id`, [accountId]);
   return rows;
 }
 
 /** One of the account's endpoints; null for another account's or a malformed id. */
 export async function findEndpoint(db: Queryable, accountId: string, id: string): Promise<WebhookEndpoint | null> {
   if (!isUuid(id)) return null;
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM webhook_endpoints WHERE account_id = $1 AND id = $2`, [accountId, id]);
+  const { rows } = await db.query(`/* webhooks.findEndpoint */ SELECT ${COLUMNS} FROM webhook_endpoints WHERE account_id = $1 AND id = $2`, [accountId, id]);
   return rows[0] ?? null;
 }
 
@@ -52,7 +52,7 @@ export async function updateEndpoint(
 ): Promise<WebhookEndpoint | null> {
   if (!isUuid(id)) return null;
   const { rows } = await db.query(
-    `UPDATE webhook_endpoints SET url = coalesce($3, url), events = coalesce($4, events),
+    `/* webhooks.updateEndpoint */ UPDATE webhook_endpoints SET url = coalesce($3, url), events = coalesce($4, events),
        description = coalesce($5, description), enabled = coalesce($6, enabled),
        disabled_reason = CASE WHEN $6 THEN NULL ELSE disabled_reason END,
        disabled_at = CASE WHEN $6 THEN NULL ELSE disabled_at END, updated_at = now()
@@ -64,7 +64,7 @@ export async function updateEndpoint(
 
 export async function deleteEndpoint(db: Queryable, accountId: string, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
-  const { rowCount } = await db.query('DELETE FROM webhook_endpoints WHERE account_id = $1 AND id = $2', [accountId, id]);
+  const { rowCount } = await db.query('/* webhooks.deleteEndpoint */ DELETE FROM webhook_endpoints WHERE account_id = $1 AND id = $2', [accountId, id]);
   return rowCount === 1;
 }
 
@@ -78,7 +78,7 @@ export async function rotateEndpointSecret(
 ): Promise<{ previousSecretValidUntil: Date } | null> {
   if (!isUuid(id)) return null;
   const { rows } = await db.query(
-    `UPDATE webhook_endpoints SET previous_secret = secret, secret = $3,
+    `/* webhooks.rotateEndpointSecret */ UPDATE webhook_endpoints SET previous_secret = secret, secret = $3,
        previous_secret_until = now() + make_interval(secs => $4), updated_at = now()
      WHERE account_id = $1 AND id = $2 RETURNING previous_secret_until AS "previousSecretValidUntil"`,
     [accountId, id, secret, graceMs / 1000],
@@ -89,7 +89,7 @@ export async function rotateEndpointSecret(
 /** Stops deliveries to an endpoint, saying why (the account sees the reason). */
 export async function disableEndpoint(db: Queryable, id: string, reason: string): Promise<void> {
   await db.query(
-    `UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, disabled_at = now(), updated_at = now()
+    `/* webhooks.disableEndpoint */ UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, disabled_at = now(), updated_at = now()
      WHERE id = $1 AND enabled`,
     [id, reason],
   );
@@ -113,7 +113,7 @@ export interface TroubledEndpoint {
 /** Endpoints of every account that are disabled, or whose deliveries are failing now or failed in the last day. */
 export async function listTroubledEndpoints(db: Queryable, state?: TroubledEndpoint['state']): Promise<TroubledEndpoint[]> {
   const { rows } = await db.query<TroubledEndpoint>(
-    `SELECT * FROM (
+    `/* webhooks.listTroubledEndpoints */ SELECT * FROM (
        SELECT w.id, w.account_id AS "accountId", a.name AS "accountName", w.url,
          CASE WHEN w.enabled THEN 'failing' ELSE 'disabled' END AS state,
          w.disabled_reason AS "disabledReason", w.disabled_at AS "disabledAt",

@@ -38,7 +38,7 @@ export async function pendingWorkItems(
 ): Promise<WorkItem[]> {
   const k = KINDS[kind];
   const { rows } = await db.query<{ id: number; crawlId: string | null; requeues: number }>(
-    `SELECT w.id, ${k.crawl} AS "crawlId", w.requeues FROM ${k.table} w
+    `/* work-items.pendingWorkItems */ SELECT w.id, ${k.crawl} AS "crawlId", w.requeues FROM ${k.table} w
      WHERE ${k.pending} AND w.id > $1 AND w.worked_at < now() - make_interval(secs => $2) AND ${k.live}
      ORDER BY w.id LIMIT $3`,
     [page.afterId, page.minAgeMs / 1000, page.limit],
@@ -54,7 +54,7 @@ export async function pendingWorkItems(
 export async function claimRequeue(db: Queryable, item: WorkItem, max: number): Promise<WorkItem | null> {
   const k = KINDS[item.kind];
   const { rows } = await db.query<{ requeues: number }>(
-    `UPDATE ${k.table} w SET requeues = requeues + 1, worked_at = now()
+    `/* work-items.claimRequeue */ UPDATE ${k.table} w SET requeues = requeues + 1, worked_at = now()
      WHERE w.id = $1 AND ${k.pending} AND w.requeues = $2 AND w.requeues < $3 RETURNING w.requeues`,
     [item.id, item.requeues, max],
   );
@@ -64,13 +64,13 @@ export async function claimRequeue(db: Queryable, item: WorkItem, max: number): 
 // How each kind records that its work could not be done: a failed page, a target judged unknown (never
 // dead: we could not tell), a failed delivery with the reason in its log. `$2` is why, kept as evidence.
 const SETTLE_FAILED: Record<WorkKind, string> = {
-  page: `UPDATE pages w SET state = 'failed', outcome = 'job_failed', evidence = jsonb_build_object('jobFailure', $2::text),
+  page: `/* work-items.settleFailedPage */ UPDATE pages w SET state = 'failed', outcome = 'job_failed', evidence = jsonb_build_object('jobFailure', $2::text),
            fetched_at = now()
          WHERE w.id = $1 AND w.state = 'queued' AND w.requeues = $3 RETURNING w.id`,
-  target: `UPDATE crawl_targets w SET state = 'checked', verdict = 'unknown', reason = 'job_failed',
+  target: `/* work-items.settleFailedTarget */ UPDATE crawl_targets w SET state = 'checked', verdict = 'unknown', reason = 'job_failed',
              evidence = jsonb_build_object('attempts', '[]'::jsonb, 'checkedAt', now(), 'jobFailure', $2::text), checked_at = now()
            WHERE w.id = $1 AND w.state = 'pending' AND w.requeues = $3 RETURNING w.id`,
-  delivery: `WITH settled AS (
+  delivery: `/* work-items.settleFailedDelivery */ WITH settled AS (
                UPDATE webhook_deliveries w SET state = 'failed', attempts = attempts + 1, updated_at = now()
                WHERE w.id = $1 AND w.state = 'pending' AND w.requeues = $3 RETURNING w.id, w.attempts)
              INSERT INTO webhook_attempts (delivery_id, attempt, error, duration_ms)

@@ -82,3 +82,16 @@ t.test('SQL lives in services/store only', async (t) => {
   );
   t.same(outside, []);
 });
+
+t.test('every statement of a repository carries its name', async (t) => {
+  // `.query(` whose first argument is a literal must start it with /* module.function */, so that the
+  // name shows in PostgreSQL's activity and logs and in our errors (services/store/db.ts).
+  const unnamed: string[] = [];
+  for (const file of files.filter(under('services/store'))) {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    for (const match of text.matchAll(/\.query(?:<[^>(]*>)?\(\s*([`'])((?:(?!\1)[\s\S]){0,60})/g)) {
+      if (!/^\/\* [\w.-]+ \*\/ |^(BEGIN|COMMIT|ROLLBACK)$/.test(match[2]!)) unnamed.push(`${file}: ${match[2]!.slice(0, 40)}`);
+    }
+  }
+  t.same(unnamed, []);
+});

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEnvironment } from '../support/environment.js';
 import { withTransaction } from '../../services/store/db.js';
+import { insertCrawl } from '../../services/store/crawls.js';
 
 // A database blip is not a crash: a session killed under a transaction or a statement is replaced by a
 // fresh one and the work runs again (everything we write is idempotent).
@@ -60,4 +61,22 @@ t.test('a transaction that fails for its own reasons is not run again', async (t
     { code: '23505' },
   );
   t.equal(tries, 1);
+});
+
+t.test('a failing statement names itself in its error', async (t) => {
+  await t.rejects(
+    insertCrawl(db, '00000000-0000-0000-0000-000000000000', {
+      scope: 'site', seeds: ['http://a.test/'], maxDepth: null, maxPages: 1, respectRobots: true,
+      maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
+    }),
+    { code: '23503', query: 'crawls.insertCrawl', message: /^crawls\.insertCrawl: insert or update on table "crawls"/ },
+  );
+  await t.rejects(
+    withTransaction(db, (tx) => insertCrawl(tx, 'not-a-uuid', {
+      scope: 'site', seeds: [], maxDepth: null, maxPages: 1, respectRobots: true,
+      maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
+    })),
+    { message: /^crawls\.insertCrawl: / },
+    'inside a transaction too',
+  );
 });
