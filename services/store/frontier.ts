@@ -2,6 +2,7 @@ import type { Queryable } from './db.js';
 import { CRAWL_SETTINGS_JSON } from './crawls.js';
 import type { CrawlSettings } from '../crawl/settings.js';
 import { childPages, type ChildCandidate } from '../crawl/scope.js';
+import { admitPages, hostOf } from '../crawl/budget.js';
 import type { PlannedPage } from './pages.js';
 
 /**
@@ -29,7 +30,7 @@ function shallowest(candidates: ChildCandidate[]): ChildCandidate[] {
 }
 
 /**
- * Adds pages to a crawl's frontier within its page budget, keeping every page's depth the length of its
+ * Adds pages to a crawl's frontier within its page budget (admitPages decides which), keeping every page's depth the length of its
  * shortest path from a seed: a URL already in the crawl that is found again by a shorter path gets the
  * lower depth, and if it was crawled already its links are planned again from there (to the same rule,
  * level by level), since links its old depth left out may now be within maxDepth. A queued page simply
@@ -57,9 +58,11 @@ export async function planChildren(db: Queryable, crawlId: string, pageId: numbe
 async function plan(db: Queryable, crawlId: string, settings: CrawlSettings, left: number, candidates: ChildCandidate[]): Promise<PlannedPage[]> {
   const planned: PlannedPage[] = [];
   for (let level = shallowest(candidates); level.length > 0; ) {
-    const lowered = await lowerDepths(db, crawlId, level);
-    planned.push(...(await insertPages(db, crawlId, level, left - planned.length, settings.maxPagesPerHost)));
-    const crawled = lowered.filter((page) => page.state === 'crawled');
+    const state = await frontierState(db, crawlId, level, settings.maxPagesPerHost !== null);
+    const fresh = level.filter((candidate) => !state.known.has(candidate.url));
+    const admitted = admitPages(fresh, { left: left - planned.length, maxPagesPerHost: settings.maxPagesPerHost, plannedPerHost: state.perHost });
+    planned.push(...(await insertPages(db, crawlId, admitted)));
+    const crawled = state.lowered.filter((page) => page.state === 'crawled');
     if (crawled.length === 0) break;
     const linksFrom = await linkTargets(db, crawlId, crawled.map((page) => page.id));
     level = shallowest(crawled.flatMap((page) => childPages(settings, page.depth, linksFrom.get(page.id) ?? [])));
@@ -70,50 +73,46 @@ async function plan(db: Queryable, crawlId: string, settings: CrawlSettings, lef
   return planned;
 }
 
-/** Gives pages already in the crawl the lower depth a candidate brings; returns the ones lowered. */
-async function lowerDepths(
+/**
+ * What the frontier knows of the candidates, in one statement: the pages already in the crawl that a
+ * candidate reaches by a shorter path get the lower depth (returned as `lowered`); `known` are the
+ * candidates already in the crawl; `perHost` the pages planned on each candidate host (when the crawl
+ * caps pages per host).
+ */
+async function frontierState(
   db: Queryable,
   crawlId: string,
   candidates: ChildCandidate[],
-): Promise<{ id: number; depth: number; state: string }[]> {
-  const { rows } = await db.query(
-    `/* frontier.lowerDepths */ UPDATE pages p SET depth = c.depth FROM unnest($2::text[], $3::int[]) AS c(url, depth)
-     WHERE p.crawl_id = $1 AND p.url = c.url AND p.depth > c.depth
-     RETURNING p.id, p.depth, p.state`,
-    [crawlId, candidates.map((c) => c.url), candidates.map((c) => c.depth)],
+  countHosts: boolean,
+): Promise<{ lowered: { id: number; depth: number; state: string }[]; known: Set<string>; perHost: Map<string, number> }> {
+  const hosts = countHosts ? [...new Set(candidates.map((c) => hostOf(c.url)))] : [];
+  const { rows } = await db.query<{ kind: string; id: number; depth: number; state: string; key: string; n: number }>(
+    `/* frontier.frontierState */ WITH c AS (SELECT * FROM unnest($2::text[], $3::int[]) AS c(url, depth)),
+     lowered AS (
+       UPDATE pages p SET depth = c.depth FROM c WHERE p.crawl_id = $1 AND p.url = c.url AND p.depth > c.depth
+       RETURNING p.id, p.depth, p.state)
+     SELECT 'lowered' AS kind, id, depth, state, NULL AS key, NULL::bigint AS n FROM lowered
+     UNION ALL SELECT 'known', NULL, NULL, NULL, p.url, NULL FROM pages p JOIN c ON p.crawl_id = $1 AND p.url = c.url
+     UNION ALL SELECT 'host', NULL, NULL, NULL, p.host, count(*) FROM pages p
+       WHERE p.crawl_id = $1 AND p.host = ANY($4::text[]) GROUP BY p.host`,
+    [crawlId, candidates.map((c) => c.url), candidates.map((c) => c.depth), hosts],
   );
-  return rows;
+  return {
+    lowered: rows.filter((row) => row.kind === 'lowered').map(({ id, depth, state }) => ({ id, depth, state })),
+    known: new Set(rows.filter((row) => row.kind === 'known').map((row) => row.key)),
+    perHost: new Map(rows.filter((row) => row.kind === 'host').map((row) => [row.key, row.n])),
+  };
 }
 
-/**
- * Inserts the candidates not yet in the crawl, at most `left` of them. maxPagesPerHost: a candidate is
- * ranked among the new ones of its host and counted with the host's pages already planned; the generated
- * pages.host column extracts the host the same way.
- */
-async function insertPages(
-  db: Queryable,
-  crawlId: string,
-  candidates: ChildCandidate[],
-  left: number,
-  maxPagesPerHost: number | null,
-): Promise<PlannedPage[]> {
-  if (left <= 0) return [];
+/** Inserts the admitted pages (a page planned meanwhile by a repeated job is absorbed). */
+async function insertPages(db: Queryable, crawlId: string, pages: (ChildCandidate & { host: string })[]): Promise<PlannedPage[]> {
+  if (pages.length === 0) return [];
   const { rows } = await db.query<PlannedPage>(
-    `/* frontier.insertPages */ WITH candidate AS (
-       SELECT c.url, c.depth, c.n, substring(c.url from '^[a-z]+://([^/:?#]+)') AS host
-       FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS c(url, depth, n)
-       WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.crawl_id = $1 AND p.url = c.url)
-     ), ranked AS (
-       SELECT candidate.*, row_number() OVER (PARTITION BY host ORDER BY n) AS rank_in_host FROM candidate
-     )
-     INSERT INTO pages (crawl_id, url, depth)
-     SELECT $1, r.url, r.depth FROM ranked r
-     WHERE $5::int IS NULL
-       OR r.rank_in_host + (SELECT count(*) FROM pages p WHERE p.crawl_id = $1 AND p.host = r.host) <= $5::int
-     ORDER BY r.n LIMIT $4
+    `/* frontier.insertPages */ INSERT INTO pages (crawl_id, url, depth, host)
+     SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[])
      ON CONFLICT (crawl_id, url) DO NOTHING
      RETURNING id, crawl_id AS "crawlId", url, depth`,
-    [crawlId, candidates.map((c) => c.url), candidates.map((c) => c.depth), left, maxPagesPerHost],
+    [crawlId, pages.map((p) => p.url), pages.map((p) => p.depth), pages.map((p) => p.host)],
   );
   return rows;
 }
