@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { Config } from '../services/config.js';
+import type { Metrics } from '../services/metrics.js';
 import type { FetchProgress } from '../services/queues.js';
 import type { FetchResult } from '../services/http/client.js';
 import type { HostLimits, Pace } from '../services/politeness/host-limiter.js';
@@ -14,7 +15,10 @@ class HostBackingOff extends Error {}
 const MIN_BUSY_WAIT_MS = 100;
 
 /** What a polite attempt needs: the host limiter, the retry policy, and where to count and log. */
-export type PoliteDeps = Pick<Runtime, 'limiter' | 'metrics' | 'hosts' | 'logger'> & { config: Pick<Config, 'retry' | 'politeness'> };
+export type PoliteDeps = Pick<Runtime, 'limiter' | 'hosts' | 'logger'> & {
+  metrics: Pick<Metrics, 'count'>;
+  config: Pick<Config, 'retry' | 'politeness'>;
+};
 
 export interface AttemptOutcome {
   result: FetchResult;

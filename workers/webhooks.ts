@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { Config } from '../services/config.js';
+import type { Metrics } from '../services/metrics.js';
 import type { DeliveryJob } from '../services/queues.js';
 import { webhookSignature } from '../services/webhooks/signing.js';
 import { disableEndpoint } from '../services/store/webhooks.js';
@@ -8,7 +9,7 @@ import { deliveryForWork, recordAttempt } from '../services/store/webhook-outbox
 import { postpone } from './job-control.js';
 
 /** What delivering an event needs: the database, the outbound client, the retry schedule; metrics and logs. */
-export type DeliveryDeps = Pick<Runtime, 'db' | 'http' | 'metrics' | 'logger'> & { config: Pick<Config, 'webhooks'> };
+export type DeliveryDeps = Pick<Runtime, 'db' | 'http' | 'logger'> & { metrics: Pick<Metrics, 'count'>; config: Pick<Config, 'webhooks'> };
 
 const EXCERPT_BYTES = 1024;
 const HOLD_FINAL_EVENT_MS = 500;
