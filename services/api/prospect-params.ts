@@ -1,18 +1,10 @@
 import { badRequest } from '../errors.js';
 import type { ProspectFilter } from '../store/prospects.js';
 import { DEAD_REASONS, OUTREACH_STATUSES } from '../crawl/vocabulary.js';
+import type { Route } from '../web/contract.js';
 
-
-export interface FilterQuery {
-  crawlId?: string;
-  reason?: string;
-  status?: string;
-  sourceDomain?: string;
-  deadDomain?: string;
-  followedOnly?: boolean;
-  minScore?: number;
-  q?: string;
-}
+/** The filter parameters GET /v1/prospects shares with its export and GET /v1/dead-links (openapi.yaml). */
+export type FilterQuery = Omit<Route<'listProspects'>['Querystring'], 'sort' | 'limit' | 'cursor'>;
 
 /** A comma-separated query value checked against its allowed words, with a 400 that names the bad one. */
 function listOf(name: string, value: string | undefined, allowed: readonly string[]): string[] | undefined {

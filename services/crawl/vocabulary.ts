@@ -1,5 +1,6 @@
-// The service's public words, each list defined once. openapi.yaml's enums must say the same (the
-// contract test checks it); the database's CHECK constraints were written from these lists.
+// The service's public words, each list defined once. openapi.yaml's enums must say the same
+// (services/web/contract.ts checks it at compile time); the database's CHECK constraints were written
+// from these lists.
 
 /** What a link's check concluded. Only `dead` links become prospects. */
 export const LINK_STATES = ['alive', 'dead', 'blocked', 'unknown'] as const;

@@ -1,7 +1,7 @@
 import type { Queryable } from './db.js';
 import { isUuid } from '../ids.js';
 
-export const WEBHOOK_EVENT_TYPES = ['prospects.found', 'crawl.completed', 'crawl.failed', 'prospect.rechecked'];
+export const WEBHOOK_EVENT_TYPES = ['prospects.found', 'crawl.completed', 'crawl.failed', 'prospect.rechecked'] as const;
 
 export interface WebhookEndpoint {
   id: string;

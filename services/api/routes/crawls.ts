@@ -11,6 +11,7 @@ import { planPages } from '../../store/frontier.js';
 import type { PlannedPage } from '../../store/pages.js';
 import { decodeCursor, encodeCursor, isCreatedCursor } from '../../web/cursor.js';
 import { validateSeeds } from '../seeds.js';
+import type { Route } from '../../web/contract.js';
 
 class KeyTaken extends Error {}
 
@@ -40,6 +41,7 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
     return crawl;
   };
 
+  // The domain's CrawlRequest, not the contract's body: services/web/contract.ts checks they agree.
   app.post<{ Body: CrawlRequest }>('/v1/crawls', { schema: openapi.requestSchema('createCrawl') }, async (request, reply) => {
     const body = request.body;
     const seeds = await validateSeeds(body.seeds, guard);
@@ -80,7 +82,7 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
     return reply.status(201).send(presentCrawl(await crawlOf(request.accountId, crawlId)));
   });
 
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+  app.get<Route<'listCrawls'>>(
     '/v1/crawls',
     { schema: openapi.requestSchema('listCrawls') },
     async (request) => {
@@ -96,11 +98,11 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/crawls/:id', { schema: openapi.requestSchema('getCrawl') }, async (request) =>
+  app.get<Route<'getCrawl'>>('/v1/crawls/:id', { schema: openapi.requestSchema('getCrawl') }, async (request) =>
     presentCrawl(await crawlOf(request.accountId, request.params.id)),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<Route<'cancelCrawl'>>(
     '/v1/crawls/:id/cancel',
     { schema: openapi.requestSchema('cancelCrawl') },
     async (request) => {

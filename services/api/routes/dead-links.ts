@@ -4,14 +4,15 @@ import { notFound } from '../../errors.js';
 import { findCrawl } from '../../store/crawls.js';
 import { listDeadLinks } from '../../store/dead-links.js';
 import { decodeCursor, encodeCursor } from '../../web/cursor.js';
-import { filterOf, type FilterQuery } from '../prospect-params.js';
+import { filterOf } from '../prospect-params.js';
+import type { Route } from '../../web/contract.js';
 
 type Cursor = { score: number; deadUrl: string };
 const isCursor = (value: unknown): value is Cursor =>
   Number.isInteger((value as Cursor)?.score) && typeof (value as Cursor)?.deadUrl === 'string';
 
 export async function deadLinkRoutes(app: FastifyInstance, { runtime, openapi }: RouteDeps) {
-  app.get<{ Querystring: FilterQuery & { limit?: number; cursor?: string } }>(
+  app.get<Route<'listDeadLinks'>>(
     '/v1/dead-links',
     { schema: openapi.requestSchema('listDeadLinks') },
     async (request) => {

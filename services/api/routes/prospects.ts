@@ -7,9 +7,9 @@ import { findProspect, listProspects, updateProspects, type ProspectCursor, type
 import { requestRecheck } from '../../store/rechecks.js';
 import { decodeCursor, encodeCursor } from '../../web/cursor.js';
 import { csvLine } from '../csv.js';
-import { filterOf, type FilterQuery } from '../prospect-params.js';
+import { filterOf } from '../prospect-params.js';
+import type { Route } from '../../web/contract.js';
 
-type ListQuery = FilterQuery & { sort?: ProspectSort; limit?: number; cursor?: string };
 type Cursor = ProspectCursor & { sort: ProspectSort };
 const cursorFor = (sort: ProspectSort) => (value: unknown): value is Cursor =>
   (value as Cursor)?.sort === sort && Number.isSafeInteger((value as Cursor).id) &&
@@ -35,7 +35,7 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
     return prospect;
   };
 
-  app.get<{ Querystring: ListQuery }>('/v1/prospects', { schema: openapi.requestSchema('listProspects') }, async (request) => {
+  app.get<Route<'listProspects'>>('/v1/prospects', { schema: openapi.requestSchema('listProspects') }, async (request) => {
     const { cursor, limit = 50, sort = 'firstSeen' } = request.query;
     const filter = filterOf(request.query);
     await checkCrawl(request.accountId, filter.crawlId);
@@ -46,7 +46,7 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
     return { items, nextCursor: last ? encodeCursor({ sort, id: Number(last.id), score: last.score }) : null };
   });
 
-  app.get<{ Querystring: FilterQuery & { sort?: ProspectSort; format?: 'csv' | 'ndjson' } }>(
+  app.get<Route<'exportProspects'>>(
     '/v1/prospects/export',
     { schema: openapi.requestSchema('exportProspects') },
     async (request, reply) => {
@@ -74,7 +74,7 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
     },
   );
 
-  app.patch<{ Body: { ids: string[]; status?: string; notes?: string } }>(
+  app.patch<Route<'updateProspects'>>(
     '/v1/prospects',
     { schema: openapi.requestSchema('updateProspects') },
     async (request) => {
@@ -84,11 +84,11 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/prospects/:id', { schema: openapi.requestSchema('getProspect') }, async (request) =>
+  app.get<Route<'getProspect'>>('/v1/prospects/:id', { schema: openapi.requestSchema('getProspect') }, async (request) =>
     prospectOf(request.accountId, request.params.id),
   );
 
-  app.patch<{ Params: { id: string }; Body: { status?: string; notes?: string } }>(
+  app.patch<Route<'updateProspect'>>(
     '/v1/prospects/:id',
     { schema: openapi.requestSchema('updateProspect') },
     async (request) => {
@@ -98,7 +98,7 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<Route<'recheckProspect'>>(
     '/v1/prospects/:id/recheck',
     { schema: openapi.requestSchema('recheckProspect') },
     async (request, reply) => {

@@ -9,16 +9,10 @@ import {
 import { createEvent, listAttempts, resetDelivery } from '../../store/webhook-outbox.js';
 import { newWebhookSecret } from '../../webhooks/signing.js';
 import { decodeCursor, encodeCursor } from '../../web/cursor.js';
+import type { Route } from '../../web/contract.js';
 
 // After a rotation the old secret keeps signing beside the new one this long, so receivers can switch.
 const ROTATION_GRACE_MS = 24 * 3_600_000;
-
-interface EndpointBody {
-  url?: string;
-  events?: string[];
-  description?: string;
-  enabled?: boolean;
-}
 
 export async function webhookRoutes(app: FastifyInstance, { runtime, openapi }: RouteDeps) {
   const { db, guard, queues } = runtime;
@@ -38,7 +32,7 @@ export async function webhookRoutes(app: FastifyInstance, { runtime, openapi }: 
     return endpoint;
   };
 
-  app.post<{ Body: Required<Pick<EndpointBody, 'url' | 'events'>> & EndpointBody }>(
+  app.post<Route<'createWebhook'>>(
     '/v1/webhooks',
     { schema: openapi.requestSchema('createWebhook') },
     async (request, reply) => {
@@ -54,11 +48,11 @@ export async function webhookRoutes(app: FastifyInstance, { runtime, openapi }: 
     items: await listEndpoints(db, request.accountId),
   }));
 
-  app.get<{ Params: { id: string } }>('/v1/webhooks/:id', { schema: openapi.requestSchema('getWebhook') }, async (request) =>
+  app.get<Route<'getWebhook'>>('/v1/webhooks/:id', { schema: openapi.requestSchema('getWebhook') }, async (request) =>
     endpointOf(request.accountId, request.params.id),
   );
 
-  app.patch<{ Params: { id: string }; Body: EndpointBody }>(
+  app.patch<Route<'updateWebhook'>>(
     '/v1/webhooks/:id',
     { schema: openapi.requestSchema('updateWebhook') },
     async (request) => {
@@ -69,12 +63,12 @@ export async function webhookRoutes(app: FastifyInstance, { runtime, openapi }: 
     },
   );
 
-  app.delete<{ Params: { id: string } }>('/v1/webhooks/:id', { schema: openapi.requestSchema('deleteWebhook') }, async (request, reply) => {
+  app.delete<Route<'deleteWebhook'>>('/v1/webhooks/:id', { schema: openapi.requestSchema('deleteWebhook') }, async (request, reply) => {
     if (!(await deleteEndpoint(db, request.accountId, request.params.id))) throw notFound('webhook');
     return reply.status(204).send();
   });
 
-  app.post<{ Params: { id: string } }>(
+  app.post<Route<'rotateWebhookSecret'>>(
     '/v1/webhooks/:id/rotate-secret',
     { schema: openapi.requestSchema('rotateWebhookSecret') },
     async (request) => {
@@ -85,7 +79,7 @@ export async function webhookRoutes(app: FastifyInstance, { runtime, openapi }: 
     },
   );
 
-  app.post<{ Params: { id: string } }>('/v1/webhooks/:id/ping', { schema: openapi.requestSchema('pingWebhook') }, async (request, reply) => {
+  app.post<Route<'pingWebhook'>>('/v1/webhooks/:id/ping', { schema: openapi.requestSchema('pingWebhook') }, async (request, reply) => {
     const endpoint = await endpointOf(request.accountId, request.params.id);
     const deliveries = await withTransaction(db, (tx) =>
       createEvent(tx, { accountId: request.accountId, type: 'webhook.ping', endpointId: endpoint.id, data: { webhookId: endpoint.id } }),
@@ -95,7 +89,7 @@ export async function webhookRoutes(app: FastifyInstance, { runtime, openapi }: 
     return reply.status(202).send({ queued: true });
   });
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: number; cursor?: string } }>(
+  app.get<Route<'listWebhookDeliveries'>>(
     '/v1/webhooks/:id/deliveries',
     { schema: openapi.requestSchema('listWebhookDeliveries') },
     async (request) => {
@@ -110,7 +104,7 @@ export async function webhookRoutes(app: FastifyInstance, { runtime, openapi }: 
     },
   );
 
-  app.post<{ Params: { id: string; eventId: string } }>(
+  app.post<Route<'redeliverWebhookEvent'>>(
     '/v1/webhooks/:id/events/:eventId/redeliver',
     { schema: openapi.requestSchema('redeliverWebhookEvent') },
     async (request, reply) => {
