@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { TestEnvironment } from './environment.js';
+import type { Test } from 'tap';
+import { startEnvironment, type TestEnvironment } from './environment.js';
+import type { FakeWeb } from './fake-web.js';
+import { createParsePool, type ParsePool } from '../../services/crawl/parse-pool.js';
 import { QUEUE_NAMES, type QueueName } from '../../services/queues.js';
 import type { Queryable, Db } from '../../services/store/db.js';
 import { insertCrawl, markRunning } from '../../services/store/crawls.js';
@@ -108,4 +111,30 @@ export async function recordCrawled(db: Db, page: PlannedPage, links: string[]):
   });
   if (!planned) throw new Error(`page ${page.id} was recorded already`);
   return planned.newTargets;
+}
+
+/**
+ * The setting of a processor's unit test: a private environment on the given web (no background
+ * workers; generous timeouts, since a slow answer on a busy machine would be retried later rather than
+ * be a result), a job runner and, when asked, a parse pool; all closed when the test file ends.
+ */
+export async function processorSetting(
+  t: Test,
+  web: Pick<FakeWeb, 'resolver' | 'close'>,
+  options: { env?: Record<string, string>; parser?: boolean } = {},
+): Promise<{ env: TestEnvironment; runner: ReturnType<typeof jobRunner>; parser: ParsePool }> {
+  const env = await startEnvironment({
+    resolver: web.resolver,
+    env: { RESPONSE_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '30000', ...options.env },
+  });
+  const parser = options.parser ? createParsePool({ threads: 1, timeoutMs: 60_000 }) : null;
+  const runner = jobRunner(env);
+  t.teardown(async () => {
+    await runner.close();
+    await parser?.close();
+    await env.close();
+    await web.close();
+  });
+  t.afterEach(() => runner.clear());
+  return { env, runner, parser: parser as ParsePool };
 }

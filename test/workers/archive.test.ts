@@ -1,7 +1,6 @@
 import t from 'tap';
 import { htmlPage, startFakeWeb } from '../support/fake-web.js';
-import { startEnvironment } from '../support/environment.js';
-import { jobRunner } from '../support/job-runner.js';
+import { processorSetting } from '../support/job-runner.js';
 import { archiveJobId } from '../../services/queues.js';
 import { registerArchiveLookup } from '../../services/store/archive.js';
 import { createArchiveProcessor } from '../../workers/archive.js';
@@ -21,17 +20,7 @@ web.setRoute('archive.test', '/wayback/available', (req, res) => {
 });
 web.setRoute('archive.test', '/web/20190304120000/pruners', { body: htmlPage('Bypass pruners – Old Tool Shop') });
 
-const env = await startEnvironment({
-  resolver: web.resolver,
-  env: { ARCHIVE_API_URL: u('archive.test', '/wayback/available'), RESPONSE_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '30000' },
-});
-const runner = jobRunner(env);
-t.teardown(async () => {
-  await runner.close();
-  await env.close();
-  await web.close();
-});
-t.afterEach(() => runner.clear());
+const { env, runner } = await processorSetting(t, web, { env: { ARCHIVE_API_URL: u('archive.test', '/wayback/available') } });
 
 const { db, http, queues, config } = env.runtime;
 const processArchive = createArchiveProcessor({ db, http, config: { archive: config.archive } });

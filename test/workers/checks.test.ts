@@ -1,7 +1,6 @@
 import t from 'tap';
 import { htmlPage, startFakeWeb } from '../support/fake-web.js';
-import { startEnvironment } from '../support/environment.js';
-import { jobRunner, newCrawl, recordCrawled } from '../support/job-runner.js';
+import { processorSetting, newCrawl, recordCrawled } from '../support/job-runner.js';
 import { createAccount } from '../../services/store/accounts.js';
 import { archiveJobId } from '../../services/queues.js';
 import { createCheckProcessor } from '../../workers/checks.js';
@@ -14,15 +13,7 @@ const web = await startFakeWeb({
   'shop.test': { '/shears': { body: htmlPage('Shears') } },
 });
 const u = web.url;
-// Generous timeouts: a slow answer on a busy machine would be retried later, not a result.
-const env = await startEnvironment({ resolver: web.resolver, env: { RESPONSE_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '30000' } });
-const runner = jobRunner(env);
-t.teardown(async () => {
-  await runner.close();
-  await env.close();
-  await web.close();
-});
-t.afterEach(() => runner.clear());
+const { env, runner } = await processorSetting(t, web);
 
 const { db, queues, logger, limiter, metrics, hosts, http, config } = env.runtime;
 const { retry, politeness, webhooks, verdictMaxAgeMs } = config;

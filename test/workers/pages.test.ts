@@ -1,9 +1,7 @@
 import t from 'tap';
 import { htmlPage, startFakeWeb } from '../support/fake-web.js';
-import { startEnvironment } from '../support/environment.js';
-import { jobRunner, newCrawl } from '../support/job-runner.js';
+import { processorSetting, newCrawl } from '../support/job-runner.js';
 import { createAccount } from '../../services/store/accounts.js';
-import { createParsePool } from '../../services/crawl/parse-pool.js';
 import { createPageProcessor } from '../../workers/pages.js';
 
 // The page processor on its own: built from only what PageDeps names, it takes a real page job and
@@ -17,17 +15,7 @@ const u = web.url;
 web.setRoute('blog.test', '/', { body: htmlPage('Garden blog', [['/about', 'About us'], [u('shop.test', '/pruners'), 'these pruners']]) });
 web.setRoute('blog.test', '/private/draft', { body: htmlPage('Draft', [[u('shop.test', '/secret'), 'secret']]) });
 
-// Generous timeouts: a slow answer on a busy machine would be retried later, not a result.
-const env = await startEnvironment({ resolver: web.resolver, env: { RESPONSE_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '30000' } });
-const parser = createParsePool({ threads: 1, timeoutMs: 60_000 });
-const runner = jobRunner(env);
-t.teardown(async () => {
-  await runner.close();
-  await parser.close();
-  await env.close();
-  await web.close();
-});
-t.afterEach(() => runner.clear());
+const { env, runner, parser } = await processorSetting(t, web, { parser: true });
 
 const { db, queues, logger, limiter, metrics, hosts, http, robots, config } = env.runtime;
 const { retry, politeness, webhooks, verdictMaxAgeMs } = config;

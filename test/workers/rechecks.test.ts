@@ -1,9 +1,7 @@
 import t from 'tap';
 import { htmlPage, startFakeWeb } from '../support/fake-web.js';
-import { startEnvironment } from '../support/environment.js';
-import { jobRunner, newCrawl, recordCrawled } from '../support/job-runner.js';
+import { processorSetting, newCrawl, recordCrawled } from '../support/job-runner.js';
 import { recheckJobId } from '../../services/queues.js';
-import { createParsePool } from '../../services/crawl/parse-pool.js';
 import { recordCheckedTarget } from '../../services/transactions/crawl-transactions.js';
 import { findProspect } from '../../services/store/prospects.js';
 import { requestRecheck } from '../../services/store/rechecks.js';
@@ -13,17 +11,7 @@ import { createRecheckProcessor } from '../../workers/rechecks.js';
 // job for a prospect found by an earlier crawl and records whether the link is still worth an email.
 const web = await startFakeWeb({ 'blog.test': {}, 'shop.test': {}, 'hooks.test': {} });
 const u = web.url;
-// Generous timeouts: a slow answer on a busy machine would be retried later, not a result.
-const env = await startEnvironment({ resolver: web.resolver, env: { RESPONSE_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '30000' } });
-const parser = createParsePool({ threads: 1, timeoutMs: 60_000 });
-const runner = jobRunner(env);
-t.teardown(async () => {
-  await runner.close();
-  await parser.close();
-  await env.close();
-  await web.close();
-});
-t.afterEach(() => runner.clear());
+const { env, runner, parser } = await processorSetting(t, web, { parser: true });
 
 const { db, queues, logger, limiter, metrics, hosts, http, config } = env.runtime;
 const { retry, politeness } = config;

@@ -1,8 +1,7 @@
 import t from 'tap';
 import { resolverFor } from '../support/fake-web.js';
-import { startEnvironment } from '../support/environment.js';
 import { startReceiver } from '../support/webhook-receiver.js';
-import { jobRunner } from '../support/job-runner.js';
+import { processorSetting } from '../support/job-runner.js';
 import { createEvent } from '../../services/store/webhook-outbox.js';
 import { createDeliveryProcessor } from '../../workers/webhooks.js';
 
@@ -10,18 +9,9 @@ import { createDeliveryProcessor } from '../../workers/webhooks.js';
 // job and calls a receiver that checks signatures as an outreach tool would (Standard Webhooks).
 const receiver = await startReceiver();
 receiver.answerWith((path) => ({ '/down': 500, '/gone': 410 })[path] ?? 200);
-const env = await startEnvironment({
-  resolver: resolverFor(() => ({ 'hooks.test': '127.0.0.1' })),
-  // The first retry an hour away: a postponed job stays delayed for as long as a test could look at it.
-  env: { WEBHOOK_RETRY_SCHEDULE: '1h,2h', WEBHOOK_TIMEOUT_MS: '20000' },
-});
-const runner = jobRunner(env);
-t.teardown(async () => {
-  await runner.close();
-  await env.close();
-  await receiver.close();
-});
-t.afterEach(() => runner.clear());
+const web = { resolver: resolverFor(() => ({ 'hooks.test': '127.0.0.1' })), close: () => receiver.close() };
+// The first retry an hour away: a postponed job stays delayed for as long as a test could look at it.
+const { env, runner } = await processorSetting(t, web, { env: { WEBHOOK_RETRY_SCHEDULE: '1h,2h', WEBHOOK_TIMEOUT_MS: '20000' } });
 
 const { db, http, metrics, logger, queues, config } = env.runtime;
 const processDelivery = createDeliveryProcessor({ db, http, metrics, logger, config: { webhooks: config.webhooks } });
