@@ -25,9 +25,9 @@ export interface CrawledPage {
 }
 
 /**
- * Stores a crawled page in one transaction: its links, its outbound targets (with the prospects already
- * due for targets checked earlier), its new frontier pages (planned from its depth under the crawl's
- * planning lock, see planChildren) and last its result. Returns what must be enqueued, or null when the
+ * Stores a crawled page in one transaction: its links, its outbound targets, its new frontier pages
+ * (planned from its depth under the crawl's planning lock, see planChildren), its result, and the
+ * prospects already due for targets checked earlier. Returns what must be enqueued, or null when the
  * page had already been recorded (a repeated job).
  */
 export function recordCrawledPage(
@@ -39,12 +39,13 @@ export function recordCrawledPage(
     await insertLinks(tx, page.crawlId, page.pageId, page.links);
     if (page.result.domain) await insertSiteContacts(tx, page.crawlId, page.result.domain, page.contacts);
     const newTargets = await registerTargets(tx, page.crawlId, outboundUrls);
-    // Targets another page already had checked: this page's links to the dead ones are prospects now.
-    await createProspects(tx, page.crawlId, withDomains(outboundUrls));
     // The page's row is first touched under the planning lock, so a planner lowering its depth (which
     // holds that lock) never waits for this transaction while this one waits for the lock.
     const newPages = await planChildren(tx, page.crawlId, page.pageId, page.links.map((link) => link.url));
     if (!newPages || !(await recordPageResult(tx, page.pageId, page.result))) return null;
+    // Targets another page already had checked: this page's links to the dead ones are prospects now,
+    // made once the page's row says what it is (its domain is the prospect's source domain).
+    await createProspects(tx, page.crawlId, withDomains(outboundUrls));
     return { newTargets, newPages };
   });
 }

@@ -82,7 +82,11 @@ t.test('hosts: the busiest, the ones backing off (Retry-After, Crawl-delay), the
 });
 
 t.test('crawls of every account, with rates, verdicts by reason and errors; cancel one', async (t) => {
-  const all = await get('adminListCrawls', '/admin/api/crawls');
+  // The host report above can see a verdict a moment before its check commits it: wait for both.
+  const all = await until('the slow crawl\'s two verdicts', async () => {
+    const crawls = await get('adminListCrawls', '/admin/api/crawls');
+    return { seen: crawls, done: crawls.items[0]?.verdicts.length >= 2 && crawls };
+  });
   t.same(all.items.map((crawl: { accountName: string }) => crawl.accountName), ['Slow Co', 'Quick Co'], 'both accounts, newest first');
   const [slowRow, quickRow] = all.items;
   t.match(slowRow, { id: slowCrawlId, status: 'running', accountId: slowOwner.accountId, rate: { over: 'last_minute' } });

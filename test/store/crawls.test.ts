@@ -105,3 +105,19 @@ async function deadlockCount(): Promise<number> {
   const { rows } = await db.query('SELECT deadlocks::int AS n FROM pg_stat_database WHERE datname = current_database()');
   return rows[0].n;
 }
+
+t.test('a page recorded after its dead target was judged makes prospects that know their source', async (t) => {
+  const crawlId = await newCrawl(10);
+  const [first, second] = await planPages(db, crawlId, [{ url: 'http://a.test/one', depth: 1 }, { url: 'http://a.test/two', depth: 1 }]);
+  const link = { url: 'http://dead.test/x', anchorText: 'x', rel: '', outbound: true, followed: true, context: '', position: 'content' };
+  const contacts = { emails: ['editor@a.test'], contactPages: [], authors: [] };
+  await recordCrawledPage(db, { crawlId, pageId: first!.id, result: crawled(first!.url), links: [link], contacts });
+  const { rows: [target] } = await db.query('SELECT id, url FROM crawl_targets WHERE crawl_id = $1', [crawlId]);
+  await recordCheckedTarget(db, { ...target, crawlId }, {
+    verdict: 'dead', reason: 'not_found', httpStatus: 404, finalUrl: target.url, attempts: [], checkedAt: new Date(),
+  });
+  // The second page links to the same dead URL after it was judged: its prospect is made with the page.
+  await recordCrawledPage(db, { crawlId, pageId: second!.id, result: crawled(second!.url), links: [link], contacts });
+  const { rows } = await db.query('SELECT source_domain, dead_domain FROM prospects WHERE crawl_id = $1 ORDER BY id', [crawlId]);
+  t.same(rows, [{ source_domain: 'a.test', dead_domain: 'dead.test' }, { source_domain: 'a.test', dead_domain: 'dead.test' }]);
+});
