@@ -41,7 +41,14 @@ export async function batchProspectsFound(
   crawlId: string,
   options: { batchSize: number; intervalMs: number; force: boolean },
 ): Promise<number[] | null> {
-  const { rows: locked } = await db.query<{ ok: boolean }>('/* webhook-outbox.batchProspectsFound */ SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [crawlId]);
+  // Forced (the crawl has ended): wait for the lock. A batcher holding it at that moment would otherwise
+  // make the ending transaction skip the last notifications, and they would go out after crawl.completed.
+  const { rows: locked } = await db.query<{ ok: boolean }>(
+    options.force
+      ? '/* webhook-outbox.batchProspectsFound */ SELECT pg_advisory_xact_lock(hashtext($1)) IS NOT NULL AS ok'
+      : '/* webhook-outbox.batchProspectsFound */ SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok',
+    [crawlId],
+  );
   if (!locked[0]?.ok) return null;
   if (!options.force) {
     const { rows } = await db.query(
