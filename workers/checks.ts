@@ -3,12 +3,9 @@ import type { Runtime } from '../services/runtime.js';
 import type { Config } from '../services/config.js';
 import type { CheckJob } from '../services/queues.js';
 import { attemptCheck } from '../services/crawl/check-url.js';
-import type { SettledVerdict } from '../services/crawl/verdict.js';
 import { recordCheckedTarget } from '../services/transactions/crawl-transactions.js';
-import { pageVerdict } from '../services/store/pages.js';
 import { targetForWork } from '../services/store/targets.js';
 import { registerArchiveLookup } from '../services/store/archive.js';
-import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
 import { finishCrawl, type FinishDeps } from './finish-crawl.js';
 import { hostLimitsOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
 import { postpone } from './job-control.js';
@@ -30,26 +27,25 @@ export function createCheckProcessor(runtime: CheckDeps) {
   const { db, http, config } = runtime;
 
   return async function processCheck(job: Job<CheckJob>, token?: string): Promise<void> {
-    const target = await targetForWork(db, job.data.targetId);
+    const target = await targetForWork(db, job.data.targetId, config.verdictMaxAgeMs);
     if (!target || target.state !== 'pending') return;
     if (target.crawlStatus !== 'running' && target.crawlStatus !== 'queued') return;
 
-    let verdict: SettledVerdict | null;
-    const asPage = await pageVerdict(db, target.crawlId, target.url);
-    if (asPage?.pending) {
+    if (target.asPage?.pending) {
       const waits = job.data.progress?.pageWaits ?? 0;
       const progress = { tries: 0, requests: [], ...job.data.progress, pageWaits: waits + 1 };
       return postpone(job, token, Math.min(1_000 * 2 ** waits, MAX_PAGE_WAIT_MS), { ...job.data, progress });
     }
-    verdict = asPage?.verdict ?? (await freshVerdict(db, target.url, config.verdictMaxAgeMs));
+    let verdict = target.asPage?.verdict ?? target.cached;
+    const fetched = !verdict;
     if (!verdict) {
       const settled = await politeAttempt(runtime, job, token, target.url, hostLimitsOf(runtime, target), (pace) =>
         attemptCheck(http, target.url, { maxBodyBytes: config.http.checkBodyBytes, pace }),
       );
       verdict = settled!.verdict;
-      await saveVerdict(db, target.url, verdict);
     }
-    if (await recordCheckedTarget(db, target, verdict)) {
+    // A verdict this job fetched is cached for other crawls in the same transaction.
+    if (await recordCheckedTarget(db, target, verdict, { cache: fetched })) {
       runtime.metrics.count('checks', { verdict: verdict.verdict, reason: verdict.reason ?? '' });
     }
     if (verdict.verdict === 'dead' && (await registerArchiveLookup(db, target.url))) await runtime.queues.enqueueArchiveLookup(target.url);

@@ -10,7 +10,7 @@ import { attemptPage } from '../services/crawl/check-url.js';
 import { recordCrawledPage } from '../services/transactions/crawl-transactions.js';
 import { markRunning } from '../services/store/crawls.js';
 import { pageForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
-import { freshVerdict, saveVerdict } from '../services/store/verdicts.js';
+import { saveVerdict } from '../services/store/verdicts.js';
 import { finishCrawl, type FinishDeps } from './finish-crawl.js';
 import { hostLimitsOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
 
@@ -31,11 +31,11 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
   const { db, http, queues, robots } = runtime;
 
   return async function processPage(job: Job<PageJob>, token?: string): Promise<void> {
-    const page = await pageForWork(db, job.data.pageId);
+    const page = await pageForWork(db, job.data.pageId, runtime.config.verdictMaxAgeMs);
     if (!page || page.state !== 'queued') return;
     if (page.crawl.status !== 'queued' && page.crawl.status !== 'running') return;
     const log = runtime.logger.child({ crawlId: page.crawlId, jobId: job.id, url: page.url });
-    await markRunning(db, page.crawlId);
+    if (page.crawl.status === 'queued') await markRunning(db, page.crawlId);
 
     const settle = async (result: Omit<PageResult, 'domain'>) => {
       await recordPageResult(db, page.id, { ...result, domain: domainOf(result.finalUrl) });
@@ -44,7 +44,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
     };
 
     // A URL already known not to be alive has nothing to crawl: no request at all.
-    const known = await freshVerdict(db, page.url, runtime.config.verdictMaxAgeMs);
+    const { known } = page;
     if (known && known.verdict !== 'alive') {
       const { finalUrl, httpStatus } = known;
       return settle({ state: 'failed', finalUrl, httpStatus, title: null, outcome: known.reason ?? known.verdict, verdict: known });
@@ -59,13 +59,16 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
       return settle({ state: 'skipped', finalUrl: null, httpStatus: null, title: null, outcome: 'robots_disallowed', verdict: null });
     }
     const { verdict, result } = settled;
-    await saveVerdict(db, page.url, verdict);
     const fetched = { finalUrl: verdict.finalUrl, httpStatus: verdict.httpStatus, title: null, verdict };
+    const settleFetched = async (outcome: Omit<PageResult, 'domain'>) => {
+      await saveVerdict(db, page.url, verdict);
+      return settle(outcome);
+    };
     if (verdict.verdict !== 'alive' || !result.ok) {
-      return settle({ state: 'failed', ...fetched, outcome: verdict.reason ?? verdict.verdict });
+      return settleFetched({ state: 'failed', ...fetched, outcome: verdict.reason ?? verdict.verdict });
     }
-    if (result.body === null) return settle({ state: 'skipped', ...fetched, outcome: 'not_html' });
-    if (looksBinary(result.body)) return settle({ state: 'skipped', ...fetched, outcome: 'binary_body' });
+    if (result.body === null) return settleFetched({ state: 'skipped', ...fetched, outcome: 'not_html' });
+    if (looksBinary(result.body)) return settleFetched({ state: 'skipped', ...fetched, outcome: 'binary_body' });
 
     let extracted;
     try {
@@ -73,7 +76,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
     } catch (error) {
       if (!(error instanceof ParseAbortedError)) throw error;
       log.warn({ reason: error.code }, 'parse given up');
-      return settle({ state: 'failed', ...fetched, outcome: error.code });
+      return settleFetched({ state: 'failed', ...fetched, outcome: error.code });
     }
     const links = extracted.links.map((link) => ({ ...link, outbound: isOutbound(result.finalUrl, link.url), followed: isFollowed(link.rel) }));
     const planned = await recordCrawledPage(db, {
@@ -85,6 +88,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
       },
       links,
       contacts: extracted.contacts,
+      cacheVerdictOf: page.url,
     });
     if (planned) {
       runtime.metrics.count('pages', { outcome: 'crawled' });

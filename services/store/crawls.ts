@@ -147,6 +147,21 @@ export async function finishIfDone(db: Queryable, crawlId: string): Promise<Craw
 }
 
 /**
+ * Whether the crawl is running with nothing pending, in one read outside any transaction: nearly every
+ * job that settles an item finds work still pending, and pays this one statement instead of a
+ * transaction around finishIfDone.
+ */
+export async function isReadyToFinish(db: Queryable, crawlId: string): Promise<boolean> {
+  const { rows } = await db.query<{ ready: boolean }>(
+    `/* crawls.isReadyToFinish */ SELECT EXISTS (SELECT 1 FROM crawls c WHERE c.id = $1 AND c.status = 'running'
+       AND NOT EXISTS (SELECT 1 FROM pages WHERE crawl_id = $1 AND state = 'queued')
+       AND NOT EXISTS (SELECT 1 FROM crawl_targets WHERE crawl_id = $1 AND state = 'pending')) AS ready`,
+    [crawlId],
+  );
+  return rows[0]!.ready;
+}
+
+/**
  * Running crawls with nothing pending: normally the job that settles the last item ends its crawl, but
  * that job can die (or lose the database) between the two; the reconciler ends these.
  */

@@ -46,13 +46,21 @@ export async function planPages(db: Queryable, crawlId: string, candidates: Chil
 /**
  * Plans the pages a crawled page links to, from its depth as it stands under the planning lock (a
  * shorter path may have lowered it while the page was being fetched). Null when the page is no longer
- * queued: another run of its job recorded it first.
+ * queued: another run of its job recorded it first. The lock and the page's row are taken in one
+ * statement; locking the page's row too makes it read the row's latest version (a locking read), and no
+ * planner holds that row without holding the crawl's lock first.
  */
 export async function planChildren(db: Queryable, crawlId: string, pageId: number, linkUrls: string[]): Promise<PlannedPage[] | null> {
-  const { settings, left } = await lockForPlanning(db, crawlId);
-  const { rows } = await db.query<{ depth: number; state: string }>('/* frontier.planChildren */ SELECT depth, state FROM pages WHERE id = $1', [pageId]);
-  if (rows[0]?.state !== 'queued') return null;
-  return plan(db, crawlId, settings, left, childPages(settings, rows[0].depth, linkUrls));
+  const { rows } = await db.query<{ settings: CrawlSettings; left: number; depth: number; state: string }>(
+    `/* frontier.planChildren */ SELECT ${CRAWL_SETTINGS_JSON} AS settings, c.max_pages - c.pages_planned AS left, p.depth, p.state
+     FROM crawls c JOIN pages p ON p.id = $2 AND p.crawl_id = c.id WHERE c.id = $1
+     FOR NO KEY UPDATE`,
+    [crawlId, pageId],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`page ${pageId} of crawl ${crawlId} does not exist`);
+  if (row.state !== 'queued') return null;
+  return plan(db, crawlId, row.settings, row.left, childPages(row.settings, row.depth, linkUrls));
 }
 
 async function plan(db: Queryable, crawlId: string, settings: CrawlSettings, left: number, candidates: ChildCandidate[]): Promise<PlannedPage[]> {
@@ -66,9 +74,6 @@ async function plan(db: Queryable, crawlId: string, settings: CrawlSettings, lef
     if (crawled.length === 0) break;
     const linksFrom = await linkTargets(db, crawlId, crawled.map((page) => page.id));
     level = shallowest(crawled.flatMap((page) => childPages(settings, page.depth, linksFrom.get(page.id) ?? [])));
-  }
-  if (planned.length > 0) {
-    await db.query('/* frontier.countPlanned */ UPDATE crawls SET pages_planned = pages_planned + $2 WHERE id = $1', [crawlId, planned.length]);
   }
   return planned;
 }
@@ -104,14 +109,22 @@ async function frontierState(
   };
 }
 
-/** Inserts the admitted pages (a page planned meanwhile by a repeated job is absorbed). */
+/**
+ * Inserts the admitted pages and counts them against the crawl's budget, in one statement (a page
+ * planned meanwhile by a repeated job is absorbed, and not counted).
+ */
 async function insertPages(db: Queryable, crawlId: string, pages: (ChildCandidate & { host: string })[]): Promise<PlannedPage[]> {
   if (pages.length === 0) return [];
   const { rows } = await db.query<PlannedPage>(
-    `/* frontier.insertPages */ INSERT INTO pages (crawl_id, url, depth, host)
-     SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[])
-     ON CONFLICT (crawl_id, url) DO NOTHING
-     RETURNING id, crawl_id AS "crawlId", url, depth`,
+    `/* frontier.insertPages */ WITH inserted AS (
+       INSERT INTO pages (crawl_id, url, depth, host)
+       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[])
+       ON CONFLICT (crawl_id, url) DO NOTHING
+       RETURNING id, crawl_id AS "crawlId", url, depth),
+     counted AS (
+       UPDATE crawls SET pages_planned = pages_planned + (SELECT count(*) FROM inserted)
+       WHERE id = $1 AND EXISTS (SELECT 1 FROM inserted))
+     SELECT * FROM inserted`,
     [crawlId, pages.map((p) => p.url), pages.map((p) => p.depth), pages.map((p) => p.host)],
   );
   return rows;

@@ -4,6 +4,7 @@ import type { CrawlSettings, CrawlStatus } from '../crawl/settings.js';
 import type { PageState } from '../crawl/vocabulary.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import type { ContactHints } from '../crawl/contacts.js';
+import { freshVerdictJson, verdictOf } from './verdicts.js';
 
 
 export interface PlannedPage {
@@ -16,6 +17,8 @@ export interface PlannedPage {
 export interface PageWork extends PlannedPage {
   state: PageState;
   crawl: CrawlSettings & { status: CrawlStatus };
+  /** A fresh cached verdict of the page's URL (from any crawl), or null. */
+  known: SettledVerdict | null;
 }
 
 export interface PageResult {
@@ -44,14 +47,18 @@ export interface StoredLink {
   position: string;
 }
 
-export async function pageForWork(db: Queryable, pageId: number): Promise<PageWork | null> {
+/**
+ * A page's job's work in one read: the page, its crawl's status and settings, and a cached verdict of
+ * its URL younger than verdictMaxAgeMs (see freshVerdictJson).
+ */
+export async function pageForWork(db: Queryable, pageId: number, verdictMaxAgeMs: number): Promise<PageWork | null> {
   const { rows } = await db.query(
     `/* pages.pageForWork */ SELECT p.id, p.crawl_id AS "crawlId", p.url, p.depth, p.state,
-       jsonb_build_object('status', c.status) || ${CRAWL_SETTINGS_JSON}::jsonb AS crawl
+       jsonb_build_object('status', c.status) || ${CRAWL_SETTINGS_JSON}::jsonb AS crawl, ${freshVerdictJson('p.url', '$2')} AS known
      FROM pages p JOIN crawls c ON c.id = p.crawl_id WHERE p.id = $1`,
-    [pageId],
+    [pageId, verdictMaxAgeMs / 1000],
   );
-  return rows[0] ?? null;
+  return rows[0] ? { ...rows[0], known: verdictOf(rows[0].known) } : null;
 }
 
 /** Records how a page's fetch ended; only a queued page changes, so a repeated job changes nothing. */
@@ -73,21 +80,20 @@ export async function recordPageResult(db: Queryable, pageId: number, result: Pa
 export const evidenceOf = (verdict: SettledVerdict) => JSON.stringify({ attempts: verdict.attempts, checkedAt: verdict.checkedAt });
 
 /**
- * How a URL fared as a page of the crawl: null when it is not one; `pending` while the page waits to be
- * fetched; otherwise the verdict its fetch gave (null when it was never fetched, e.g. robots.txt).
+ * How a URL fared as a page of the crawl, as one JSON value (NULL when it is not one), for a read that
+ * fetches it with its own row; read it with pageVerdictOf. `crawlId` and `url` are SQL expressions.
  */
-export async function pageVerdict(
-  db: Queryable,
-  crawlId: string,
-  url: string,
-): Promise<{ pending: boolean; verdict: SettledVerdict | null } | null> {
-  const { rows } = await db.query(
-    `/* pages.pageVerdict */ SELECT state, verdict, CASE WHEN verdict = 'alive' THEN NULL ELSE outcome END AS reason, http_status AS "httpStatus", final_url AS "finalUrl",
-       evidence -> 'attempts' AS attempts, evidence ->> 'checkedAt' AS "checkedAt"
-     FROM pages WHERE crawl_id = $1 AND url = $2`,
-    [crawlId, url],
-  );
-  const row = rows[0];
+export const pageVerdictJson = (crawlId: string, url: string) =>
+  `(SELECT json_build_object('state', p.state, 'verdict', p.verdict, 'reason', CASE WHEN p.verdict = 'alive' THEN NULL ELSE p.outcome END,
+      'httpStatus', p.http_status, 'finalUrl', p.final_url, 'attempts', p.evidence -> 'attempts', 'checkedAt', p.evidence ->> 'checkedAt')
+    FROM pages p WHERE p.crawl_id = ${crawlId} AND p.url = ${url})`;
+
+/**
+ * The page's side of a pageVerdictJson value: null when the URL is not a page of the crawl; `pending`
+ * while the page waits to be fetched; otherwise the verdict its fetch gave (null when it was never
+ * fetched, e.g. robots.txt).
+ */
+export function pageVerdictOf(row: Record<string, any> | null): { pending: boolean; verdict: SettledVerdict | null } | null {
   if (!row) return null;
   if (row.state === 'queued') return { pending: true, verdict: null };
   if (!row.verdict) return { pending: false, verdict: null };

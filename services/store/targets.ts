@@ -1,7 +1,8 @@
 import type { Queryable } from './db.js';
 import type { CrawlStatus } from '../crawl/settings.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
-import { evidenceOf } from './pages.js';
+import { evidenceOf, pageVerdictJson, pageVerdictOf } from './pages.js';
+import { freshVerdictJson, verdictOf } from './verdicts.js';
 
 export interface TargetWork {
   id: number;
@@ -11,6 +12,10 @@ export interface TargetWork {
   crawlStatus: CrawlStatus;
   hostConcurrency: number | null;
   hostIntervalMs: number | null;
+  /** How the URL fared as a page of the same crawl (see pageVerdictOf). */
+  asPage: { pending: boolean; verdict: SettledVerdict | null } | null;
+  /** A fresh cached verdict of the URL (from any crawl), or null. */
+  cached: SettledVerdict | null;
 }
 
 /**
@@ -32,14 +37,20 @@ export async function registerTargets(db: Queryable, crawlId: string, urls: stri
   return rows.filter((row) => row.created).map(({ id }) => ({ id }));
 }
 
-export async function targetForWork(db: Queryable, targetId: number): Promise<TargetWork | null> {
-  const { rows } = await db.query<TargetWork>(
+/**
+ * A check's work in one read: the target, its crawl's status and politeness settings, how its URL fared
+ * as a page of the crawl, and a cached verdict younger than verdictMaxAgeMs.
+ */
+export async function targetForWork(db: Queryable, targetId: number, verdictMaxAgeMs: number): Promise<TargetWork | null> {
+  const { rows } = await db.query(
     `/* targets.targetForWork */ SELECT t.id, t.crawl_id AS "crawlId", t.url, t.state, c.status AS "crawlStatus",
-       c.host_concurrency AS "hostConcurrency", c.host_interval_ms AS "hostIntervalMs"
+       c.host_concurrency AS "hostConcurrency", c.host_interval_ms AS "hostIntervalMs",
+       ${pageVerdictJson('t.crawl_id', 't.url')} AS "asPage", ${freshVerdictJson('t.url', '$2')} AS cached
      FROM crawl_targets t JOIN crawls c ON c.id = t.crawl_id WHERE t.id = $1`,
-    [targetId],
+    [targetId, verdictMaxAgeMs / 1000],
   );
-  return rows[0] ?? null;
+  const row = rows[0];
+  return row ? { ...row, asPage: pageVerdictOf(row.asPage), cached: verdictOf(row.cached) } : null;
 }
 
 /** Stores a target's verdict and its evidence once; returns false when it was already checked (a repeated job). */

@@ -1,16 +1,19 @@
 import type { Queryable } from './db.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 
-/** A settled verdict for the URL younger than maxAgeMs, shared across crawls and accounts; else null. */
-export async function freshVerdict(db: Queryable, url: string, maxAgeMs: number): Promise<SettledVerdict | null> {
-  if (maxAgeMs <= 0) return null;
-  const { rows } = await db.query(
-    `/* verdicts.freshVerdict */ SELECT verdict, reason, http_status AS "httpStatus", final_url AS "finalUrl",
-       evidence -> 'attempts' AS attempts, checked_at AS "checkedAt"
-     FROM verdicts WHERE url = $1 AND checked_at > now() - make_interval(secs => $2)`,
-    [url, maxAgeMs / 1000],
-  );
-  return rows[0] ?? null;
+/**
+ * The cached verdict of a URL younger than a number of seconds, as one JSON value (NULL when there is
+ * none), for the reads of the work of a job, which fetch it with their own row in one round trip; read it
+ * with verdictOf. `url` and `maxAgeSeconds` are SQL expressions (a column, a parameter).
+ */
+export const freshVerdictJson = (url: string, maxAgeSeconds: string) =>
+  `(SELECT json_build_object('verdict', v.verdict, 'reason', v.reason, 'httpStatus', v.http_status, 'finalUrl', v.final_url,
+      'attempts', v.evidence -> 'attempts', 'checkedAt', v.checked_at)
+    FROM verdicts v WHERE v.url = ${url} AND ${maxAgeSeconds} > 0 AND v.checked_at > now() - make_interval(secs => ${maxAgeSeconds}))`;
+
+/** The verdict in a JSON value of freshVerdictJson (its time as a Date again). */
+export function verdictOf(json: (Omit<SettledVerdict, 'checkedAt'> & { checkedAt: string }) | null): SettledVerdict | null {
+  return json ? { ...json, checkedAt: new Date(json.checkedAt) } : null;
 }
 
 /** Caches a verdict; `unknown` is transient by definition and is never cached. */

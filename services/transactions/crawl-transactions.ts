@@ -6,12 +6,13 @@ import type { SettledVerdict } from '../crawl/verdict.js';
 import type { ContactHints } from '../crawl/contacts.js';
 import type { CrawlStatus } from '../crawl/settings.js';
 import { registrableDomain } from '../crawl/urls.js';
-import { crawlEventData, failIfStuck, finishIfDone } from '../store/crawls.js';
+import { crawlEventData, failIfStuck, finishIfDone, isReadyToFinish } from '../store/crawls.js';
 import { batchProspectsFound, createEvent } from '../store/webhook-outbox.js';
 import { insertLinks, insertSiteContacts, recordPageResult, type PageResult, type PlannedPage, type StoredLink } from '../store/pages.js';
 import { planChildren } from '../store/frontier.js';
 import { recordTargetVerdict, registerTargets } from '../store/targets.js';
 import { createProspects, refreshProspectScores } from '../store/prospects.js';
+import { saveVerdict } from '../store/verdicts.js';
 
 /** Dead-link candidates with their registrable domains (the prospect's dead domain). */
 const withDomains = (urls: string[]) => urls.map((url) => ({ url, domain: registrableDomain(url) }));
@@ -22,13 +23,16 @@ export interface CrawledPage {
   result: PageResult;
   links: StoredLink[];
   contacts: ContactHints;
+  /** The page's URL when its verdict goes into the shared verdict cache too (it was fetched for this page). */
+  cacheVerdictOf?: string;
 }
 
 /**
- * Stores a crawled page in one transaction: its links, its outbound targets, its new frontier pages
- * (planned from its depth under the crawl's planning lock, see planChildren), its result, and the
- * prospects already due for targets checked earlier. Returns what must be enqueued, or null when the
- * page had already been recorded (a repeated job).
+ * Stores a crawled page in one transaction: its links, its outbound targets, the prospects already due
+ * for targets checked earlier, its new frontier pages (planned from its depth under the crawl's planning
+ * lock, see planChildren) and its result. Everything that does not need the lock comes before it, so the
+ * crawl's pages wait for each other as little as possible. Returns what must be enqueued, or null when
+ * the page had already been recorded (a repeated job).
  */
 export function recordCrawledPage(
   db: Db,
@@ -36,23 +40,33 @@ export function recordCrawledPage(
 ): Promise<{ newTargets: { id: number }[]; newPages: PlannedPage[] } | null> {
   const outboundUrls = page.links.filter((link) => link.outbound).map((link) => link.url);
   return withTransaction(db, async (tx) => {
+    if (page.cacheVerdictOf && page.result.verdict) await saveVerdict(tx, page.cacheVerdictOf, page.result.verdict);
     await insertLinks(tx, page.crawlId, page.pageId, page.links);
     if (page.result.domain) await insertSiteContacts(tx, page.crawlId, page.result.domain, page.contacts);
     const newTargets = await registerTargets(tx, page.crawlId, outboundUrls);
+    // Targets another page already had checked: this page's links to the dead ones are prospects now,
+    // with this page's domain as their source domain (its row says it only once its result is recorded).
+    await createProspects(tx, page.crawlId, withDomains(outboundUrls), { pageId: page.pageId, domain: page.result.domain });
     // The page's row is first touched under the planning lock, so a planner lowering its depth (which
     // holds that lock) never waits for this transaction while this one waits for the lock.
     const newPages = await planChildren(tx, page.crawlId, page.pageId, page.links.map((link) => link.url));
     if (!newPages || !(await recordPageResult(tx, page.pageId, page.result))) return null;
-    // Targets another page already had checked: this page's links to the dead ones are prospects now,
-    // made once the page's row says what it is (its domain is the prospect's source domain).
-    await createProspects(tx, page.crawlId, withDomains(outboundUrls));
     return { newTargets, newPages };
   });
 }
 
-/** Stores a target's verdict and, when it is dead, the crawl's prospects for it. False for a repeated job. */
-export function recordCheckedTarget(db: Db, target: { id: number; crawlId: string; url: string }, verdict: SettledVerdict): Promise<boolean> {
+/**
+ * Stores a target's verdict and, when it is dead, the crawl's prospects for it; with `cache`, the verdict
+ * also goes into the shared verdict cache (it was fetched for this check). False for a repeated job.
+ */
+export function recordCheckedTarget(
+  db: Db,
+  target: { id: number; crawlId: string; url: string },
+  verdict: SettledVerdict,
+  options: { cache?: boolean } = {},
+): Promise<boolean> {
   return withTransaction(db, async (tx) => {
+    if (options.cache) await saveVerdict(tx, target.url, verdict);
     if (!(await recordTargetVerdict(tx, target.id, verdict))) return false;
     await createProspects(tx, target.crawlId, withDomains([target.url]));
     return true;
@@ -70,6 +84,7 @@ export async function finishCrawlIfDone(
   crawlId: string,
   webhookBatchSize: number,
 ): Promise<{ status: CrawlStatus; deliveries: number[] } | null> {
+  if (!(await isReadyToFinish(db, crawlId))) return null;
   return withTransaction(db, async (tx) => {
     const status = await finishIfDone(tx, crawlId);
     if (!status) return null;
