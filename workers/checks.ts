@@ -3,10 +3,11 @@ import type { Runtime } from '../services/runtime.js';
 import type { Config } from '../services/config.js';
 import type { CheckJob } from '../services/queues.js';
 import { attemptCheck } from '../services/crawl/check-url.js';
-import { recordCheckedTarget } from '../services/transactions/crawl-transactions.js';
-import { targetForWork } from '../services/store/targets.js';
+import { recordCheckedTargets, type CheckedTarget } from '../services/transactions/crawl-transactions.js';
+import { batched } from '../services/batching.js';
+import { targetsForWork } from '../services/store/targets.js';
 import { registerArchiveLookup } from '../services/store/archive.js';
-import { finishCrawl, type FinishDeps } from './finish-crawl.js';
+import { createFinisher, type FinishDeps } from './finish-crawl.js';
 import { hostLimitsOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
 import { postpone } from './job-control.js';
 
@@ -25,9 +26,16 @@ export type CheckDeps = PoliteDeps & FinishDeps & Pick<Runtime, 'http'> & {
  */
 export function createCheckProcessor(runtime: CheckDeps) {
   const { db, http, config } = runtime;
+  // The hot statements of concurrent checks go together (see services/batching.ts).
+  const workOf = batched(async (targetIds: number[]) => {
+    const work = await targetsForWork(db, targetIds, config.verdictMaxAgeMs);
+    return targetIds.map((id) => work.get(id) ?? null);
+  });
+  const record = batched((checked: CheckedTarget[]) => recordCheckedTargets(db, checked));
+  const finishCrawl = createFinisher(runtime);
 
   return async function processCheck(job: Job<CheckJob>, token?: string): Promise<void> {
-    const target = await targetForWork(db, job.data.targetId, config.verdictMaxAgeMs);
+    const target = await workOf(job.data.targetId);
     if (!target || target.state !== 'pending') return;
     if (target.crawlStatus !== 'running' && target.crawlStatus !== 'queued') return;
 
@@ -45,7 +53,7 @@ export function createCheckProcessor(runtime: CheckDeps) {
       verdict = settled!.verdict;
     }
     // A verdict this job fetched is cached for other crawls in the same transaction.
-    if (await recordCheckedTarget(db, target, verdict, { cache: fetched })) {
+    if (await record({ target, verdict, cache: fetched })) {
       runtime.metrics.count('checks', { verdict: verdict.verdict, reason: verdict.reason ?? '' });
     }
     if (verdict.verdict === 'dead' && (await registerArchiveLookup(db, target.url))) await runtime.queues.enqueueArchiveLookup(target.url);
@@ -53,6 +61,6 @@ export function createCheckProcessor(runtime: CheckDeps) {
       { crawlId: target.crawlId, jobId: job.id, url: target.url, verdict: verdict.verdict, reason: verdict.reason },
       'link checked',
     );
-    await finishCrawl(runtime, target.crawlId);
+    await finishCrawl(target.crawlId);
   };
 }

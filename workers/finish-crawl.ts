@@ -1,5 +1,7 @@
 import type { Runtime } from '../services/runtime.js';
 import type { Config } from '../services/config.js';
+import { batched } from '../services/batching.js';
+import { readyToFinish } from '../services/store/crawls.js';
 import { finishCrawlIfDone } from '../services/transactions/crawl-transactions.js';
 
 /** What ending a crawl needs. */
@@ -11,4 +13,19 @@ export async function finishCrawl(runtime: FinishDeps, crawlId: string): Promise
   if (!finished) return;
   runtime.logger.info({ crawlId, status: finished.status }, 'crawl finished');
   await runtime.queues.enqueueDeliveries(finished.deliveries);
+}
+
+/**
+ * finishCrawl for the jobs that settle a crawl's items, which call it once each: whether the crawl is
+ * ready to end is asked first, for the jobs of the moment together (one read, see services/batching.ts),
+ * and only a crawl that is ready pays the ending transaction.
+ */
+export function createFinisher(runtime: FinishDeps): (crawlId: string) => Promise<void> {
+  const isReady = batched(async (crawlIds: string[]) => {
+    const ready = await readyToFinish(runtime.db, [...new Set(crawlIds)]);
+    return crawlIds.map((crawlId) => ready.has(crawlId));
+  });
+  return async (crawlId) => {
+    if (await isReady(crawlId)) await finishCrawl(runtime, crawlId);
+  };
 }

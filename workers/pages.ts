@@ -9,9 +9,10 @@ import { isFollowed } from '../services/crawl/vocabulary.js';
 import { attemptPage } from '../services/crawl/check-url.js';
 import { recordCrawledPage } from '../services/transactions/crawl-transactions.js';
 import { markRunning } from '../services/store/crawls.js';
-import { pageForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
+import { pagesForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
+import { batched } from '../services/batching.js';
 import { saveVerdict } from '../services/store/verdicts.js';
-import { finishCrawl, type FinishDeps } from './finish-crawl.js';
+import { createFinisher, type FinishDeps } from './finish-crawl.js';
 import { hostLimitsOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
 
 /** What crawling a page needs (besides the parse pool). */
@@ -29,9 +30,15 @@ const domainOf = (url: string | null) => (url ? registrableDomain(url) : null);
  */
 export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
   const { db, http, queues, robots } = runtime;
+  // The hot statements of concurrent page jobs go together (see services/batching.ts).
+  const workOf = batched(async (pageIds: number[]) => {
+    const work = await pagesForWork(db, pageIds, runtime.config.verdictMaxAgeMs);
+    return pageIds.map((id) => work.get(id) ?? null);
+  });
+  const finishCrawl = createFinisher(runtime);
 
   return async function processPage(job: Job<PageJob>, token?: string): Promise<void> {
-    const page = await pageForWork(db, job.data.pageId, runtime.config.verdictMaxAgeMs);
+    const page = await workOf(job.data.pageId);
     if (!page || page.state !== 'queued') return;
     if (page.crawl.status !== 'queued' && page.crawl.status !== 'running') return;
     const log = runtime.logger.child({ crawlId: page.crawlId, jobId: job.id, url: page.url });
@@ -40,7 +47,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
     const settle = async (result: Omit<PageResult, 'domain'>) => {
       await recordPageResult(db, page.id, { ...result, domain: domainOf(result.finalUrl) });
       runtime.metrics.count('pages', { outcome: result.state });
-      await finishCrawl(runtime, page.crawlId);
+      await finishCrawl(page.crawlId);
     };
 
     // A URL already known not to be alive has nothing to crawl: no request at all.
@@ -96,6 +103,6 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
       await queues.enqueuePages(planned.newPages);
       log.debug({ links: links.length, targets: planned.newTargets.length, pages: planned.newPages.length }, 'page crawled');
     }
-    await finishCrawl(runtime, page.crawlId);
+    await finishCrawl(page.crawlId);
   };
 }

@@ -147,18 +147,18 @@ export async function finishIfDone(db: Queryable, crawlId: string): Promise<Craw
 }
 
 /**
- * Whether the crawl is running with nothing pending, in one read outside any transaction: nearly every
- * job that settles an item finds work still pending, and pays this one statement instead of a
- * transaction around finishIfDone.
+ * Which of the given crawls are running with nothing pending, in one read outside any transaction:
+ * nearly every job that settles an item finds its crawl's work still pending, and pays this (shared)
+ * statement instead of a transaction around finishIfDone.
  */
-export async function isReadyToFinish(db: Queryable, crawlId: string): Promise<boolean> {
-  const { rows } = await db.query<{ ready: boolean }>(
-    `/* crawls.isReadyToFinish */ SELECT EXISTS (SELECT 1 FROM crawls c WHERE c.id = $1 AND c.status = 'running'
-       AND NOT EXISTS (SELECT 1 FROM pages WHERE crawl_id = $1 AND state = 'queued')
-       AND NOT EXISTS (SELECT 1 FROM crawl_targets WHERE crawl_id = $1 AND state = 'pending')) AS ready`,
-    [crawlId],
+export async function readyToFinish(db: Queryable, crawlIds: string[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>(
+    `/* crawls.readyToFinish */ SELECT c.id FROM crawls c WHERE c.id = ANY($1::uuid[]) AND c.status = 'running'
+       AND NOT EXISTS (SELECT 1 FROM pages WHERE crawl_id = c.id AND state = 'queued')
+       AND NOT EXISTS (SELECT 1 FROM crawl_targets WHERE crawl_id = c.id AND state = 'pending')`,
+    [crawlIds],
   );
-  return rows[0]!.ready;
+  return new Set(rows.map((row) => row.id));
 }
 
 /**

@@ -48,17 +48,17 @@ export interface StoredLink {
 }
 
 /**
- * A page's job's work in one read: the page, its crawl's status and settings, and a cached verdict of
- * its URL younger than verdictMaxAgeMs (see freshVerdictJson).
+ * The work of page jobs in one read, by page id: each page, its crawl's status and settings, and a
+ * cached verdict of its URL younger than verdictMaxAgeMs (see freshVerdictJson).
  */
-export async function pageForWork(db: Queryable, pageId: number, verdictMaxAgeMs: number): Promise<PageWork | null> {
+export async function pagesForWork(db: Queryable, pageIds: number[], verdictMaxAgeMs: number): Promise<Map<number, PageWork>> {
   const { rows } = await db.query(
-    `/* pages.pageForWork */ SELECT p.id, p.crawl_id AS "crawlId", p.url, p.depth, p.state,
+    `/* pages.pagesForWork */ SELECT p.id, p.crawl_id AS "crawlId", p.url, p.depth, p.state,
        jsonb_build_object('status', c.status) || ${CRAWL_SETTINGS_JSON}::jsonb AS crawl, ${freshVerdictJson('p.url', '$2')} AS known
-     FROM pages p JOIN crawls c ON c.id = p.crawl_id WHERE p.id = $1`,
-    [pageId, verdictMaxAgeMs / 1000],
+     FROM pages p JOIN crawls c ON c.id = p.crawl_id WHERE p.id = ANY($1::bigint[])`,
+    [pageIds, verdictMaxAgeMs / 1000],
   );
-  return rows[0] ? { ...rows[0], known: verdictOf(rows[0].known) } : null;
+  return new Map(rows.map((row) => [row.id, { ...row, known: verdictOf(row.known) }]));
 }
 
 /** Records how a page's fetch ended; only a queued page changes, so a repeated job changes nothing. */

@@ -38,28 +38,38 @@ export async function registerTargets(db: Queryable, crawlId: string, urls: stri
 }
 
 /**
- * A check's work in one read: the target, its crawl's status and politeness settings, how its URL fared
- * as a page of the crawl, and a cached verdict younger than verdictMaxAgeMs.
+ * The work of checks in one read, by target id: each target, its crawl's status and politeness
+ * settings, how its URL fared as a page of the crawl, and a cached verdict younger than verdictMaxAgeMs.
  */
-export async function targetForWork(db: Queryable, targetId: number, verdictMaxAgeMs: number): Promise<TargetWork | null> {
+export async function targetsForWork(db: Queryable, targetIds: number[], verdictMaxAgeMs: number): Promise<Map<number, TargetWork>> {
   const { rows } = await db.query(
-    `/* targets.targetForWork */ SELECT t.id, t.crawl_id AS "crawlId", t.url, t.state, c.status AS "crawlStatus",
+    `/* targets.targetsForWork */ SELECT t.id, t.crawl_id AS "crawlId", t.url, t.state, c.status AS "crawlStatus",
        c.host_concurrency AS "hostConcurrency", c.host_interval_ms AS "hostIntervalMs",
        ${pageVerdictJson('t.crawl_id', 't.url')} AS "asPage", ${freshVerdictJson('t.url', '$2')} AS cached
-     FROM crawl_targets t JOIN crawls c ON c.id = t.crawl_id WHERE t.id = $1`,
-    [targetId, verdictMaxAgeMs / 1000],
+     FROM crawl_targets t JOIN crawls c ON c.id = t.crawl_id WHERE t.id = ANY($1::bigint[])`,
+    [targetIds, verdictMaxAgeMs / 1000],
   );
-  const row = rows[0];
-  return row ? { ...row, asPage: pageVerdictOf(row.asPage), cached: verdictOf(row.cached) } : null;
+  return new Map(rows.map((row) => [row.id, { ...row, asPage: pageVerdictOf(row.asPage), cached: verdictOf(row.cached) }]));
 }
 
-/** Stores a target's verdict and its evidence once; returns false when it was already checked (a repeated job). */
-export async function recordTargetVerdict(db: Queryable, targetId: number, verdict: SettledVerdict): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `/* targets.recordTargetVerdict */ UPDATE crawl_targets SET state = 'checked', verdict = $2, reason = $3, http_status = $4, evidence = $5,
-       checked_at = now()
-     WHERE id = $1 AND state = 'pending'`,
-    [targetId, verdict.verdict, verdict.reason, verdict.httpStatus, evidenceOf(verdict)],
+/**
+ * Stores targets' verdicts and their evidence, each once; returns the ids it stored (a target already
+ * checked, by a repeated job, is left as it is). Rows are updated in URL order, the order in which
+ * registerTargets locks them.
+ */
+export async function recordTargetVerdicts(db: Queryable, checked: { id: number; url: string; verdict: SettledVerdict }[]): Promise<Set<number>> {
+  if (checked.length === 0) return new Set();
+  const sorted = [...checked].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+  const { rows } = await db.query<{ id: number }>(
+    `/* targets.recordTargetVerdicts */ UPDATE crawl_targets t SET state = 'checked', verdict = u.verdict, reason = u.reason,
+       http_status = u.http_status, evidence = u.evidence::jsonb, checked_at = now()
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[]) AS u(id, verdict, reason, http_status, evidence)
+     WHERE t.id = u.id AND t.state = 'pending'
+     RETURNING t.id`,
+    [
+      sorted.map((c) => c.id), sorted.map((c) => c.verdict.verdict), sorted.map((c) => c.verdict.reason),
+      sorted.map((c) => c.verdict.httpStatus), sorted.map((c) => evidenceOf(c.verdict)),
+    ],
   );
-  return rowCount === 1;
+  return new Set(rows.map((row) => row.id));
 }

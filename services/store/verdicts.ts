@@ -16,16 +16,26 @@ export function verdictOf(json: (Omit<SettledVerdict, 'checkedAt'> & { checkedAt
   return json ? { ...json, checkedAt: new Date(json.checkedAt) } : null;
 }
 
-/** Caches a verdict; `unknown` is transient by definition and is never cached. */
-export async function saveVerdict(db: Queryable, url: string, checked: SettledVerdict): Promise<void> {
-  if (checked.verdict === 'unknown') return;
+/** Caches verdicts (the last one given for a URL wins); `unknown` is transient by definition and is never cached. */
+export async function saveVerdicts(db: Queryable, checked: { url: string; verdict: SettledVerdict }[]): Promise<void> {
+  const byUrl = new Map(checked.filter((c) => c.verdict.verdict !== 'unknown').map((c) => [c.url, c.verdict]));
+  if (byUrl.size === 0) return;
+  const urls = [...byUrl.keys()].sort();
+  const verdicts = urls.map((url) => byUrl.get(url)!);
   await db.query(
-    `/* verdicts.saveVerdict */ INSERT INTO verdicts (url, verdict, reason, http_status, final_url, evidence, checked_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `/* verdicts.saveVerdicts */ INSERT INTO verdicts (url, verdict, reason, http_status, final_url, evidence, checked_at)
+     SELECT u.url, u.verdict, u.reason, u.http_status, u.final_url, u.evidence::jsonb, u.checked_at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[])
+       AS u(url, verdict, reason, http_status, final_url, evidence, checked_at)
      ON CONFLICT (url) DO UPDATE SET verdict = EXCLUDED.verdict, reason = EXCLUDED.reason,
        http_status = EXCLUDED.http_status, final_url = EXCLUDED.final_url, evidence = EXCLUDED.evidence,
        checked_at = EXCLUDED.checked_at`,
-    [url, checked.verdict, checked.reason, checked.httpStatus, checked.finalUrl,
-      JSON.stringify({ attempts: checked.attempts }), checked.checkedAt],
+    [
+      urls, verdicts.map((v) => v.verdict), verdicts.map((v) => v.reason), verdicts.map((v) => v.httpStatus),
+      verdicts.map((v) => v.finalUrl), verdicts.map((v) => JSON.stringify({ attempts: v.attempts })), verdicts.map((v) => v.checkedAt),
+    ],
   );
 }
+
+/** Caches one verdict (see saveVerdicts). */
+export const saveVerdict = (db: Queryable, url: string, verdict: SettledVerdict) => saveVerdicts(db, [{ url, verdict }]);

@@ -6,13 +6,13 @@ import type { SettledVerdict } from '../crawl/verdict.js';
 import type { ContactHints } from '../crawl/contacts.js';
 import type { CrawlStatus } from '../crawl/settings.js';
 import { registrableDomain } from '../crawl/urls.js';
-import { crawlEventData, failIfStuck, finishIfDone, isReadyToFinish } from '../store/crawls.js';
+import { crawlEventData, failIfStuck, finishIfDone } from '../store/crawls.js';
 import { batchProspectsFound, createEvent } from '../store/webhook-outbox.js';
 import { insertLinks, insertSiteContacts, recordPageResult, type PageResult, type PlannedPage, type StoredLink } from '../store/pages.js';
 import { planChildren } from '../store/frontier.js';
-import { recordTargetVerdict, registerTargets } from '../store/targets.js';
+import { recordTargetVerdicts, registerTargets } from '../store/targets.js';
 import { createProspects, refreshProspectScores } from '../store/prospects.js';
-import { saveVerdict } from '../store/verdicts.js';
+import { saveVerdict, saveVerdicts } from '../store/verdicts.js';
 
 /** Dead-link candidates with their registrable domains (the prospect's dead domain). */
 const withDomains = (urls: string[]) => urls.map((url) => ({ url, domain: registrableDomain(url) }));
@@ -55,22 +55,34 @@ export function recordCrawledPage(
   });
 }
 
+export interface CheckedTarget {
+  target: { id: number; crawlId: string; url: string };
+  verdict: SettledVerdict;
+  /** The verdict goes into the shared verdict cache too (it was fetched for this check). */
+  cache?: boolean;
+}
+
 /**
- * Stores a target's verdict and, when it is dead, the crawl's prospects for it; with `cache`, the verdict
- * also goes into the shared verdict cache (it was fetched for this check). False for a repeated job.
+ * Stores targets' verdicts and, for those that are dead, their crawls' prospects, in one transaction
+ * (the checks of many jobs at once, see services/batching.ts); verdicts fetched for these checks go into
+ * the shared cache in it too. Answers, for each, false when it was already checked (a repeated job).
  */
-export function recordCheckedTarget(
-  db: Db,
-  target: { id: number; crawlId: string; url: string },
-  verdict: SettledVerdict,
-  options: { cache?: boolean } = {},
-): Promise<boolean> {
+export function recordCheckedTargets(db: Db, checked: CheckedTarget[]): Promise<boolean[]> {
   return withTransaction(db, async (tx) => {
-    if (options.cache) await saveVerdict(tx, target.url, verdict);
-    if (!(await recordTargetVerdict(tx, target.id, verdict))) return false;
-    await createProspects(tx, target.crawlId, withDomains([target.url]));
-    return true;
+    await saveVerdicts(tx, checked.filter((c) => c.cache).map((c) => ({ url: c.target.url, verdict: c.verdict })));
+    const recorded = await recordTargetVerdicts(tx, checked.map((c) => ({ ...c.target, verdict: c.verdict })));
+    const deadByCrawl = new Map<string, string[]>();
+    for (const { target, verdict } of checked) {
+      if (recorded.has(target.id) && verdict.verdict === 'dead') deadByCrawl.set(target.crawlId, [...(deadByCrawl.get(target.crawlId) ?? []), target.url]);
+    }
+    for (const [crawlId, urls] of deadByCrawl) await createProspects(tx, crawlId, withDomains(urls));
+    return checked.map((c) => recorded.has(c.target.id));
   });
+}
+
+/** Stores one target's verdict (see recordCheckedTargets). */
+export async function recordCheckedTarget(db: Db, target: CheckedTarget['target'], verdict: SettledVerdict, options: { cache?: boolean } = {}): Promise<boolean> {
+  return (await recordCheckedTargets(db, [{ target, verdict, cache: options.cache }]))[0]!;
 }
 
 /**
@@ -84,7 +96,6 @@ export async function finishCrawlIfDone(
   crawlId: string,
   webhookBatchSize: number,
 ): Promise<{ status: CrawlStatus; deliveries: number[] } | null> {
-  if (!(await isReadyToFinish(db, crawlId))) return null;
   return withTransaction(db, async (tx) => {
     const status = await finishIfDone(tx, crawlId);
     if (!status) return null;
