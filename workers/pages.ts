@@ -7,7 +7,7 @@ import { looksBinary } from '../services/crawl/html-summary.js';
 import { isOutbound, registrableDomain } from '../services/crawl/urls.js';
 import { isFollowed } from '../services/crawl/vocabulary.js';
 import { attemptPage } from '../services/crawl/check-url.js';
-import { recordCrawledPage } from '../services/transactions/crawl-transactions.js';
+import { recordCrawledPages, type CrawledPage } from '../services/transactions/crawl-transactions.js';
 import { markRunning } from '../services/store/crawls.js';
 import { pagesForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
 import { batched } from '../services/batching.js';
@@ -35,6 +35,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
     const work = await pagesForWork(db, pageIds, runtime.config.verdictMaxAgeMs);
     return pageIds.map((id) => work.get(id) ?? null);
   });
+  const record = batched((pages: CrawledPage[]) => recordCrawledPages(db, pages));
   const finishCrawl = createFinisher(runtime);
 
   return async function processPage(job: Job<PageJob>, token?: string): Promise<void> {
@@ -86,7 +87,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
       return settleFetched({ state: 'failed', ...fetched, outcome: error.code });
     }
     const links = extracted.links.map((link) => ({ ...link, outbound: isOutbound(result.finalUrl, link.url), followed: isFollowed(link.rel) }));
-    const planned = await recordCrawledPage(db, {
+    const planned = await record({
       crawlId: page.crawlId,
       pageId: page.id,
       result: {

@@ -44,23 +44,30 @@ export async function planPages(db: Queryable, crawlId: string, candidates: Chil
 }
 
 /**
- * Plans the pages a crawled page links to, from its depth as it stands under the planning lock (a
- * shorter path may have lowered it while the page was being fetched). Null when the page is no longer
- * queued: another run of its job recorded it first. The lock and the page's row are taken in one
- * statement; locking the page's row too makes it read the row's latest version (a locking read), and no
- * planner holds that row without holding the crawl's lock first.
+ * Plans the pages that crawled pages of a crawl link to, from each page's depth as it stands under the
+ * planning lock (a shorter path may have lowered it while the page was being fetched). Pages no longer
+ * queued (another run of their job recorded them first) plan nothing and are left out of `queued`.
+ * The lock and the pages' rows are taken in one statement; locking the pages' rows too makes it read
+ * their latest versions (a locking read), and no planner holds such a row without holding the crawl's
+ * lock first.
  */
-export async function planChildren(db: Queryable, crawlId: string, pageId: number, linkUrls: string[]): Promise<PlannedPage[] | null> {
-  const { rows } = await db.query<{ settings: CrawlSettings; left: number; depth: number; state: string }>(
-    `/* frontier.planChildren */ SELECT ${CRAWL_SETTINGS_JSON} AS settings, c.max_pages - c.pages_planned AS left, p.depth, p.state
-     FROM crawls c JOIN pages p ON p.id = $2 AND p.crawl_id = c.id WHERE c.id = $1
+export async function planChildren(
+  db: Queryable,
+  crawlId: string,
+  pages: { pageId: number; linkUrls: string[] }[],
+): Promise<{ queued: Set<number>; newPages: PlannedPage[] }> {
+  const { rows } = await db.query<{ settings: CrawlSettings; left: number; id: number; depth: number; state: string }>(
+    `/* frontier.planChildren */ SELECT ${CRAWL_SETTINGS_JSON} AS settings, c.max_pages - c.pages_planned AS left, p.id, p.depth, p.state
+     FROM crawls c JOIN pages p ON p.crawl_id = c.id AND p.id = ANY($2::bigint[]) WHERE c.id = $1
+     ORDER BY p.id
      FOR NO KEY UPDATE`,
-    [crawlId, pageId],
+    [crawlId, pages.map((page) => page.pageId)],
   );
-  const row = rows[0];
-  if (!row) throw new Error(`page ${pageId} of crawl ${crawlId} does not exist`);
-  if (row.state !== 'queued') return null;
-  return plan(db, crawlId, row.settings, row.left, childPages(row.settings, row.depth, linkUrls));
+  if (rows.length === 0) return { queued: new Set(), newPages: [] };
+  const { settings, left } = rows[0]!;
+  const queued = new Map(rows.filter((row) => row.state === 'queued').map((row) => [row.id, row.depth]));
+  const candidates = pages.flatMap((page) => (queued.has(page.pageId) ? childPages(settings, queued.get(page.pageId)!, page.linkUrls) : []));
+  return { queued: new Set(queued.keys()), newPages: await plan(db, crawlId, settings, left, candidates) };
 }
 
 async function plan(db: Queryable, crawlId: string, settings: CrawlSettings, left: number, candidates: ChildCandidate[]): Promise<PlannedPage[]> {

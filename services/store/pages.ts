@@ -61,19 +61,34 @@ export async function pagesForWork(db: Queryable, pageIds: number[], verdictMaxA
   return new Map(rows.map((row) => [row.id, { ...row, known: verdictOf(row.known) }]));
 }
 
-/** Records how a page's fetch ended; only a queued page changes, so a repeated job changes nothing. */
-export async function recordPageResult(db: Queryable, pageId: number, result: PageResult): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `/* pages.recordPageResult */ UPDATE pages SET state = $2, final_url = $3, http_status = $4, title = $5, outcome = $6, verdict = $7,
-       evidence = $8, domain = $9, description = $10, lang = $11, fetched_at = now()
-     WHERE id = $1 AND state = 'queued'`,
+/**
+ * Records how pages' fetches ended; only a queued page changes, so a repeated job changes nothing.
+ * Returns the ids of the pages it recorded.
+ */
+export async function recordPageResults(db: Queryable, results: { pageId: number; result: PageResult }[]): Promise<Set<number>> {
+  if (results.length === 0) return new Set();
+  const sorted = [...results].sort((a, b) => a.pageId - b.pageId);
+  const of = <T>(pick: (result: PageResult) => T) => sorted.map(({ result }) => pick(result));
+  const { rows } = await db.query<{ id: number }>(
+    `/* pages.recordPageResults */ UPDATE pages p SET state = u.state, final_url = u.final_url, http_status = u.http_status, title = u.title,
+       outcome = u.outcome, verdict = u.verdict, evidence = u.evidence::jsonb, domain = u.domain, description = u.description, lang = u.lang,
+       fetched_at = now()
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+       AS u(id, state, final_url, http_status, title, outcome, verdict, evidence, domain, description, lang)
+     WHERE p.id = u.id AND p.state = 'queued'
+     RETURNING p.id`,
     [
-      pageId, result.state, result.finalUrl, result.httpStatus, result.title, result.outcome,
-      result.verdict?.verdict ?? null, result.verdict ? evidenceOf(result.verdict) : null,
-      result.domain, result.description ?? null, result.lang ?? null,
+      sorted.map((r) => r.pageId), of((r) => r.state), of((r) => r.finalUrl), of((r) => r.httpStatus), of((r) => r.title),
+      of((r) => r.outcome), of((r) => r.verdict?.verdict ?? null), of((r) => (r.verdict ? evidenceOf(r.verdict) : null)),
+      of((r) => r.domain), of((r) => r.description ?? null), of((r) => r.lang ?? null),
     ],
   );
-  return rowCount === 1;
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Records how one page's fetch ended (see recordPageResults); false for a repeated job. */
+export async function recordPageResult(db: Queryable, pageId: number, result: PageResult): Promise<boolean> {
+  return (await recordPageResults(db, [{ pageId, result }])).has(pageId);
 }
 
 /** The JSON kept as a verdict's evidence. */
@@ -101,37 +116,39 @@ export function pageVerdictOf(row: Record<string, any> | null): { pending: boole
   return { pending: false, verdict: { verdict, reason, httpStatus, finalUrl, attempts, checkedAt: new Date(checkedAt) } };
 }
 
-export async function insertLinks(db: Queryable, crawlId: string, pageId: number, links: StoredLink[]): Promise<void> {
-  if (links.length === 0) return;
+/** Inserts the links of crawled pages of a crawl (a repeated job's are absorbed). */
+export async function insertLinks(db: Queryable, crawlId: string, pages: { pageId: number; links: StoredLink[] }[]): Promise<void> {
+  const rows = pages.flatMap(({ pageId, links }) => links.map((link) => ({ pageId, ...link })));
+  if (rows.length === 0) return;
   await db.query(
     `/* pages.insertLinks */ INSERT INTO links (crawl_id, source_page_id, target_url, anchor_text, rel, outbound, context, position, followed)
-     SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[], $9::boolean[])
+     SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[], $9::boolean[])
      ON CONFLICT (crawl_id, source_page_id, target_url) DO NOTHING`,
     [
       crawlId,
-      pageId,
-      links.map((l) => l.url),
-      links.map((l) => l.anchorText),
-      links.map((l) => l.rel),
-      links.map((l) => l.outbound),
-      links.map((l) => l.context),
-      links.map((l) => l.position),
-      links.map((l) => l.followed),
+      rows.map((l) => l.pageId),
+      rows.map((l) => l.url),
+      rows.map((l) => l.anchorText),
+      rows.map((l) => l.rel),
+      rows.map((l) => l.outbound),
+      rows.map((l) => l.context),
+      rows.map((l) => l.position),
+      rows.map((l) => l.followed),
     ],
   );
 }
 
-/** Adds a page's contact hints to its site's (its registrable domain), for the crawl (repeats are absorbed). */
-export async function insertSiteContacts(db: Queryable, crawlId: string, domain: string, contacts: ContactHints): Promise<void> {
-  const entries = [
-    ...contacts.emails.map((value) => ['email', value]),
-    ...contacts.contactPages.map((value) => ['contact_page', value]),
-    ...contacts.authors.map((value) => ['author', value]),
-  ];
+/** Adds pages' contact hints to their sites' (each page's registrable domain), for the crawl (repeats are absorbed). */
+export async function insertSiteContacts(db: Queryable, crawlId: string, sites: { domain: string; contacts: ContactHints }[]): Promise<void> {
+  const entries = sites.flatMap(({ domain, contacts }) => [
+    ...contacts.emails.map((value) => [domain, 'email', value]),
+    ...contacts.contactPages.map((value) => [domain, 'contact_page', value]),
+    ...contacts.authors.map((value) => [domain, 'author', value]),
+  ]);
   if (entries.length === 0) return;
   await db.query(
     `/* pages.insertSiteContacts */ INSERT INTO site_contacts (crawl_id, domain, kind, value)
-     SELECT $1, $2, * FROM unnest($3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
-    [crawlId, domain, entries.map((e) => e[0]), entries.map((e) => e[1])],
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+    [crawlId, entries.map((e) => e[0]), entries.map((e) => e[1]), entries.map((e) => e[2])],
   );
 }

@@ -98,14 +98,14 @@ const withRelFlags = (row: Prospect): Prospect => ({ ...row, relFlags: relFlags(
  * Turns every outbound link of the crawl to the given dead targets into a prospect, and puts each new
  * one in the webhook outbox in the same statement. Idempotent: the natural key (crawl, source page, dead
  * URL) absorbs repeats. Targets not (yet) judged dead are skipped. A prospect's source domain is its
- * page's; `source` gives it for a page whose row does not say it yet (its result is recorded later in
+ * page's; `sources` give it for pages whose rows do not say it yet (their results are recorded later in
  * the same transaction).
  */
 export async function createProspects(
   db: Queryable,
   crawlId: string,
   targets: { url: string; domain: string }[],
-  source: { pageId: number; domain: string | null } | null = null,
+  sources: { pageId: number; domain: string | null }[] = [],
 ): Promise<number> {
   if (targets.length === 0) return 0;
   const { rowCount } = await db.query(
@@ -113,18 +113,19 @@ export async function createProspects(
      INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, http_status, anchor_text, rel,
        context, position, followed, source_domain, dead_domain, score)
      SELECT c.account_id, t.crawl_id, l.source_page_id, t.url, t.reason, t.http_status, l.anchor_text, l.rel,
-       l.context, l.position, l.followed, coalesce(CASE WHEN l.source_page_id = $4 THEN $5 END, src.domain, ''), u.domain,
+       l.context, l.position, l.followed, coalesce(s.domain, src.domain, ''), u.domain,
        crawl_prospect_score(t.crawl_id, t.url, l.source_page_id, l.followed, l.position)
      FROM unnest($2::text[], $3::text[]) AS u(url, domain)
      JOIN crawl_targets t ON t.crawl_id = $1 AND t.url = u.url AND t.verdict = 'dead'
      JOIN crawls c ON c.id = t.crawl_id
      JOIN links l ON l.crawl_id = t.crawl_id AND l.target_url = t.url AND l.outbound
      JOIN pages src ON src.id = l.source_page_id
+     LEFT JOIN unnest($4::bigint[], $5::text[]) AS s(page_id, domain) ON s.page_id = l.source_page_id
      ON CONFLICT (crawl_id, source_page_id, dead_url) DO NOTHING
      RETURNING id, account_id, crawl_id
      )
      INSERT INTO prospect_notifications (prospect_id, account_id, crawl_id) SELECT id, account_id, crawl_id FROM inserted`,
-    [crawlId, targets.map((t) => t.url), targets.map((t) => t.domain), source?.pageId ?? null, source?.domain ?? null],
+    [crawlId, targets.map((t) => t.url), targets.map((t) => t.domain), sources.map((s) => s.pageId), sources.map((s) => s.domain)],
   );
   return rowCount ?? 0;
 }

@@ -25,16 +25,16 @@ export interface TargetWork {
  * waits for this transaction (and then sees this page's links). URLs are sorted so that concurrent
  * pages lock rows in one order and never deadlock.
  */
-export async function registerTargets(db: Queryable, crawlId: string, urls: string[]): Promise<{ id: number }[]> {
+export async function registerTargets(db: Queryable, crawlId: string, urls: string[]): Promise<{ id: number; url: string }[]> {
   if (urls.length === 0) return [];
   const sorted = [...new Set(urls)].sort();
-  const { rows } = await db.query<{ id: number; created: boolean }>(
+  const { rows } = await db.query<{ id: number; url: string; created: boolean }>(
     `/* targets.registerTargets */ INSERT INTO crawl_targets (crawl_id, url) SELECT $1, u FROM unnest($2::text[]) AS u
      ON CONFLICT (crawl_id, url) DO UPDATE SET url = EXCLUDED.url
-     RETURNING id, (xmax = 0) AS created`,
+     RETURNING id, url, (xmax = 0) AS created`,
     [crawlId, sorted],
   );
-  return rows.filter((row) => row.created).map(({ id }) => ({ id }));
+  return rows.filter((row) => row.created).map(({ id, url }) => ({ id, url }));
 }
 
 /**

@@ -8,11 +8,11 @@ import type { CrawlStatus } from '../crawl/settings.js';
 import { registrableDomain } from '../crawl/urls.js';
 import { crawlEventData, failIfStuck, finishIfDone } from '../store/crawls.js';
 import { batchProspectsFound, createEvent } from '../store/webhook-outbox.js';
-import { insertLinks, insertSiteContacts, recordPageResult, type PageResult, type PlannedPage, type StoredLink } from '../store/pages.js';
+import { insertLinks, insertSiteContacts, recordPageResults, type PageResult, type PlannedPage, type StoredLink } from '../store/pages.js';
 import { planChildren } from '../store/frontier.js';
 import { recordTargetVerdicts, registerTargets } from '../store/targets.js';
 import { createProspects, refreshProspectScores } from '../store/prospects.js';
-import { saveVerdict, saveVerdicts } from '../store/verdicts.js';
+import { saveVerdicts } from '../store/verdicts.js';
 
 /** Dead-link candidates with their registrable domains (the prospect's dead domain). */
 const withDomains = (urls: string[]) => urls.map((url) => ({ url, domain: registrableDomain(url) }));
@@ -27,32 +27,64 @@ export interface CrawledPage {
   cacheVerdictOf?: string;
 }
 
+/** What a recorded page's job must enqueue after the commit. */
+export interface RecordedPage {
+  newTargets: { id: number }[];
+  newPages: PlannedPage[];
+}
+
 /**
- * Stores a crawled page in one transaction: its links, its outbound targets, the prospects already due
- * for targets checked earlier, its new frontier pages (planned from its depth under the crawl's planning
- * lock, see planChildren) and its result. Everything that does not need the lock comes before it, so the
- * crawl's pages wait for each other as little as possible. Returns what must be enqueued, or null when
- * the page had already been recorded (a repeated job).
+ * Stores crawled pages in one transaction (the pages of many jobs at once, see services/batching.ts):
+ * their links, their outbound targets, the prospects already due for targets checked earlier, their new
+ * frontier pages (planned from their depths under each crawl's planning lock, see planChildren) and
+ * their results. Everything that does not need the lock comes before it, so the crawl's pages wait for
+ * each other as little as possible, and a batch takes the lock once. Answers, for each page, what its
+ * job must enqueue (each new target and page goes to one of them), or null when the page had already
+ * been recorded (a repeated job).
  */
-export function recordCrawledPage(
-  db: Db,
-  page: CrawledPage,
-): Promise<{ newTargets: { id: number }[]; newPages: PlannedPage[] } | null> {
-  const outboundUrls = page.links.filter((link) => link.outbound).map((link) => link.url);
+export function recordCrawledPages(db: Db, pages: CrawledPage[]): Promise<(RecordedPage | null)[]> {
+  const crawlIds = [...new Set(pages.map((page) => page.crawlId))].sort();
   return withTransaction(db, async (tx) => {
-    if (page.cacheVerdictOf && page.result.verdict) await saveVerdict(tx, page.cacheVerdictOf, page.result.verdict);
-    await insertLinks(tx, page.crawlId, page.pageId, page.links);
-    if (page.result.domain) await insertSiteContacts(tx, page.crawlId, page.result.domain, page.contacts);
-    const newTargets = await registerTargets(tx, page.crawlId, outboundUrls);
-    // Targets another page already had checked: this page's links to the dead ones are prospects now,
-    // with this page's domain as their source domain (its row says it only once its result is recorded).
-    await createProspects(tx, page.crawlId, withDomains(outboundUrls), { pageId: page.pageId, domain: page.result.domain });
-    // The page's row is first touched under the planning lock, so a planner lowering its depth (which
-    // holds that lock) never waits for this transaction while this one waits for the lock.
-    const newPages = await planChildren(tx, page.crawlId, page.pageId, page.links.map((link) => link.url));
-    if (!newPages || !(await recordPageResult(tx, page.pageId, page.result))) return null;
-    return { newTargets, newPages };
+    await saveVerdicts(tx, pages.flatMap((page) => (page.cacheVerdictOf && page.result.verdict ? [{ url: page.cacheVerdictOf, verdict: page.result.verdict }] : [])));
+    const recorded = new Map<CrawledPage, RecordedPage>();
+    const claimedPages = new Set<number>();
+    // Crawl by crawl in one order, so that two batches never wait for each other's crawl locks in turn.
+    for (const crawlId of crawlIds) {
+      const ofCrawl = pages.filter((page) => page.crawlId === crawlId);
+      const outbound = ofCrawl.map((page) => page.links.filter((link) => link.outbound).map((link) => link.url));
+      await insertLinks(tx, crawlId, ofCrawl);
+      await insertSiteContacts(tx, crawlId, ofCrawl.flatMap((page) => (page.result.domain ? [{ domain: page.result.domain, contacts: page.contacts }] : [])));
+      const newTargets = await registerTargets(tx, crawlId, outbound.flat());
+      // Targets other pages already had checked: these pages' links to the dead ones are prospects now,
+      // with each page's domain as their source domain (its row says it only once its result is recorded).
+      await createProspects(tx, crawlId, withDomains([...new Set(outbound.flat())]), ofCrawl.map((page) => ({ pageId: page.pageId, domain: page.result.domain })));
+      // The pages' rows are first touched under the planning lock, so a planner lowering their depths
+      // (which holds that lock) never waits for this transaction while this one waits for the lock.
+      const { queued, newPages } = await planChildren(tx, crawlId, ofCrawl.map((page) => ({ pageId: page.pageId, linkUrls: page.links.map((link) => link.url) })));
+      const stored = await recordPageResults(tx, ofCrawl.filter((page) => queued.has(page.pageId)));
+      // Each new target goes to the first page that links to it, the new pages to the first page stored.
+      const unclaimed = new Map(newTargets.map((target) => [target.url, target]));
+      let pagesClaimed = false;
+      ofCrawl.forEach((page, i) => {
+        // A page given twice (two runs of its job) is recorded by the first.
+        if (!stored.has(page.pageId) || claimedPages.has(page.pageId)) return;
+        claimedPages.add(page.pageId);
+        const claimed = outbound[i]!.flatMap((url) => {
+          const target = unclaimed.get(url);
+          unclaimed.delete(url);
+          return target ? [{ id: target.id }] : [];
+        });
+        recorded.set(page, { newTargets: claimed, newPages: pagesClaimed ? [] : newPages });
+        pagesClaimed = true;
+      });
+    }
+    return pages.map((page) => recorded.get(page) ?? null);
   });
+}
+
+/** Stores one crawled page (see recordCrawledPages); null for a repeated job. */
+export async function recordCrawledPage(db: Db, page: CrawledPage): Promise<RecordedPage | null> {
+  return (await recordCrawledPages(db, [page]))[0]!;
 }
 
 export interface CheckedTarget {

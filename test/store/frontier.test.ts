@@ -3,7 +3,7 @@ import { startEnvironment } from '../support/environment.js';
 import { createAccount } from '../../services/store/accounts.js';
 import { insertCrawl } from '../../services/store/crawls.js';
 import { planPages } from '../../services/store/frontier.js';
-import { recordCrawledPage } from '../../services/transactions/crawl-transactions.js';
+import { recordCrawledPage, recordCrawledPages } from '../../services/transactions/crawl-transactions.js';
 
 // A page's depth is its shortest path from a seed, whatever order the pages were crawled in: a page
 // found again by a shorter path is lowered, and the links its old depth left out are planned.
@@ -49,4 +49,29 @@ t.test('lowering cascades through crawled pages; queued pages keep their new dep
   t.same(planned?.newPages.map((page) => page.depth), [4], 'p7\'s job plans from its current depth, not the one it was found at');
   t.same((await planPages(db, crawlId, [{ url: 'http://a.test/p5', depth: 3 }])), [], 'a longer path changes nothing');
   t.same(await depths(crawlId), { p5: 1, p6: 2, p7: 3, p8: 4 });
+});
+
+t.test('pages of several jobs and crawls recorded in one transaction plan what they would plan one by one', async (t) => {
+  const [one, two] = [await newCrawl(null), await newCrawl(null)];
+  const planned = async (crawlId: string, urls: string[]) =>
+    Promise.all(urls.map(async (url) => (await planPages(db, crawlId, [{ url, depth: 1 }]))[0]!));
+  const [a, b] = await planned(one, ['http://a.test/a', 'http://a.test/b']);
+  const [c] = await planned(two, ['http://a.test/c']);
+  const result = (url: string) => ({ state: 'crawled' as const, finalUrl: url, httpStatus: 200, title: null, outcome: null, verdict: null, domain: 'a.test' });
+  const page = (crawlId: string, p: { id: number; url: string }, to: string[]) => ({ crawlId, pageId: p.id, result: result(p.url), links: to.map(link), contacts });
+  const recorded = await recordCrawledPages(db, [
+    page(two, c!, ['http://a.test/shared']),
+    page(one, a!, ['http://a.test/shared', 'http://a.test/a-only']),
+    page(one, b!, ['http://a.test/shared', 'http://a.test/b-only']),
+    page(one, a!, ['http://a.test/shared']),
+  ]);
+  t.same(recorded.map((r) => r?.newPages.map((p) => p.url).sort() ?? null), [
+    ['http://a.test/shared'],
+    ['http://a.test/a-only', 'http://a.test/b-only', 'http://a.test/shared'],
+    [],
+    null,
+  ], 'each crawl\'s new pages go to the first of its pages, once; a page given twice is recorded once');
+  t.same(await depths(one), { a: 1, b: 1, shared: 2, 'a-only': 2, 'b-only': 2 });
+  t.same(await depths(two), { c: 1, shared: 2 });
+  t.same((await recordCrawledPages(db, [page(one, a!, [])]))[0], null, 'a repeated job records nothing');
 });
