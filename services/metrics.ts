@@ -58,7 +58,7 @@ export function createMetrics(redis: Redis, keyPrefix: string, queues: Queues): 
     async collect() {
       this.reset();
       for (const queue of queues.all) {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'paused');
+        const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'paused');
         for (const [state, value] of Object.entries(counts)) this.set({ queue: queue.name, state }, value);
       }
     },

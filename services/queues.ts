@@ -80,8 +80,10 @@ export interface Queues {
   enqueueDeliveries(deliveryIds: number[]): Promise<void>;
   enqueueRecheck(recheck: PendingRecheck): Promise<void>;
   enqueueArchiveLookup(url: string): Promise<void>;
-  enqueuePages(pages: { id: number; crawlId: string }[]): Promise<void>;
-  enqueueChecks(crawlId: string, targets: { id: number }[]): Promise<void>;
+  /** Enqueues planned pages, each at its crawl's fair priority (see fairPriority). */
+  enqueuePages(pages: { id: number; crawlId: string; ordinal?: number }[]): Promise<void>;
+  /** Enqueues a crawl's new targets at the priority of the page that found them (see fairPriority). */
+  enqueueChecks(crawlId: string, targets: { id: number }[], priority?: number): Promise<void>;
   /** Enqueues work items as they are (any generation), after delayMs; for recovery and redelivery. */
   enqueueWork(items: WorkItem[], delayMs?: number): Promise<void>;
   /** The queue that carries a kind of work item. */
@@ -94,6 +96,14 @@ export const recheckJobId = (recheck: PendingRecheck) => `recheck-${recheck.pros
 /** An archive lookup's job: one per dead URL. */
 export const archiveJobId = (url: string) => `archive-${createHash('sha256').update(url).digest('hex').slice(0, 32)}`;
 
+/**
+ * The jobs of pages and checks are served in the order of their place in their crawl (BullMQ's priority,
+ * lowest first): the 10th page of a crawl started a moment ago goes before the 5,000th page of a big
+ * crawl started an hour ago, so that no crawl, however big, starves the others, while within a crawl
+ * the order stays first come, first served. BullMQ takes priorities from 1 to 2^21.
+ */
+export const fairPriority = (ordinal: number) => Math.min(Math.max(1, Math.round(ordinal)), 2 ** 21);
+
 /** What a work item's job carries: its row's id (and crawl), and its generation. */
 function jobData(item: WorkItem): PageJob | CheckJob | DeliveryJob {
   const requeues = item.requeues > 0 ? { requeues: item.requeues } : {};
@@ -104,8 +114,15 @@ function jobData(item: WorkItem): PageJob | CheckJob | DeliveryJob {
 
 /** How long the oldest job waiting in the queue has waited, in seconds; 0 when none waits. */
 export async function oldestWaitingSeconds(queue: Queue): Promise<number> {
-  const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
-  return oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0;
+  // Pages and checks wait in priority order (see fairPriority), where the oldest is not at one end: it is
+  // looked for among the first and the last few in line (an estimate that is exact for a single crawl).
+  const candidates = [
+    ...(await queue.getJobs(['waiting'], 0, 0, true)),
+    ...(await queue.getJobs(['prioritized'], 0, 9, true)),
+    ...(await queue.getJobs(['prioritized'], -10, -1, true)),
+  ];
+  const oldest = Math.min(...candidates.filter(Boolean).map((job) => job.timestamp));
+  return Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0;
 }
 
 /** Producers for every queue. */
@@ -122,7 +139,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outa
   const webhooks = new Queue<DeliveryJob>(QUEUE_NAMES.webhooks, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
   const all = [pages, checks, rechecks, archive, webhooks];
   const queueOf = (kind: WorkKind) => (kind === 'page' ? pages : kind === 'target' ? checks : webhooks) as Queue;
-  const enqueueWork = async (items: WorkItem[], delayMs = 0) => {
+  const enqueueWork = async (items: (WorkItem & { priority?: number })[], delayMs = 0) => {
     for (const kind of ['page', 'target', 'delivery'] as const) {
       const ofKind = items.filter((item) => item.kind === kind);
       if (ofKind.length === 0) continue;
@@ -130,7 +147,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outa
         ofKind.map((item) => ({
           name: JOB_NAMES[kind],
           data: jobData(item),
-          opts: { jobId: jobIdOf(item), ...(delayMs > 0 ? { delay: delayMs } : {}) },
+          opts: { jobId: jobIdOf(item), ...(delayMs > 0 ? { delay: delayMs } : {}), ...(item.priority ? { priority: item.priority } : {}) },
         })),
       );
     }
@@ -155,10 +172,12 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outa
       await archive.add('archive', { url }, { jobId: archiveJobId(url) });
     },
     async enqueuePages(planned) {
-      await enqueueWork(planned.map((page) => ({ kind: 'page', id: page.id, crawlId: page.crawlId, requeues: 0 })));
+      await enqueueWork(planned.map((page) => ({
+        kind: 'page', id: page.id, crawlId: page.crawlId, requeues: 0, priority: page.ordinal ? fairPriority(page.ordinal) : undefined,
+      })));
     },
-    async enqueueChecks(crawlId, targets) {
-      await enqueueWork(targets.map((target) => ({ kind: 'target', id: target.id, crawlId, requeues: 0 })));
+    async enqueueChecks(crawlId, targets, priority) {
+      await enqueueWork(targets.map((target) => ({ kind: 'target', id: target.id, crawlId, requeues: 0, priority })));
     },
     enqueueWork,
     queueOf,

@@ -100,7 +100,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
     });
     if (planned) {
       runtime.metrics.count('pages', { outcome: 'crawled' });
-      await queues.enqueueChecks(page.crawlId, planned.newTargets);
+      await queues.enqueueChecks(page.crawlId, planned.newTargets, job.opts.priority);
       await queues.enqueuePages(planned.newPages);
       log.debug({ links: links.length, targets: planned.newTargets.length, pages: planned.newPages.length }, 'page crawled');
     }

@@ -118,7 +118,8 @@ async function frontierState(
 
 /**
  * Inserts the admitted pages and counts them against the crawl's budget, in one statement (a page
- * planned meanwhile by a repeated job is absorbed, and not counted).
+ * planned meanwhile by a repeated job is absorbed, and not counted); each new page's ordinal is its
+ * place in the count.
  */
 async function insertPages(db: Queryable, crawlId: string, pages: (ChildCandidate & { host: string })[]): Promise<PlannedPage[]> {
   if (pages.length === 0) return [];
@@ -130,8 +131,10 @@ async function insertPages(db: Queryable, crawlId: string, pages: (ChildCandidat
        RETURNING id, crawl_id AS "crawlId", url, depth),
      counted AS (
        UPDATE crawls SET pages_planned = pages_planned + (SELECT count(*) FROM inserted)
-       WHERE id = $1 AND EXISTS (SELECT 1 FROM inserted))
-     SELECT * FROM inserted`,
+       WHERE id = $1 AND EXISTS (SELECT 1 FROM inserted)
+       RETURNING pages_planned)
+     SELECT i.*, (SELECT pages_planned FROM counted) - (SELECT count(*) FROM inserted) + row_number() OVER (ORDER BY i.id) AS ordinal
+     FROM inserted i`,
     [crawlId, pages.map((p) => p.url), pages.map((p) => p.depth), pages.map((p) => p.host)],
   );
   return rows;

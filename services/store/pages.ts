@@ -12,9 +12,11 @@ export interface PlannedPage {
   crawlId: string;
   url: string;
   depth: number;
+  /** Its place among its crawl's pages in the order they were planned (1 for the first seed). */
+  ordinal: number;
 }
 
-export interface PageWork extends PlannedPage {
+export interface PageWork extends Omit<PlannedPage, 'ordinal'> {
   state: PageState;
   crawl: CrawlSettings & { status: CrawlStatus };
   /** A fresh cached verdict of the page's URL (from any crawl), or null. */

@@ -39,6 +39,6 @@ t.test('20 concurrent identical requests create one crawl', async (t) => {
   t.equal(new Set(answers.map((a) => a.json().id)).size, 1, 'every answer names the same crawl');
   const { rows } = await env.runtime.db.query('SELECT count(*)::int AS n FROM crawls WHERE account_id = $1', [accountId]);
   t.equal(rows[0].n, 1);
-  const jobs = await env.runtime.queues.pages.getJobCounts('waiting', 'delayed', 'active');
-  t.ok(jobs.waiting + jobs.delayed + jobs.active >= 1, 'and its seed was queued');
+  const jobs = await env.runtime.queues.pages.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+  t.ok(jobs.waiting + jobs.prioritized + jobs.delayed + jobs.active >= 1, 'and its seed was queued');
 });

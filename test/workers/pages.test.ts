@@ -45,11 +45,15 @@ t.test('a crawled page stores its links, plans its children and registers its ou
 
   const children = (await db.query('SELECT id, url, depth, state FROM pages WHERE crawl_id = $1 AND id <> $2', [crawlId, pageId])).rows;
   t.match(children, [{ url: u('blog.test', '/about'), depth: 1, state: 'queued' }], 'the internal link is planned one level down');
-  t.equal(await queues.pages.getJobState(`page-${children[0].id}`), 'waiting', 'and its job enqueued');
+  const child = await queues.pages.getJob(`page-${children[0].id}`);
+  t.equal(await child?.getState(), 'prioritized', 'and its job enqueued');
+  t.equal(child?.opts.priority, 2, 'in line as its crawl\'s second page (see fairPriority)');
 
   const targets = (await db.query('SELECT id, url, state FROM crawl_targets WHERE crawl_id = $1', [crawlId])).rows;
   t.match(targets, [{ url: u('shop.test', '/pruners'), state: 'pending' }], 'the outbound link waits for its check');
-  t.equal(await queues.checks.getJobState(`check-${targets[0].id}`), 'waiting', 'whose job is enqueued');
+  const check = await queues.checks.getJob(`check-${targets[0].id}`);
+  t.equal(await check?.getState(), 'prioritized', 'whose job is enqueued');
+  t.equal(check?.opts.priority, 1, 'in line with the page that found it');
   t.match((await db.query('SELECT status FROM crawls WHERE id = $1', [crawlId])).rows[0], { status: 'running' });
 });
 
