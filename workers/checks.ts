@@ -8,7 +8,7 @@ import { batched } from '../services/batching.js';
 import { targetsForWork } from '../services/store/targets.js';
 import { registerArchiveLookup } from '../services/store/archive.js';
 import { createFinisher, type FinishDeps } from './finish-crawl.js';
-import { hostLimitsOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
+import { politenessOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
 import { postpone } from './job-control.js';
 
 // A check waiting for the same URL's page fetch asks again after 1 s, 2 s, 4 s ... at most this.
@@ -42,12 +42,12 @@ export function createCheckProcessor(runtime: CheckDeps) {
     if (target.asPage?.pending) {
       const waits = job.data.progress?.pageWaits ?? 0;
       const progress = { tries: 0, requests: [], ...job.data.progress, pageWaits: waits + 1 };
-      return postpone(job, token, Math.min(1_000 * 2 ** waits, MAX_PAGE_WAIT_MS), { ...job.data, progress });
+      return await postpone(job, token, Math.min(1_000 * 2 ** waits, MAX_PAGE_WAIT_MS), { ...job.data, progress });
     }
     let verdict = target.asPage?.verdict ?? target.cached;
     const fetched = !verdict;
     if (!verdict) {
-      const settled = await politeAttempt(runtime, job, token, target.url, hostLimitsOf(runtime, target), (pace) =>
+      const settled = await politeAttempt(runtime, job, token, target.url, politenessOf(runtime, target), (pace) =>
         attemptCheck(http, target.url, { maxBodyBytes: config.http.checkBodyBytes, pace }),
       );
       verdict = settled!.verdict;

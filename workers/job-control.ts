@@ -23,7 +23,7 @@ export function tolerateOutages<T>(processor: Processor<T>): Processor<T> {
       return await processor(job, token);
     } catch (error) {
       if (error instanceof DelayedError || !isOutage(error)) throw error;
-      return postpone(job, token, OUTAGE_RETRY_MS * (0.5 + Math.random()));
+      return await postpone(job, token, OUTAGE_RETRY_MS * (0.5 + Math.random()));
     }
   };
 }

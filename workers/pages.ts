@@ -13,7 +13,7 @@ import { pagesForWork, recordPageResult, type PageResult } from '../services/sto
 import { batched } from '../services/batching.js';
 import { saveVerdict } from '../services/store/verdicts.js';
 import { createFinisher, type FinishDeps } from './finish-crawl.js';
-import { hostLimitsOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
+import { politenessOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
 
 /** What crawling a page needs (besides the parse pool). */
 export type PageDeps = PoliteDeps & FinishDeps & Pick<Runtime, 'http' | 'robots'> & {
@@ -58,7 +58,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
       return settle({ state: 'failed', finalUrl, httpStatus, title: null, outcome: known.reason ?? known.verdict, verdict: known });
     }
 
-    const settled = await politeAttempt(runtime, job, token, page.url, hostLimitsOf(runtime, page.crawl), async (pace) => {
+    const settled = await politeAttempt(runtime, job, token, page.url, politenessOf(runtime, { crawlId: page.crawlId, ...page.crawl }), async (pace) => {
       if (page.crawl.respectRobots && !(await robots.isAllowed(page.url, pace))) return null;
       return attemptPage(http, page.url, pace);
     });

@@ -4,7 +4,7 @@ import type { Config } from '../services/config.js';
 import type { Metrics } from '../services/metrics.js';
 import type { FetchProgress } from '../services/queues.js';
 import type { FetchResult } from '../services/http/client.js';
-import type { HostLimits, Pace } from '../services/politeness/host-limiter.js';
+import type { HostLease, HostLimits, Pace } from '../services/politeness/host-limiter.js';
 import { decide, type Attempt, type SettledVerdict } from '../services/crawl/verdict.js';
 import { postpone } from './job-control.js';
 
@@ -37,34 +37,46 @@ export async function politeAttempt(
   job: Job<{ progress?: FetchProgress }>,
   token: string | undefined,
   url: string,
-  limits: HostLimits,
+  politeness: Politeness,
   fetch: (pace: Pace) => Promise<AttemptOutcome | null>,
 ): Promise<{ verdict: SettledVerdict; result: FetchResult } | null> {
   const { limiter, config } = runtime;
   const host = new URL(url).hostname;
-  const busyWait = () => Math.max(limits.intervalMs, MIN_BUSY_WAIT_MS) * (1 + Math.random());
+  const strictest = politeness.own?.limits ?? politeness.host;
+  const busyWait = () => Math.max(strictest.intervalMs, MIN_BUSY_WAIT_MS) * (1 + Math.random());
 
-  const acquired = await limiter.acquire(host, limits);
-  if (!('lease' in acquired)) {
-    runtime.metrics.count('host_waits', { why: acquired.waitMs < 0 ? 'busy' : 'interval' });
-    return postpone(job, token, acquired.waitMs > 0 ? acquired.waitMs + Math.random() * MIN_BUSY_WAIT_MS : busyWait());
+  // The crawl's own slot first (its stricter settings say no more often), then the host's.
+  const leases: HostLease[] = [];
+  for (const [limits, crawlId] of [
+    ...(politeness.own ? [[politeness.own.limits, politeness.own.crawlId] as const] : []),
+    [politeness.host, undefined] as const,
+  ]) {
+    const acquired = await limiter.acquire(host, limits, crawlId).catch(async (error: unknown) => {
+      await Promise.all(leases.map((lease) => lease.release().catch(() => {})));
+      throw error;
+    });
+    if (!('lease' in acquired)) {
+      await Promise.all(leases.map((lease) => lease.release()));
+      runtime.metrics.count('host_waits', { why: acquired.waitMs < 0 ? 'busy' : 'interval' });
+      return await postpone(job, token, acquired.waitMs > 0 ? acquired.waitMs + Math.random() * MIN_BUSY_WAIT_MS : busyWait());
+    }
+    leases.push(acquired.lease);
   }
   let outcome: AttemptOutcome | null;
   try {
-    const { lease } = acquired;
     outcome = await fetch(async () => {
-      if (!(await lease.pace())) throw new HostBackingOff();
+      for (const lease of leases) if (!(await lease.pace())) throw new HostBackingOff();
       // The request left (the next one may follow an interval later), or never did (it frees the host at once).
-      return (sent: boolean) => void (sent ? lease.sent() : lease.notSent()).catch(() => {});
+      return (sent: boolean) => void Promise.all(leases.map((lease) => (sent ? lease.sent() : lease.notSent()))).catch(() => {});
     });
   } catch (error) {
     if (error instanceof HostBackingOff) {
       runtime.metrics.count('host_waits', { why: 'backoff' });
-      return postpone(job, token, busyWait());
+      return await postpone(job, token, busyWait());
     }
     throw error;
   } finally {
-    await acquired.lease.release();
+    await Promise.all(leases.map((lease) => lease.release()));
   }
   if (!outcome) return null;
 
@@ -74,7 +86,7 @@ export async function politeAttempt(
   if (!decision.final) {
     if (decision.hostBackoffMs > 0) await limiter.backoff(host, decision.hostBackoffMs, `Retry-After (${decision.reason})`);
     runtime.logger.debug({ jobId: job.id, url, reason: decision.reason, delayMs: decision.delayMs }, 'retrying later');
-    return postpone(job, token, decision.delayMs, { ...job.data, progress });
+    return await postpone(job, token, decision.delayMs, { ...job.data, progress });
   }
   if (decision.verdict.verdict === 'blocked') runtime.hosts.blocked(host, decision.verdict.reason ?? 'blocked');
   return {
@@ -83,10 +95,25 @@ export async function politeAttempt(
   };
 }
 
-/** The politeness limits of a crawl: its own settings, else the service's. */
-export function hostLimitsOf(runtime: { config: Pick<Config, 'politeness'> }, crawl: { hostConcurrency: number | null; hostIntervalMs: number | null }): HostLimits {
-  return {
-    concurrency: crawl.hostConcurrency ?? runtime.config.politeness.hostConcurrency,
-    intervalMs: crawl.hostIntervalMs ?? runtime.config.politeness.hostIntervalMs,
-  };
+/** How a job's requests to a host are paced: the host's limits and, when its crawl asked for stricter ones, the crawl's own. */
+export interface Politeness {
+  host: HostLimits;
+  own: { crawlId: string; limits: HostLimits } | null;
+}
+
+/**
+ * The politeness of a crawl's requests. A host is held to the looser of the service's limits and the
+ * crawl's (a crawl may relax them, say for its owner's own site); a crawl that asked for stricter limits
+ * keeps them in a slot and a spacing of its own, so that they bind its requests only and never slow
+ * another crawl of the same host.
+ */
+export function politenessOf(
+  runtime: { config: Pick<Config, 'politeness'> },
+  crawl: { crawlId: string; hostConcurrency: number | null; hostIntervalMs: number | null },
+): Politeness {
+  const service = runtime.config.politeness;
+  const wanted = { concurrency: crawl.hostConcurrency ?? service.hostConcurrency, intervalMs: crawl.hostIntervalMs ?? service.hostIntervalMs };
+  const host = { concurrency: Math.max(wanted.concurrency, service.hostConcurrency), intervalMs: Math.min(wanted.intervalMs, service.hostIntervalMs) };
+  const stricter = wanted.concurrency < host.concurrency || wanted.intervalMs > host.intervalMs;
+  return { host, own: stricter ? { crawlId: crawl.crawlId, limits: wanted } : null };
 }

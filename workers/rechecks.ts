@@ -9,7 +9,7 @@ import { saveVerdict } from '../services/store/verdicts.js';
 import { withTransaction } from '../services/store/db.js';
 import { findProspect } from '../services/store/prospects.js';
 import { createEvent } from '../services/store/webhook-outbox.js';
-import { hostLimitsOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
+import { politenessOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
 
 /** What a recheck needs (besides the parse pool). */
 export type RecheckDeps = PoliteDeps & Pick<Runtime, 'db' | 'http' | 'queues'> & { config: Pick<Config, 'retry' | 'politeness' | 'http'> };
@@ -25,7 +25,7 @@ export function createRecheckProcessor(runtime: RecheckDeps, parser: ParsePool) 
   return async function processRecheck(job: Job<RecheckJob>, token?: string): Promise<void> {
     const work = await recheckWork(db, job.data.prospectId);
     if (!work?.pending) return;
-    const limits = hostLimitsOf(runtime, work);
+    const limits = politenessOf(runtime, work);
 
     let dead = job.data.dead;
     if (!dead) {

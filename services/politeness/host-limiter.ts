@@ -39,8 +39,12 @@ export interface HostLease {
 export type Acquired = { lease: HostLease } | { waitMs: number };
 
 export interface HostLimiter {
-  /** A slot for one job's requests to `host`, or how long to wait before asking again. */
-  acquire(host: string, limits: HostLimits): Promise<Acquired>;
+  /**
+   * A slot for one job's requests to `host`, or how long to wait before asking again. With `crawlId`,
+   * the slot and the spacing are the crawl's own (its stricter settings bind its requests only), apart
+   * from every other crawl's; robots.txt's Crawl-delay binds both.
+   */
+  acquire(host: string, limits: HostLimits, crawlId?: string): Promise<Acquired>;
   /** Holds every request to the host back for ms (Retry-After); `why` is shown to ops. Never shortens a longer hold. */
   backoff(host: string, ms: number, why?: string): Promise<void>;
   /** robots.txt Crawl-delay: the host's interval is at least this for ttlMs. */
@@ -168,9 +172,10 @@ export function createHostLimiter(
     redis.defineCommand('hostBackoff', { numberOfKeys: 1, lua: BACKOFF });
     redis.defineCommand('hostRenew', { numberOfKeys: 1, lua: RENEW });
   }
-  const keys = (host: string) => {
+  const keys = (host: string, crawlId?: string) => {
     const base = `${keyPrefix}:host:{${host}}`;
-    return { slots: `${base}:slots`, next: `${base}:next`, delay: `${base}:crawl-delay`, booked: `${base}:booked` };
+    const own = crawlId ? `${base}:crawl:${crawlId}` : base;
+    return { slots: `${own}:slots`, next: `${own}:next`, delay: `${base}:crawl-delay`, booked: `${own}:booked` };
   };
 
   // The server sees a request a moment after it left, and that moment varies (the network, the server's
@@ -178,13 +183,14 @@ export function createHostLimiter(
   const spacing = (intervalMs: number) => (intervalMs > 0 ? intervalMs + Math.min(50, Math.max(5, Math.round(intervalMs / 10))) : 0);
 
   return {
-    async acquire(host, limits) {
-      const k = keys(host);
+    async acquire(host, limits, crawlId) {
+      const k = keys(host, crawlId);
       const token = randomUUID();
       const interval = spacing(limits.intervalMs);
       const [wait, kind] = await client.hostAcquire(k.slots, k.next, k.delay, k.booked, limits.concurrency, interval, leaseMs, token, sendTimeoutMs);
       if (kind === ASK_AGAIN) return { waitMs: wait };
-      activity?.started(host);
+      // What ops see of a host is the service's slots; a crawl's own are a part of those.
+      if (!crawlId) activity?.started(host);
       // The slot is held for leaseMs at a time and renewed while the job runs: a worker that dies (and
       // stops renewing) frees its hosts within leaseMs, however long its requests could have taken.
       const renewal = setInterval(() => void client.hostRenew(k.slots, token, leaseMs).catch(() => {}), leaseMs / 3);

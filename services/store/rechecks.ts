@@ -7,6 +7,7 @@ export interface RecheckWork {
   deadUrl: string;
   sourceUrl: string;
   pending: boolean;
+  crawlId: string;
   hostConcurrency: number | null;
   hostIntervalMs: number | null;
 }
@@ -42,7 +43,7 @@ export async function pendingRechecks(db: Queryable, minAgeMs: number, limit: nu
 export async function recheckWork(db: Queryable, prospectId: number): Promise<RecheckWork | null> {
   const { rows } = await db.query<RecheckWork>(
     `/* rechecks.recheckWork */ SELECT r.id AS "prospectId", r.account_id AS "accountId", r.dead_url AS "deadUrl", coalesce(p.final_url, p.url) AS "sourceUrl",
-       coalesce(r.recheck ->> 'state' = 'pending', false) AS pending,
+       coalesce(r.recheck ->> 'state' = 'pending', false) AS pending, r.crawl_id AS "crawlId",
        c.host_concurrency AS "hostConcurrency", c.host_interval_ms AS "hostIntervalMs"
      FROM prospects r JOIN pages p ON p.id = r.source_page_id JOIN crawls c ON c.id = r.crawl_id WHERE r.id = $1`,
     [prospectId],

@@ -12,7 +12,7 @@ const BIG_PAGES = 1_500;
 const BIG_FANOUT = 10;
 const CHAIN = 15;
 
-const web = await startFakeWeb({ 'big.test': {}, 'chain.test': {} });
+const web = await startFakeWeb({ 'big.test': {}, 'chain.test': {}, 'shared.test': {} });
 for (let i = 0; i < BIG_PAGES; i++) {
   const children = Array.from({ length: BIG_FANOUT }, (_, k) => i * BIG_FANOUT + k + 1).filter((child) => child < BIG_PAGES);
   web.setRoute('big.test', `/p${i}`, { body: htmlPage(`Big ${i}`, children.map((child) => [web.url('big.test', `/p${child}`), `page ${child}`])) });
@@ -20,6 +20,13 @@ for (let i = 0; i < BIG_PAGES; i++) {
 for (let i = 0; i < CHAIN; i++) {
   const next: [string, string][] = i + 1 < CHAIN ? [[web.url('chain.test', `/c${i + 1}`), 'next']] : [];
   web.setRoute('chain.test', `/c${i}`, { body: htmlPage(`Chain ${i}`, [...next, [`http://gone-${i}.test/`, 'a dead link']]) });
+}
+// Two crawls of one host, each a seed and five pages of its own.
+const STAR = 5;
+for (const side of ['slow', 'fast']) {
+  const pages = Array.from({ length: STAR }, (_, i) => web.url('shared.test', `/${side}/${i}`));
+  web.setRoute('shared.test', `/${side}/`, { body: htmlPage(side, pages.map((url, i) => [url, `page ${i}`])) });
+  pages.forEach((url, i) => web.setRoute('shared.test', `/${side}/${i}`, { body: htmlPage(`${side} ${i}`) }));
 }
 const env = await startEnvironment({ resolver: web.resolver, workers: true, env: { PAGE_CONCURRENCY: '8', CHECK_CONCURRENCY: '8' } });
 t.teardown(async () => {
@@ -49,4 +56,16 @@ t.test('a small crawl started while a big one runs ends first, and the big one i
   await sleep(1_000);
   t.ok((await big.getCrawl(bigId)).stats.pagesCrawled > before, 'the big crawl goes on');
   await env.app.inject({ method: 'POST', url: `/v1/crawls/${bigId}/cancel`, headers: big.headers });
+});
+
+t.test('a crawl\'s own stricter politeness binds its requests only, not another crawl of the same host', async (t) => {
+  const slowId = await big.createCrawl({ seeds: [web.url('shared.test', '/slow/')], scope: 'site', hostIntervalMs: 5_000, hostConcurrency: 1 });
+  for (let slow = await big.getCrawl(slowId); slow.stats.pagesCrawled < 1; await sleep(50)) slow = await big.getCrawl(slowId);
+  const fast = await small.crawlToEnd({ seeds: [web.url('shared.test', '/fast/')], scope: 'site' }, 60_000);
+  const slow = await big.getCrawl(slowId);
+  t.equal(fast.status, 'completed');
+  t.equal(fast.stats.pagesCrawled, STAR + 1);
+  t.equal(slow.status, 'running', 'the slow crawl still runs');
+  t.equal(slow.stats.pagesCrawled, 1, 'the other crawl never waited for its 5 s spacing: it ended before the slow crawl\'s second page');
+  await env.app.inject({ method: 'POST', url: `/v1/crawls/${slowId}/cancel`, headers: big.headers });
 });

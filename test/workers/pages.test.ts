@@ -74,11 +74,13 @@ t.test('a page robots.txt disallows is skipped without being fetched', async (t)
 });
 
 t.test('a page whose host is busy is postponed: its job is delayed, nothing is recorded', async (t) => {
-  // Another job holds the host's only slot.
-  const held = await limiter.acquire('busy.test', { concurrency: 1, intervalMs: 0 });
-  if (!('lease' in held)) throw new Error('the host should be free');
-  t.teardown(() => held.lease.release());
-  const { crawlId, pageId, ran, page } = await crawlOne(u('busy.test', '/'), { hostConcurrency: 1 });
+  // Other jobs hold every slot the service allows on the host.
+  for (let i = 0; i < politeness.hostConcurrency; i++) {
+    const held = await limiter.acquire('busy.test', { concurrency: politeness.hostConcurrency, intervalMs: 0 });
+    if (!('lease' in held)) throw new Error('the host should be free');
+    t.teardown(() => held.lease.release());
+  }
+  const { crawlId, pageId, ran, page } = await crawlOne(u('busy.test', '/'));
   t.equal(ran.error, null, 'not failed');
   t.equal(ran.state, 'delayed', 'the job waits in BullMQ for the host');
   t.match(page, { state: 'queued', outcome: null, httpStatus: null });
