@@ -29,7 +29,7 @@ export function createDeliveryProcessor(runtime: DeliveryDeps) {
     const work = await deliveryForWork(db, job.data.deliveryId);
     if (!work || work.state !== 'pending') return;
     // A crawl's last word comes last: hold it until its prospects.found deliveries to this endpoint settle.
-    if (work.pendingBefore > 0) return postpone(job, token, HOLD_FINAL_EVENT_MS);
+    if (work.pendingBefore > 0) return await postpone(job, token, HOLD_FINAL_EVENT_MS);
     const attempt = work.attempts + 1;
     if (!work.enabled) {
       return recordAttempt(db, work.deliveryId, { number: attempt, statusCode: null, error: 'endpoint disabled', durationMs: 0, excerpt: '' }, 'failed');
@@ -81,6 +81,6 @@ export function createDeliveryProcessor(runtime: DeliveryDeps) {
     await recordAttempt(db, work.deliveryId, outcome, 'pending');
     runtime.metrics.count('webhook_deliveries', { outcome: 'retrying' });
     // ±20 % jitter, so that an endpoint back from an outage is not hit by every retry at once.
-    return postpone(job, token, schedule[attempt - 1]! * (0.8 + 0.4 * Math.random()));
+    return await postpone(job, token, schedule[attempt - 1]! * (0.8 + 0.4 * Math.random()));
   };
 }
