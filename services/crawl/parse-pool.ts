@@ -38,11 +38,14 @@ interface Waiting {
 
 // Same extension as this module: .ts under the test runner, .js from dist/.
 const THREAD_FILE = fileURLToPath(new URL(`./extract-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-// Threads get the process's module-loading flags (a TypeScript loader under the test runner) and no
-// others: V8 flags such as --expose-gc are refused in a worker's execArgv.
-const THREAD_EXEC_ARGV = process.execArgv.filter((arg) =>
-  /^--(?:import|loader|experimental-loader|require|conditions|enable-source-maps)\b/.test(arg),
-);
+// Threads get the process's module-loading flags (a TypeScript loader under the test runner, a preload)
+// and no others: V8 flags such as --expose-gc are refused in a worker's execArgv. A flag given as two
+// words (`--import ./preload.js`) keeps its value.
+const THREAD_EXEC_ARGV = process.execArgv.flatMap((arg, i, all) => {
+  if (!/^--(?:import|loader|experimental-loader|require|conditions|enable-source-maps)\b/.test(arg)) return [];
+  const takesValue = !arg.includes('=') && arg !== '--enable-source-maps';
+  return takesValue && all[i + 1] !== undefined ? [arg, all[i + 1]!] : [arg];
+});
 
 const closedError = () => new Error('parse pool is closed');
 

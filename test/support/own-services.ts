@@ -112,15 +112,16 @@ export interface OwnPostgres {
   close(): Promise<void>;
 }
 
-const PG_BIN = (() => {
+/** The newest installed PostgreSQL's binaries (looked up when first needed, not when this module loads). */
+const pgBin = () => {
   const root = '/usr/lib/postgresql';
   const version = readdirSync(root).sort((a, b) => Number(b) - Number(a))[0];
   return join(root, version!, 'bin');
-})();
+};
 
 /** Runs a PostgreSQL binary as the postgres user (initdb refuses root), or as ourselves when not root. */
 function asPostgres(binary: string, args: string[]): void {
-  const command = join(PG_BIN, binary);
+  const command = join(pgBin(), binary);
   if (process.getuid?.() === 0) execFileSync('runuser', ['-u', 'postgres', '--', command, ...args], { stdio: 'ignore' });
   else execFileSync(command, args, { stdio: 'ignore' });
 }

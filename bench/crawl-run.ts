@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../services/config.js';
+import { comparePairs, type PairAccuracy } from './accuracy.js';
+import { compareServed, politenessBound, type MinimalRequest, type PolitenessBound, type ServedComparison } from './minimal-set.js';
+import { ARCHIVE_HOST } from './niche-site.js';
+import { sampleTreeMemory, type TreeMemory } from './process-tree.js';
+import { isOver, type Crawl, type CrawlStats, type ServiceApi } from './service-api.js';
+import { startService } from './service-process.js';
+import type { ServedSite } from './site-server.js';
+import type { Workspace } from './workspace.js';
+
+export type Mode = 'relaxed' | 'default';
+export const MODES: Mode[] = ['relaxed', 'default'];
+
+const DEFAULTS = loadConfig({}).politeness;
+/**
+ * Per-host politeness of each mode. `relaxed` is what linkinator does (many requests at once to a
+ * host, no pause between them); `default` is the service's own defaults, written out so that the
+ * politeness bound below is computed from the numbers the service runs with.
+ */
+export const MODE_SETTINGS: Record<Mode, { hostConcurrency: number; hostIntervalMs: number }> = {
+  relaxed: { hostConcurrency: 64, hostIntervalMs: 0 },
+  default: { hostConcurrency: DEFAULTS.hostConcurrency, hostIntervalMs: DEFAULTS.hostIntervalMs },
+};
+
+export const modeEnv = (mode: Mode) => ({
+  HOST_CONCURRENCY: String(MODE_SETTINGS[mode].hostConcurrency),
+  HOST_INTERVAL_MS: String(MODE_SETTINGS[mode].hostIntervalMs),
+});
+
+const POLL_MS = 500;
+const CRAWL_TIMEOUT_MS = 45 * 60_000;
+
+export interface TimelineSample {
+  /** Since the crawl was created. */
+  seconds: number;
+  pagesCrawled: number;
+  linksChecked: number;
+}
+
+export interface ServiceRun {
+  size: number;
+  mode: Mode;
+  settings: { hostConcurrency: number; hostIntervalMs: number };
+  status: Crawl['status'];
+  error: string | null;
+  /** From the crawl's creation to its end, by the service's own timestamps. */
+  wallSeconds: number;
+  startupSeconds: number;
+  stats: CrawlStats;
+  pagesPerSecond: number;
+  checksPerSecond: number;
+  memory: TreeMemory;
+  served: ServedComparison;
+  accuracy: PairAccuracy;
+  prospectsByReason: Record<string, number>;
+  /** Default mode only: the least time the per-host interval allows, and how close the crawl came. */
+  politeness: (PolitenessBound & { wallOverBound: number }) | null;
+  timeline: TimelineSample[];
+}
+
+/** The site crawl the bench asks for: the whole blog, obeying its robots.txt. */
+export const crawlRequest = (served: ServedSite) => ({
+  seeds: [served.site.seed],
+  scope: 'site',
+  maxPages: Math.min(100_000, served.site.pages.length * 2),
+  maxDepth: 1000,
+  respectRobots: true,
+});
+
+/** Polls the crawl every 500 ms until it ends, noting its progress; cancels it if it runs too long. */
+async function followCrawl(api: ServiceApi, id: string, started: number): Promise<{ crawl: Crawl; timeline: TimelineSample[] }> {
+  const timeline: TimelineSample[] = [];
+  for (;;) {
+    const crawl = await api.getCrawl(id);
+    const seconds = Math.round(performance.now() - started) / 1000;
+    timeline.push({ seconds, pagesCrawled: crawl.stats.pagesCrawled, linksChecked: crawl.stats.linksChecked });
+    if (isOver(crawl)) return { crawl, timeline };
+    if (seconds * 1000 > CRAWL_TIMEOUT_MS) return { crawl: await api.cancelCrawl(id), timeline };
+    await sleep(POLL_MS);
+  }
+}
+
+const countBy = <T>(items: T[], key: (item: T) => string) =>
+  items.reduce<Record<string, number>>((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
+
+/**
+ * One measured crawl: a fresh service process in `mode`, the site crawl to its end, the prospects read
+ * back through the API and compared with the known dead pairs, the requests the fake web answered
+ * compared with the minimal set, and the memory of the service's process tree throughout.
+ */
+export async function runServiceCrawl(options: {
+  served: ServedSite;
+  minimal: MinimalRequest[];
+  size: number;
+  mode: Mode;
+  outDir: string;
+  workspace: Workspace;
+}): Promise<ServiceRun> {
+  const { served, minimal, size, mode } = options;
+  const service = await startService({
+    build: options.workspace.build,
+    hostsFile: served.hostsFile,
+    archiveApiUrl: served.web.url(ARCHIVE_HOST, '/wayback/available'),
+    env: modeEnv(mode),
+    logFile: join(options.outDir, `${size}x-${mode}.service.log`),
+  });
+  const sampler = sampleTreeMemory(service.pid);
+  try {
+    const mark = served.web.requests.length;
+    const started = performance.now();
+    const created = await service.api.createCrawl(crawlRequest(served));
+    const { crawl, timeline } = await followCrawl(service.api, created.id, started);
+    const requests = served.requestsSince(mark);
+    const prospects = await service.api.allProspects(crawl.id);
+    const wallSeconds = (Date.parse(crawl.finishedAt ?? new Date().toISOString()) - Date.parse(crawl.createdAt)) / 1000;
+    const settings = MODE_SETTINGS[mode];
+    const bound = settings.hostIntervalMs > 0 ? politenessBound(minimal, settings.hostIntervalMs) : null;
+    return {
+      size,
+      mode,
+      settings,
+      status: crawl.status,
+      error: crawl.error,
+      wallSeconds,
+      startupSeconds: service.startupSeconds,
+      stats: crawl.stats,
+      pagesPerSecond: crawl.stats.pagesCrawled / wallSeconds,
+      checksPerSecond: crawl.stats.linksChecked / wallSeconds,
+      memory: sampler.stop(),
+      served: compareServed(requests, minimal),
+      accuracy: comparePairs(prospects, served.site.knownDeadPairs),
+      prospectsByReason: countBy(prospects, (prospect) => prospect.reason),
+      politeness: bound ? { ...bound, wallOverBound: wallSeconds / bound.seconds } : null,
+      timeline,
+    };
+  } finally {
+    sampler.stop();
+    await service.stop();
+  }
+}

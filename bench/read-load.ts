@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { crawlRequest, modeEnv } from './crawl-run.js';
+import { ARCHIVE_HOST } from './niche-site.js';
+import { runNodeChild } from './node-child.js';
+import { sampleTreeMemory, type TreeMemory } from './process-tree.js';
+import type { ReadLoadInput, RouteLoad } from './read-load-client.js';
+import type { CrawlStats } from './service-api.js';
+import { startService } from './service-process.js';
+import type { ServedSite } from './site-server.js';
+import type { Workspace } from './workspace.js';
+
+const SECONDS = 15;
+const CONNECTIONS_PER_ROUTE = 25;
+/** The load starts once the crawl has this many prospects (a list worth reading), or after WARM_UP_MS. */
+const WARM_UP_PROSPECTS = 20;
+const WARM_UP_MS = 20_000;
+// Fifty connections ask far more than the default 600 requests a minute per account; what is measured
+// here is reading, not the rate limiter.
+const RATE_LIMIT_PER_MINUTE = 1_000_000;
+
+export interface ReadLoadResult {
+  size: number;
+  seconds: number;
+  connections: number;
+  /** Raised for the load (see RATE_LIMIT_PER_MINUTE). */
+  rateLimitPerMinute: number;
+  routes: RouteLoad[];
+  /** The crawl's progress when the load started and when it ended. */
+  crawlBefore: CrawlStats;
+  crawlAfter: CrawlStats;
+  /** What POST /v1/crawls/{id}/cancel answered for the crawl's status. */
+  statusAfterCancel: string;
+  /** Memory of the service's process tree while it answered the load, and of the client. */
+  serviceMemory: TreeMemory;
+  clientMemory: TreeMemory;
+}
+
+/**
+ * The read API under load while a crawl runs (default politeness, so that it lasts): 50 connections
+ * for 15 s, half reading the crawl's prospects, half the crawl; then the crawl is cancelled.
+ */
+export async function runReadLoad(served: ServedSite, size: number, outDir: string, workspace: Workspace): Promise<ReadLoadResult> {
+  const service = await startService({
+    build: workspace.build,
+    hostsFile: served.hostsFile,
+    archiveApiUrl: served.web.url(ARCHIVE_HOST, '/wayback/available'),
+    env: { ...modeEnv('default'), RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE) },
+    logFile: join(outDir, `${size}x-read-load.service.log`),
+  });
+  try {
+    const { api } = service;
+    const crawl = await api.createCrawl(crawlRequest(served));
+    for (const started = Date.now(); Date.now() - started < WARM_UP_MS; await sleep(500)) {
+      if ((await api.getCrawl(crawl.id)).stats.prospects >= WARM_UP_PROSPECTS) break;
+    }
+    const crawlBefore = (await api.getCrawl(crawl.id)).stats;
+    const sampler = sampleTreeMemory(service.pid);
+    const input: ReadLoadInput = { baseUrl: api.baseUrl, key: api.key, crawlId: crawl.id, seconds: SECONDS, connectionsPerRoute: CONNECTIONS_PER_ROUTE };
+    const run = await runNodeChild<RouteLoad[]>({ name: 'read-load-client', input, workspace });
+    const serviceMemory = sampler.stop();
+    const crawlAfter = (await api.getCrawl(crawl.id)).stats;
+    const cancelled = await api.cancelCrawl(crawl.id);
+    return {
+      size,
+      seconds: SECONDS,
+      connections: 2 * CONNECTIONS_PER_ROUTE,
+      rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
+      routes: run.output,
+      crawlBefore,
+      crawlAfter,
+      statusAfterCancel: cancelled.status,
+      serviceMemory,
+      clientMemory: run.memory,
+    };
+  } finally {
+    await service.stop();
+  }
+}
