@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, rmSync, statSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -76,6 +76,14 @@ async function dropQueueKeys(prefix: string): Promise<void> {
   }
 }
 
+/** The node flags of `npm start` (package.json's start script: `node <flags> dist/services/main.js all`). */
+function startNodeFlags(build: string): string[] {
+  const start: string = JSON.parse(readFileSync(join(build, 'package.json'), 'utf8')).scripts.start;
+  const words = start.split(/\s+/);
+  if (words[0] !== 'node' || !words.includes('dist/services/main.js')) throw new Error(`npm start is not 'node … dist/services/main.js': ${start}`);
+  return words.slice(1, words.indexOf('dist/services/main.js'));
+}
+
 async function waitUntilReady(child: ChildProcess, baseUrl: string, logFile: string): Promise<void> {
   for (const started = Date.now(); Date.now() - started < READY_TIMEOUT_MS; await sleep(200)) {
     if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode} before it was ready (see ${logFile})`);
@@ -86,7 +94,7 @@ async function waitUntilReady(child: ChildProcess, baseUrl: string, logFile: str
 }
 
 /**
- * The service as `npm start` runs it (`node dist/services/main.js all`: API and workers in one process,
+ * The service as `npm start` runs it (`node <its flags> dist/services/main.js all`: API and workers in one process,
  * migrating its database), in a process of its own, with the bench's host names through the
  * fake-dns preload. Each instance gets a fresh database and queue prefix, removed by stop(). `env`
  * adds settings (the politeness of a mode); the bench's own environment passes through beneath them.
@@ -110,7 +118,7 @@ export async function startService(options: {
   const log = createWriteStream(options.logFile);
   const child = spawn(
     process.execPath,
-    [`--import=${pathToFileURL(join(options.build, 'dist/bench/fake-dns.js')).href}`, 'dist/services/main.js', 'all'],
+    [...startNodeFlags(options.build), `--import=${pathToFileURL(join(options.build, 'dist/bench/fake-dns.js')).href}`, 'dist/services/main.js', 'all'],
     {
       cwd: options.build,
       stdio: ['ignore', 'pipe', 'pipe'],

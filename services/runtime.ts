@@ -58,7 +58,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const outages = createOutageLog(logger);
   const startup = { logger, timeoutMs: config.startupTimeoutMs };
   await waitForService({ ...startup, name: 'PostgreSQL', url: config.databaseUrl }, () => ensureDatabase(config.databaseUrl));
-  const db = createPool(config.databaseUrl, Math.max(10, Math.ceil((config.pageConcurrency + config.checkConcurrency) / 2)), outages);
+  // Jobs share connections: their hot statements go by group commit (services/batching.ts), so a
+  // quarter of the jobs that may run at once is plenty, and N worker processes stay well within
+  // PostgreSQL's default 100 connections.
+  const db = createPool(config.databaseUrl, Math.max(10, Math.ceil((config.pageConcurrency + config.checkConcurrency) / 4)), outages);
   if (overrides.migrate) {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');

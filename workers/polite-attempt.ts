@@ -58,7 +58,11 @@ export async function politeAttempt(
     if (!('lease' in acquired)) {
       await Promise.all(leases.map((lease) => lease.release()));
       runtime.metrics.count('host_waits', { why: acquired.waitMs < 0 ? 'busy' : 'interval' });
-      return await postpone(job, token, acquired.waitMs > 0 ? acquired.waitMs + Math.random() * MIN_BUSY_WAIT_MS : busyWait());
+      // Waiting out the host's interval: back just after the next start is free, with a little jitter
+      // (a tenth of the interval, 5 to 100 ms) so that the jobs waiting for one host do not all return at
+      // once, but not so much that the host's next start goes by unused.
+      const jitter = Math.min(MIN_BUSY_WAIT_MS, Math.max(5, strictest.intervalMs / 10));
+      return await postpone(job, token, acquired.waitMs > 0 ? acquired.waitMs + Math.random() * jitter : busyWait());
     }
     leases.push(acquired.lease);
   }

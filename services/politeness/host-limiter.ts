@@ -180,7 +180,7 @@ export function createHostLimiter(
 
   // The server sees a request a moment after it left, and that moment varies (the network, the server's
   // own scheduling); a small margin keeps the spacing it sees at or above the interval.
-  const spacing = (intervalMs: number) => (intervalMs > 0 ? intervalMs + Math.min(50, Math.max(5, Math.round(intervalMs / 10))) : 0);
+  const spacing = (intervalMs: number) => (intervalMs > 0 ? intervalMs + Math.min(50, Math.max(5, Math.round(intervalMs / 20))) : 0);
 
   return {
     async acquire(host, limits, crawlId) {

@@ -36,14 +36,17 @@ const CRAWL_COLUMNS = `c.id, c.account_id AS "accountId", c.status, c.scope, c.s
   c.started_at AS "startedAt", c.finished_at AS "finishedAt", c.created_at::text AS "cursorKey"`;
 
 // Counted on read rather than kept as counters: always exact, and every count is served by an index.
-const CRAWL_STATS = `json_build_object(
-  'pagesCrawled', (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.state = 'crawled'),
-  'pagesFailed', (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.state = 'failed'),
-  'linksFound', (SELECT count(*) FROM links l WHERE l.crawl_id = c.id),
-  'linksChecked', (SELECT count(*) FROM crawl_targets t WHERE t.crawl_id = c.id AND t.state = 'checked'),
-  'deadLinks', (SELECT count(*) FROM crawl_targets t WHERE t.crawl_id = c.id AND t.verdict = 'dead'),
-  'prospects', (SELECT count(*) FROM prospects r WHERE r.crawl_id = c.id)
-) AS stats`;
+// A crawl's counts, read by every status call while it runs: one pass over its pages and one over its
+// targets (each count FILTERed), not one pass per count.
+const CRAWL_STATS = `(SELECT json_build_object(
+    'pagesCrawled', p.crawled, 'pagesFailed', p.failed,
+    'linksFound', (SELECT count(*) FROM links l WHERE l.crawl_id = c.id),
+    'linksChecked', t.checked, 'deadLinks', t.dead,
+    'prospects', (SELECT count(*) FROM prospects r WHERE r.crawl_id = c.id))
+  FROM (SELECT count(*) FILTER (WHERE state = 'crawled') AS crawled, count(*) FILTER (WHERE state = 'failed') AS failed
+        FROM pages WHERE crawl_id = c.id) p,
+       (SELECT count(*) FILTER (WHERE state = 'checked') AS checked, count(*) FILTER (WHERE verdict = 'dead') AS dead
+        FROM crawl_targets WHERE crawl_id = c.id) t) AS stats`;
 
 export async function insertCrawl(db: Queryable, accountId: string, settings: CrawlSettings): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
