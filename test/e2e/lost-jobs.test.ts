@@ -21,6 +21,11 @@ t.teardown(async () => {
 });
 const api = apiClient(env.app, (await env.newApiKey()).key);
 const { pages, checks } = env.runtime.queues;
+// Jobs in line: waiting (in a paused queue too), or waiting by their priority (see fairPriority).
+const inLine = async (queue: Pick<typeof pages, 'getJobCounts'>) => {
+  const counts = await queue.getJobCounts('waiting', 'paused', 'prioritized');
+  return counts.waiting! + counts.paused! + counts.prioritized!;
+};
 
 t.test('a crawl whose jobs were lost still completes with every prospect', async (t) => {
   // Lose the seed's job before any worker runs.
@@ -29,7 +34,7 @@ t.test('a crawl whose jobs were lost still completes with every prospect', async
   });
   const crawlId: string = created.json().id;
   await pages.drain();
-  t.equal(await pages.getWaitingCount(), 0, 'the seed job is gone');
+  t.equal(await inLine(pages), 0, 'the seed job is gone');
 
   // Hold the link checks back, then lose them too once every page has been crawled.
   await checks.pause();
@@ -42,10 +47,15 @@ t.test('a crawl whose jobs were lost still completes with every prospect', async
     if (stats.pagesCrawled + stats.pagesFailed === 4) break;
     await sleep(100);
   }
-  const lost = await checks.getWaitingCount();
-  t.ok(lost > 0, `${lost} check jobs were waiting`);
+  // A page's checks are enqueued just after its transaction commits: wait until every pending target's
+  // job is in line.
+  const pendingTargets = async () =>
+    (await env.runtime.db.query(`SELECT count(*)::int AS n FROM crawl_targets WHERE crawl_id = $1 AND state = 'pending'`, [crawlId])).rows[0].n;
+  for (let i = 0; i < 100 && (await inLine(checks)) < (await pendingTargets()); i++) await sleep(100);
+  const lost = await inLine(checks);
+  t.ok(lost > 0 && lost === (await pendingTargets()), `${lost} check jobs were waiting, one per pending link`);
   await checks.drain();
-  t.equal(await checks.getWaitingCount(), 0, 'the check jobs are gone');
+  t.equal(await inLine(checks), 0, 'the check jobs are gone');
   t.match(await started.reconciler.runOnce(), { enqueued: lost }, 'the reconciler enqueues every lost check again');
   await checks.resume();
 
