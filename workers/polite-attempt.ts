@@ -4,7 +4,8 @@ import type { Config } from '../services/config.js';
 import type { Metrics } from '../services/metrics.js';
 import type { FetchProgress } from '../services/queues.js';
 import type { FetchResult } from '../services/http/client.js';
-import type { HostLease, HostLimits, Pace } from '../services/politeness/host-limiter.js';
+import type { HostLease, HostLimiter, HostLimits, Pace } from '../services/politeness/host-limiter.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { decide, type Attempt, type SettledVerdict } from '../services/crawl/verdict.js';
 import { postpone } from './job-control.js';
 
@@ -29,7 +30,8 @@ export interface AttemptOutcome {
  * One polite try at a URL for a job: takes a slot for the URL's host (or postpones the job while the host
  * is busy), runs `fetch` (which awaits `pace` before each request), and decides. Transient trouble
  * postpones the job with backoff or Retry-After (holding the whole host back for a Retry-After) and keeps
- * the evidence in the job's data; no worker slot is held while waiting. Returns the settled verdict, or
+ * the evidence in the job's data; no worker slot is held while waiting (but for one job per host in line
+ * for the host's next start). Returns the settled verdict, or
  * null when `fetch` decided not to fetch (robots.txt).
  */
 export async function politeAttempt(
@@ -45,27 +47,29 @@ export async function politeAttempt(
   const strictest = politeness.own?.limits ?? politeness.host;
   const busyWait = () => Math.max(strictest.intervalMs, MIN_BUSY_WAIT_MS) * (1 + Math.random());
 
-  // The crawl's own slot first (its stricter settings say no more often), then the host's.
-  const leases: HostLease[] = [];
-  for (const [limits, crawlId] of [
-    ...(politeness.own ? [[politeness.own.limits, politeness.own.crawlId] as const] : []),
-    [politeness.host, undefined] as const,
-  ]) {
-    const acquired = await limiter.acquire(host, limits, crawlId).catch(async (error: unknown) => {
-      await Promise.all(leases.map((lease) => lease.release().catch(() => {})));
-      throw error;
-    });
-    if (!('lease' in acquired)) {
-      await Promise.all(leases.map((lease) => lease.release()));
-      runtime.metrics.count('host_waits', { why: acquired.waitMs < 0 ? 'busy' : 'interval' });
-      // Waiting out the host's interval: back just after the next start is free, with a little jitter
-      // (a tenth of the interval, 5 to 100 ms) so that the jobs waiting for one host do not all return at
-      // once, but not so much that the host's next start goes by unused.
-      const jitter = Math.min(MIN_BUSY_WAIT_MS, Math.max(5, strictest.intervalMs / 10));
-      return await postpone(job, token, acquired.waitMs > 0 ? acquired.waitMs + Math.random() * jitter : busyWait());
+  let acquired = await acquireSlots(limiter, host, politeness);
+  // One job per host and process waits in line, in the worker, for the host's next start, so that the
+  // start is taken when it comes free; the others go back to the queue (no worker slot held) and ask
+  // again later. Only short waits (an interval, not a Crawl-delay or Retry-After) are waited in line.
+  if ('waitMs' in acquired && acquired.waitMs > 0 && acquired.waitMs <= MAX_IN_LINE_WAIT_MS && inLine.claim(limiter, host)) {
+    try {
+      for (let tries = 0; tries < IN_LINE_TRIES && 'waitMs' in acquired && acquired.waitMs > 0 && acquired.waitMs <= MAX_IN_LINE_WAIT_MS; tries++) {
+        await sleep(acquired.waitMs);
+        acquired = await acquireSlots(limiter, host, politeness);
+      }
+    } finally {
+      inLine.leave(limiter, host);
     }
-    leases.push(acquired.lease);
   }
+  if ('waitMs' in acquired) {
+    runtime.metrics.count('host_waits', { why: acquired.waitMs < 0 ? 'busy' : 'interval' });
+    // Waiting out the host's interval: back just after the next start is free, with a little jitter
+    // (a tenth of the interval, 5 to 100 ms) so that the jobs waiting for one host do not all return at
+    // once, but not so much that the host's next start goes by unused.
+    const jitter = Math.min(MIN_BUSY_WAIT_MS, Math.max(5, strictest.intervalMs / 10));
+    return await postpone(job, token, acquired.waitMs > 0 ? acquired.waitMs + Math.random() * jitter : busyWait());
+  }
+  const { leases } = acquired;
   let outcome: AttemptOutcome | null;
   try {
     outcome = await fetch(async () => {
@@ -98,6 +102,52 @@ export async function politeAttempt(
     result: outcome.result,
   };
 }
+
+/**
+ * The slots a request to the host needs: the crawl's own first (its stricter settings say no more
+ * often), then the host's; all of them, or how long to wait (and none).
+ */
+async function acquireSlots(limiter: HostLimiter, host: string, politeness: Politeness): Promise<{ leases: HostLease[] } | { waitMs: number }> {
+  const leases: HostLease[] = [];
+  const releaseAll = () => Promise.all(leases.map((lease) => lease.release().catch(() => {})));
+  for (const [limits, crawlId] of [
+    ...(politeness.own ? [[politeness.own.limits, politeness.own.crawlId] as const] : []),
+    [politeness.host, undefined] as const,
+  ]) {
+    const acquired = await limiter.acquire(host, limits, crawlId).catch(async (error: unknown) => {
+      await releaseAll();
+      throw error;
+    });
+    if (!('lease' in acquired)) {
+      await releaseAll();
+      return acquired;
+    }
+    leases.push(acquired.lease);
+  }
+  return { leases };
+}
+
+// A wait in line lasts at most this long, and so many tries; at most so many hosts have a job waiting in
+// line in one process (each holds a worker slot).
+const MAX_IN_LINE_WAIT_MS = 1_000;
+const IN_LINE_TRIES = 3;
+const MAX_HOSTS_IN_LINE = 8;
+
+/** The hosts that have a job waiting in line, per process (per limiter). */
+const inLine = (() => {
+  const waiting = new WeakMap<HostLimiter, Set<string>>();
+  return {
+    claim(limiter: HostLimiter, host: string): boolean {
+      const hosts = waiting.get(limiter) ?? waiting.set(limiter, new Set()).get(limiter)!;
+      if (hosts.has(host) || hosts.size >= MAX_HOSTS_IN_LINE) return false;
+      hosts.add(host);
+      return true;
+    },
+    leave(limiter: HostLimiter, host: string): void {
+      waiting.get(limiter)?.delete(host);
+    },
+  };
+})();
 
 /** How a job's requests to a host are paced: the host's limits and, when its crawl asked for stricter ones, the crawl's own. */
 export interface Politeness {
