@@ -39,3 +39,14 @@ export function batched<I, O>(run: (inputs: I[]) => Promise<O[]>, maxBatch = 64)
       void next();
     });
 }
+
+/**
+ * `batched` for reads by key: `load` answers a batch's distinct keys as a map, and each call gets its
+ * key's value, or null when the map has none.
+ */
+export function batchedLookup<K, V>(load: (keys: K[]) => Promise<Map<K, V>>): (key: K) => Promise<V | null> {
+  return batched(async (keys: K[]) => {
+    const found = await load([...new Set(keys)]);
+    return keys.map((key) => found.get(key) ?? null);
+  });
+}

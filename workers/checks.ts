@@ -4,7 +4,7 @@ import type { Config } from '../services/config.js';
 import type { CheckJob } from '../services/queues.js';
 import { attemptCheck } from '../services/crawl/check-url.js';
 import { recordCheckedTargets, type CheckedTarget } from '../services/transactions/crawl-transactions.js';
-import { batched } from '../services/batching.js';
+import { batched, batchedLookup } from '../services/batching.js';
 import { targetsForWork } from '../services/store/targets.js';
 import { registerArchiveLookup } from '../services/store/archive.js';
 import { createFinisher, type FinishDeps } from './finish-crawl.js';
@@ -27,10 +27,7 @@ export type CheckDeps = PoliteDeps & FinishDeps & Pick<Runtime, 'http'> & {
 export function createCheckProcessor(runtime: CheckDeps) {
   const { db, http, config } = runtime;
   // The hot statements of concurrent checks go together (see services/batching.ts).
-  const workOf = batched(async (targetIds: number[]) => {
-    const work = await targetsForWork(db, targetIds, config.verdictMaxAgeMs);
-    return targetIds.map((id) => work.get(id) ?? null);
-  });
+  const workOf = batchedLookup((targetIds: number[]) => targetsForWork(db, targetIds, config.verdictMaxAgeMs));
   const record = batched((checked: CheckedTarget[]) => recordCheckedTargets(db, checked));
   const finishCrawl = createFinisher(runtime);
 

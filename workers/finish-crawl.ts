@@ -1,6 +1,6 @@
 import type { Runtime } from '../services/runtime.js';
 import type { Config } from '../services/config.js';
-import { batched } from '../services/batching.js';
+import { batchedLookup } from '../services/batching.js';
 import { readyToFinish } from '../services/store/crawls.js';
 import { finishCrawlIfDone } from '../services/transactions/crawl-transactions.js';
 
@@ -21,10 +21,7 @@ export async function finishCrawl(runtime: FinishDeps, crawlId: string): Promise
  * and only a crawl that is ready pays the ending transaction.
  */
 export function createFinisher(runtime: FinishDeps): (crawlId: string) => Promise<void> {
-  const isReady = batched(async (crawlIds: string[]) => {
-    const ready = await readyToFinish(runtime.db, [...new Set(crawlIds)]);
-    return crawlIds.map((crawlId) => ready.has(crawlId));
-  });
+  const isReady = batchedLookup(async (crawlIds: string[]) => new Map([...(await readyToFinish(runtime.db, crawlIds))].map((id) => [id, true])));
   return async (crawlId) => {
     if (await isReady(crawlId)) await finishCrawl(runtime, crawlId);
   };

@@ -10,7 +10,7 @@ import { attemptPage } from '../services/crawl/check-url.js';
 import { recordCrawledPages, type CrawledPage } from '../services/transactions/crawl-transactions.js';
 import { markRunning } from '../services/store/crawls.js';
 import { pagesForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
-import { batched } from '../services/batching.js';
+import { batched, batchedLookup } from '../services/batching.js';
 import { saveVerdict } from '../services/store/verdicts.js';
 import { createFinisher, type FinishDeps } from './finish-crawl.js';
 import { politenessOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
@@ -31,10 +31,7 @@ const domainOf = (url: string | null) => (url ? registrableDomain(url) : null);
 export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
   const { db, http, queues, robots } = runtime;
   // The hot statements of concurrent page jobs go together (see services/batching.ts).
-  const workOf = batched(async (pageIds: number[]) => {
-    const work = await pagesForWork(db, pageIds, runtime.config.verdictMaxAgeMs);
-    return pageIds.map((id) => work.get(id) ?? null);
-  });
+  const workOf = batchedLookup((pageIds: number[]) => pagesForWork(db, pageIds, runtime.config.verdictMaxAgeMs));
   const record = batched((pages: CrawledPage[]) => recordCrawledPages(db, pages));
   const finishCrawl = createFinisher(runtime);
 
@@ -52,7 +49,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
     };
 
     // A URL already known not to be alive has nothing to crawl: no request at all.
-    const { known } = page;
+    const { cached: known } = page;
     if (known && known.verdict !== 'alive') {
       const { finalUrl, httpStatus } = known;
       return settle({ state: 'failed', finalUrl, httpStatus, title: null, outcome: known.reason ?? known.verdict, verdict: known });

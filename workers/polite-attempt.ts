@@ -51,10 +51,11 @@ export async function politeAttempt(
   // One job per host and process waits in line, in the worker, for the host's next start, so that the
   // start is taken when it comes free; the others go back to the queue (no worker slot held) and ask
   // again later. Only short waits (an interval, not a Crawl-delay or Retry-After) are waited in line.
-  if ('waitMs' in acquired && acquired.waitMs > 0 && acquired.waitMs <= MAX_IN_LINE_WAIT_MS && inLine.claim(limiter, host)) {
+  const shortWait = (slots: typeof acquired) => ('waitMs' in slots && slots.waitMs > 0 && slots.waitMs <= MAX_IN_LINE_WAIT_MS ? slots.waitMs : 0);
+  if (shortWait(acquired) && inLine.claim(limiter, host)) {
     try {
-      for (let tries = 0; tries < IN_LINE_TRIES && 'waitMs' in acquired && acquired.waitMs > 0 && acquired.waitMs <= MAX_IN_LINE_WAIT_MS; tries++) {
-        await sleep(acquired.waitMs);
+      for (let tries = 0; tries < IN_LINE_TRIES && shortWait(acquired); tries++) {
+        await sleep(shortWait(acquired));
         acquired = await acquireSlots(limiter, host, politeness);
       }
     } finally {

@@ -35,9 +35,8 @@ const CRAWL_COLUMNS = `c.id, c.account_id AS "accountId", c.status, c.scope, c.s
   c.host_interval_ms AS "hostIntervalMs", c.error, c.created_at AS "createdAt",
   c.started_at AS "startedAt", c.finished_at AS "finishedAt", c.created_at::text AS "cursorKey"`;
 
-// Counted on read rather than kept as counters: always exact, and every count is served by an index.
-// A crawl's counts, read by every status call while it runs: one pass over its pages and one over its
-// targets (each count FILTERed), not one pass per count.
+// Counted on read rather than kept as counters: always exact. Every status call of a running crawl reads
+// them, so its pages and its targets are passed over once each (the counts FILTERed), not once a count.
 const CRAWL_STATS = `(SELECT json_build_object(
     'pagesCrawled', p.crawled, 'pagesFailed', p.failed,
     'linksFound', (SELECT count(*) FROM links l WHERE l.crawl_id = c.id),

@@ -20,7 +20,7 @@ export interface PageWork extends Omit<PlannedPage, 'ordinal'> {
   state: PageState;
   crawl: CrawlSettings & { status: CrawlStatus };
   /** A fresh cached verdict of the page's URL (from any crawl), or null. */
-  known: SettledVerdict | null;
+  cached: SettledVerdict | null;
 }
 
 export interface PageResult {
@@ -56,11 +56,11 @@ export interface StoredLink {
 export async function pagesForWork(db: Queryable, pageIds: number[], verdictMaxAgeMs: number): Promise<Map<number, PageWork>> {
   const { rows } = await db.query(
     `/* pages.pagesForWork */ SELECT p.id, p.crawl_id AS "crawlId", p.url, p.depth, p.state,
-       jsonb_build_object('status', c.status) || ${CRAWL_SETTINGS_JSON}::jsonb AS crawl, ${freshVerdictJson('p.url', '$2')} AS known
+       jsonb_build_object('status', c.status) || ${CRAWL_SETTINGS_JSON}::jsonb AS crawl, ${freshVerdictJson('p.url', '$2')} AS cached
      FROM pages p JOIN crawls c ON c.id = p.crawl_id WHERE p.id = ANY($1::bigint[])`,
     [pageIds, verdictMaxAgeMs / 1000],
   );
-  return new Map(rows.map((row) => [row.id, { ...row, known: verdictOf(row.known) }]));
+  return new Map(rows.map((row) => [row.id, { ...row, cached: verdictOf(row.cached) }]));
 }
 
 /**

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { batched } from '../../services/batching.js';
+import { batched, batchedLookup } from '../../services/batching.js';
 
 // The group-commit batcher that the crawl's hot statements go through (see services/batching.ts).
 
@@ -67,4 +67,17 @@ t.test('a failed batch is run again call by call: only the bad call fails', asyn
   }
   t.same(await Promise.all(rest), [{ ok: 20 }, { error: 'bad input in 3' }, { ok: 40 }]);
   t.same(runner.batches, [[1], [2, 3, 4], [2], [3], [4]]);
+});
+
+t.test('a lookup asks once for the distinct keys of a batch; a key it has no value for gets null', async (t) => {
+  const asked: string[][] = [];
+  const lookup = batchedLookup(async (keys: string[]) => {
+    asked.push(keys);
+    return new Map(keys.filter((key) => key !== 'missing').map((key) => [key, key.toUpperCase()]));
+  });
+  const first = lookup('a');
+  const rest = ['b', 'missing', 'b'].map((key) => lookup(key));
+  t.equal(await first, 'A');
+  t.same(await Promise.all(rest), ['B', null, 'B']);
+  t.same(asked, [['a'], ['b', 'missing']]);
 });
