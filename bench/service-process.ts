@@ -84,6 +84,11 @@ function startNodeFlags(build: string): string[] {
   return words.slice(1, words.indexOf('dist/services/main.js'));
 }
 
+/** BENCH_NODE_FLAGS: more node flags for the service, say `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it. */
+function extraNodeFlags(): string[] {
+  return (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 async function waitUntilReady(child: ChildProcess, baseUrl: string, logFile: string): Promise<void> {
   for (const started = Date.now(); Date.now() - started < READY_TIMEOUT_MS; await sleep(200)) {
     if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode} before it was ready (see ${logFile})`);
@@ -118,7 +123,7 @@ export async function startService(options: {
   const log = createWriteStream(options.logFile);
   const child = spawn(
     process.execPath,
-    [...startNodeFlags(options.build), `--import=${pathToFileURL(join(options.build, 'dist/bench/fake-dns.js')).href}`, 'dist/services/main.js', 'all'],
+    [...startNodeFlags(options.build), ...extraNodeFlags(), `--import=${pathToFileURL(join(options.build, 'dist/bench/fake-dns.js')).href}`, 'dist/services/main.js', 'all'],
     {
       cwd: options.build,
       stdio: ['ignore', 'pipe', 'pipe'],
