@@ -7,7 +7,9 @@ export const LINK_STATES = ['alive', 'dead', 'blocked', 'unknown'] as const;
 export type LinkState = (typeof LINK_STATES)[number];
 
 /** Why a link is dead (see the README's verdict section). */
-export const DEAD_REASONS = ['not_found', 'gone', 'dns_failure', 'connection_failed', 'too_many_redirects', 'soft_404'] as const;
+export const DEAD_REASONS = [
+  'not_found', 'gone', 'client_error', 'dns_failure', 'parked_domain', 'connection_failed', 'too_many_redirects', 'soft_404',
+] as const;
 export type DeadReason = (typeof DEAD_REASONS)[number];
 
 /** A page of a crawl: waiting for its job, or how its fetch ended. */

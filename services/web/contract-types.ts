@@ -1216,7 +1216,7 @@ export interface components {
             /** @description The dead URL's domain no longer resolves (an expired domain). */
             deadDomainExpired?: boolean;
             /** @enum {string} */
-            reason: "not_found" | "gone" | "dns_failure" | "connection_failed" | "too_many_redirects" | "soft_404";
+            reason: "not_found" | "gone" | "client_error" | "dns_failure" | "parked_domain" | "connection_failed" | "too_many_redirects" | "soft_404";
             /** @description The final HTTP status, when there was one. */
             httpStatus: number | null;
             anchorText: string;
@@ -1581,7 +1581,7 @@ export interface components {
         /** @description Only prospects of this crawl. */
         CrawlFilter: string;
         /**
-         * @description Dead reasons, comma separated: not_found, gone, dns_failure, connection_failed, too_many_redirects, soft_404.
+         * @description Dead reasons, comma separated: not_found, gone, client_error, dns_failure, parked_domain, connection_failed, too_many_redirects, soft_404.
          * @example dns_failure,gone
          */
         ReasonFilter: string;
@@ -2400,7 +2400,7 @@ export interface operations {
                 /** @description Only prospects of this crawl. */
                 crawlId?: components["parameters"]["CrawlFilter"];
                 /**
-                 * @description Dead reasons, comma separated: not_found, gone, dns_failure, connection_failed, too_many_redirects, soft_404.
+                 * @description Dead reasons, comma separated: not_found, gone, client_error, dns_failure, parked_domain, connection_failed, too_many_redirects, soft_404.
                  * @example dns_failure,gone
                  */
                 reason?: components["parameters"]["ReasonFilter"];
@@ -2498,7 +2498,7 @@ export interface operations {
                 /** @description Only prospects of this crawl. */
                 crawlId?: components["parameters"]["CrawlFilter"];
                 /**
-                 * @description Dead reasons, comma separated: not_found, gone, dns_failure, connection_failed, too_many_redirects, soft_404.
+                 * @description Dead reasons, comma separated: not_found, gone, client_error, dns_failure, parked_domain, connection_failed, too_many_redirects, soft_404.
                  * @example dns_failure,gone
                  */
                 reason?: components["parameters"]["ReasonFilter"];
@@ -2634,7 +2634,7 @@ export interface operations {
                 /** @description Only prospects of this crawl. */
                 crawlId?: components["parameters"]["CrawlFilter"];
                 /**
-                 * @description Dead reasons, comma separated: not_found, gone, dns_failure, connection_failed, too_many_redirects, soft_404.
+                 * @description Dead reasons, comma separated: not_found, gone, client_error, dns_failure, parked_domain, connection_failed, too_many_redirects, soft_404.
                  * @example dns_failure,gone
                  */
                 reason?: components["parameters"]["ReasonFilter"];
