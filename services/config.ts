@@ -71,6 +71,11 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** A server's Retry-After is honoured up to this. */
   retryAfterCapMs: number;
+  /**
+   * A refused connection is dead only once connections have been refused for this long (tries spread over
+   * the window, so that a server restarting or redeploying is not called dead); until then it is pending.
+   */
+  refusedWindowMs: number;
 }
 
 export interface Politeness {
@@ -183,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: int('MAX_FETCH_ATTEMPTS', 3, 1, 10),
       baseDelayMs: int('RETRY_BASE_DELAY_MS', 2_000, 0, 600_000),
       retryAfterCapMs: int('RETRY_AFTER_CAP_MS', 60_000, 0, 3_600_000),
+      refusedWindowMs: int('REFUSED_WINDOW_MS', 90_000, 0, 86_400_000),
     },
     politeness: {
       hostConcurrency: int('HOST_CONCURRENCY', 4, 1, 100),

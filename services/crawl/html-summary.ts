@@ -4,11 +4,16 @@ export interface HtmlSummary {
   h1: string;
   /** Characters of visible text (scripts, styles and tags removed, spaces collapsed). */
   textLength: number;
+  /** The start of that visible text (up to TEXT_START_CHARS), entities decoded, for phrase searches. */
+  text: string;
+  /** The target of a zero-delay meta refresh (`<meta http-equiv="refresh" content="0; url=...">`), as written; null when none. */
+  refresh: string | null;
   /** Lower-cased start of the raw HTML, for marker searches. */
   head: string;
 }
 
 const MARKER_WINDOW = 64 * 1024;
+export const TEXT_START_CHARS = 4_096;
 // Source read of a title or h1. No real page has a longer one; a hostile one costs main-thread time
 // (a 2 MiB title of "a | a | ..." took 0.4 s to clean and 0.15 s more in the soft-404 check).
 const MAX_HEADING_SOURCE = 64 * 1024;
@@ -60,25 +65,54 @@ const isSpace = (c: number) =>
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
 
 /**
- * The length of stripTags(text).replace(/\s+/g, ' ').trim(), counted in place: that replace allocates per
- * match, and a 2 MiB body of one-letter words took 400 ms in it.
+ * The length of stripTags(text).replace(/\s+/g, ' ').trim(), counted in place (that replace allocates per
+ * match, and a 2 MiB body of one-letter words took 400 ms in it), and its first `keep` characters.
  */
-function visibleLength(text: string): number {
+function visibleText(text: string, keep: number): { length: number; start: string } {
   let length = 0;
   let gap = false;
-  eachTextRun(text, (start, end) => {
-    for (let i = start; i < end; i++) {
+  let start = '';
+  eachTextRun(text, (from, end) => {
+    for (let i = from; i < end; i++) {
       if (isSpace(text.charCodeAt(i))) {
         gap = true;
       } else {
-        if (gap && length > 0) length++;
+        if (gap && length > 0) {
+          length++;
+          if (start.length < keep) start += ' ';
+        }
         gap = false;
         length++;
+        if (start.length < keep) start += text[i];
       }
     }
     gap = true;
   });
-  return length;
+  return { length, start };
+}
+
+// <meta http-equiv="refresh" content="0; url=/next">, attributes in any order, quotes optional around the URL.
+const META_OPEN = /<meta\b/gi;
+const REFRESH_EQUIV = /\bhttp-equiv\s*=\s*["']?refresh\b/i;
+const CONTENT = /\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
+const ZERO_DELAY_TARGET = /^\s*0*(?:\.0*)?\s*[;,]\s*(?:url\s*=\s*)?['"]?([^'"\s][^'"]*?)['"]?\s*$/i;
+
+/** The target of the first zero-delay meta refresh in the marker window, or null. */
+function zeroDelayRefresh(head: string): string | null {
+  META_OPEN.lastIndex = 0;
+  for (let open = META_OPEN.exec(head); open; open = META_OPEN.exec(head)) {
+    // No '>' after this tag means none after a later one either (linear, as the scans above).
+    const gt = head.indexOf('>', META_OPEN.lastIndex);
+    if (gt < 0) return null;
+    const tag = head.slice(open.index, gt + 1);
+    // What follows inside this tag is not another tag.
+    META_OPEN.lastIndex = gt + 1;
+    if (!REFRESH_EQUIV.test(tag)) continue;
+    const content = CONTENT.exec(tag);
+    const target = content ? ZERO_DELAY_TARGET.exec(decodeEntities(content[1] ?? content[2] ?? '')) : null;
+    return target ? target[1]!.trim() : null;
+  }
+  return null;
 }
 
 /** The raw content of the first element `<name ...>...</name>` (its first 64 KiB), '' when there is none. */
@@ -127,11 +161,15 @@ function withoutHidden(html: string): string {
  * on the main thread for a capped check body, and immune to unclosed or pathologically nested tags.
  */
 export function summarizeHtml(html: string): HtmlSummary {
+  const visible = visibleText(withoutHidden(html), TEXT_START_CHARS);
+  const window = html.slice(0, MARKER_WINDOW);
   return {
     title: clean(firstElement(html, TITLE)),
     h1: clean(firstElement(html, H1)),
-    textLength: visibleLength(withoutHidden(html)),
-    head: html.slice(0, MARKER_WINDOW).toLowerCase(),
+    textLength: visible.length,
+    text: decodeEntities(visible.start).replace(/\s+/g, ' '),
+    refresh: zeroDelayRefresh(window),
+    head: window.toLowerCase(),
   };
 }
 

@@ -38,7 +38,7 @@ t.test('title and h1: nested tags, attributes, letter case, entities, the first 
   );
   t.equal(summary.title, "Page not found 'here'");
   t.equal(summary.h1, 'Sorry, gone');
-  t.same(summarizeHtml('<p>No headings at all</p>'), { title: '', h1: '', textLength: 18, head: '<p>no headings at all</p>' });
+  t.same(summarizeHtml('<p>No headings at all</p>'), { title: '', h1: '', textLength: 18, text: 'No headings at all', refresh: null, head: '<p>no headings at all</p>' });
   t.equal(summarizeHtml('<title>Never closed<p>text').title, '');
   t.equal(summarizeHtml(`<title>${'x'.repeat(100_000)}</title>`).title.length, 64 * 1024, 'at most 64 KiB of it');
 });
@@ -75,10 +75,31 @@ t.test('hostile bodies cost time linear in their size, and read sensibly', async
     ['tags never closed inside a title', (n) => `<title>${'<b'.repeat(n)}</title>`, () => ({ title: '<b'.repeat(32 * 1024) })],
     ['a title of n segments', (n) => `<title>${'a | '.repeat(n)}</title>`, () => ({ title: `a${' | a'.repeat(16 * 1024 - 1)} |` })],
     ['one-letter words', (n) => 'a '.repeat(n), (n) => ({ textLength: 2 * n - 1 })],
+    // The refresh is looked for in the first 64 KiB: each '<meta' there is read once.
+    ['<meta inside one tag', (n) => `${'<meta '.repeat(n)}>`, () => ({ refresh: null })],
+    ['refresh tags never closed', (n) => '<meta http-equiv=refresh content="0'.repeat(n), () => ({ refresh: null })],
   ];
   for (const [name, make, expected] of hostile) {
     t.match(summarizeHtml(make(8 * n)), expected(8 * n), `${name}: what is read`);
     const ratio = growth(summarize, make, n);
     t.ok(ratio < LINEAR_GROWTH_AT_MOST, `${name}: 8 times the body costs ${ratio.toFixed(1)} times the time`);
   }
+});
+
+t.test('the start of the visible text, entities decoded, for phrase searches', async (t) => {
+  t.equal(summarizeHtml('<title>T</title><p>Domain&nbsp;<b>for</b>\n sale &amp; more</p><script>x()</script>').text, 'T Domain for sale & more');
+  const long = summarizeHtml(`<p>${'word '.repeat(2_000)}</p>`);
+  t.equal(long.text.length, 4_096, 'the first 4 KiB only');
+  t.equal(long.textLength, 'word '.repeat(2_000).trim().length, 'while the length counts all of it');
+});
+
+t.test('a zero-delay meta refresh is read, in any spelling; a delayed one is not a redirect', async (t) => {
+  const refresh = (html: string) => summarizeHtml(html).refresh;
+  t.equal(refresh('<head><meta http-equiv="refresh" content="0; url=https://owner.test/"></head>'), 'https://owner.test/');
+  t.equal(refresh("<META CONTENT='0;URL=/home' HTTP-EQUIV=Refresh>"), '/home');
+  t.equal(refresh('<meta http-equiv="refresh" content="0; URL=\'/a?b=1&amp;c=2\'">'), '/a?b=1&c=2');
+  t.equal(refresh('<meta http-equiv="refresh" content="0;https://bare.test/x">'), 'https://bare.test/x');
+  t.equal(refresh('<meta http-equiv="refresh" content="5; url=/later">'), null, 'a delayed refresh');
+  t.equal(refresh('<meta http-equiv="refresh" content="0">'), null, 'a reload of the same page');
+  t.equal(refresh('<meta name="description" content="0; url=/x">'), null, 'not a refresh');
 });

@@ -3,7 +3,7 @@ import type { FetchFailure, FetchResponse } from '../../services/http/client.js'
 import type { FetchErrorCode } from '../../services/http/errors.js';
 import { decide, retryAfterMs } from '../../services/crawl/verdict.js';
 
-const POLICY = { maxAttempts: 3, baseDelayMs: 1_000, retryAfterCapMs: 60_000 };
+const POLICY = { maxAttempts: 3, baseDelayMs: 1_000, retryAfterCapMs: 60_000, refusedWindowMs: 0 };
 const URL = 'https://site.example/guides/pruning';
 
 function response(status: number, extra: Partial<FetchResponse> = {}): FetchResponse {
