@@ -91,7 +91,7 @@ export async function politeAttempt(
 
   const previous = job.data.progress ?? { tries: 0, requests: [] };
   const progress: FetchProgress = { ...previous, tries: previous.tries + 1, requests: [...previous.requests, ...outcome.requests] };
-  const decision = decide(outcome.result, progress.tries, config.retry);
+  const decision = decide(outcome.result, progress.tries, config.retry, { refusedSince: refusedSince(progress.requests) });
   if (!decision.final) {
     if (decision.hostBackoffMs > 0) await limiter.backoff(host, decision.hostBackoffMs, `Retry-After (${decision.reason})`);
     runtime.logger.debug({ jobId: job.id, url, reason: decision.reason, delayMs: decision.delayMs }, 'retrying later');
@@ -102,6 +102,13 @@ export async function politeAttempt(
     verdict: { ...decision.verdict, attempts: progress.requests, checkedAt: new Date() },
     result: outcome.result,
   };
+}
+
+/** When the latest run of refused connections began (the first of the requests refused in a row up to the last), if the last was refused. */
+function refusedSince(requests: Attempt[]): number | undefined {
+  let since: number | undefined;
+  for (let i = requests.length - 1; i >= 0 && requests[i]!.error === 'connection_refused'; i--) since = Date.parse(requests[i]!.at);
+  return since;
 }
 
 /**

@@ -1,0 +1,133 @@
+import { registrableDomain } from './urls.js';
+
+/**
+ * What it means that a URL's redirects (or a zero-delay meta refresh) ended somewhere else:
+ * - `canonical`: the same page under its canonical URL (scheme, www, letter case, trailing slash, index
+ *   file, page extension, AMP, tracking parameters, an added locale prefix): alive.
+ * - `moved`: another deep page, on the same site or another (a renamed post, a site migration): alive.
+ * - `parent`: the page one level up that is not a listing (a section merged into its parent page): alive.
+ * - `root`: the home page of the same site or of another registrable domain (a blog folded into its
+ *   buyer's home page): for a deep URL, the content is gone.
+ * - `generic`: an error or search page: the content is gone.
+ * - `listing`: an ancestor that is clearly a listing (see isListing): a removed post or product sent to
+ *   its blog or category: the content is gone.
+ * - `login`: a sign-in page: the site refuses us, which says nothing about the page.
+ */
+export type LandingKind = 'canonical' | 'moved' | 'parent' | 'root' | 'generic' | 'listing' | 'login';
+
+// Query parameters that track a visit and never select content.
+const TRACKING_PARAM = /^(?:utm_\w+|gclid|gbraid|wbraid|fbclid|msclkid|yclid|dclid|mc_cid|mc_eid|_ga|_gl|igshid|ref|ref_src|src|source|campaign|amp|outputtype)$/i;
+// Parameters that name a search: a page that lands on /?s=old-post or /search?q=... shows search results.
+const SEARCH_PARAM = /^(?:s|q|query|search|keyword|keywords|k)$/i;
+const INDEX_FILE = /\/(?:index|default|home)\.(?:html?|php\d?|aspx?|jsp|cfm|shtml)$/i;
+const PAGE_EXTENSION = /\.(?:html?|php\d?|aspx?|jsp|cfm|shtml)$/i;
+const LOCALE = /^[a-z]{2}(?:[-_][a-z]{2,4})?$/i;
+const HOST_ALIAS = /^(?:www\d*|m|amp|mobile)\./i;
+const ERROR_SEGMENTS = new Set(['404', '404.html', '404.htm', '404.php', 'error', 'errors', 'not-found', 'notfound', 'not_found', 'page-not-found', 'pagenotfound', 'fehler', 'erreur']);
+const SEARCH_SEGMENTS = new Set(['search', 'suche', 'recherche', 'buscar', 'busqueda', 'cerca', 'zoeken', 'pesquisa', 'find']);
+const LOGIN_SEGMENTS = new Set([
+  'login', 'log-in', 'log_in', 'signin', 'sign-in', 'sign_in', 'logon', 'sso', 'auth', 'authenticate', 'wp-login',
+  'servicelogin', 'anmelden', 'anmeldung', 'connexion', 'se-connecter', 'iniciar-sesion', 'accedi', 'inloggen', 'entrar',
+]);
+const LOGIN_HOST = /^(?:login|logon|signin|auth|sso|accounts?|id)\./i;
+// The last segment of a page that lists others: blogs, news, categories and tags, shops and catalogues, in
+// the languages we recognize not-found pages in. Where the line is drawn: an ancestor one level up whose
+// name is not one of these (and that is not a date archive) may be the page its child was merged into,
+// so it is `parent` (alive); an ancestor two or more levels up, or at the top of the site's sections
+// under one of these names, is a listing (dead).
+const LISTING_SEGMENTS = new Set([
+  'blog', 'blogs', 'news', 'articles', 'article', 'posts', 'stories', 'magazine', 'journal', 'category', 'categories', 'cat', 'tag',
+  'tags', 'topic', 'topics', 'archive', 'archives', 'products', 'product', 'shop', 'store', 'catalog', 'catalogue', 'collections',
+  'collection', 'items', 'listings', 'events', 'resources', 'downloads', 'gallery', 'galleries', 'videos', 'podcasts', 'episodes',
+  'recipes', 'reviews', 'guides', 'tutorials', 'jobs', 'careers', 'press', 'media', 'library',
+  'artikel', 'beitraege', 'nachrichten', 'aktuelles', 'kategorie', 'produkte', 'rezepte', 'ratgeber',
+  'actualites', 'categorie', 'produits', 'recettes', 'boutique', 'noticias', 'categoria', 'productos', 'recetas', 'tienda',
+  'notizie', 'prodotti', 'ricette', 'nieuws', 'producten', 'recepten', 'produtos', 'receitas', 'loja',
+]);
+const DATE_SEGMENT = /^(?:19|20)\d\d$|^(?:0?[1-9]|1[0-2])$/;
+
+interface Shape {
+  host: string;
+  site: string;
+  segments: string[];
+  /** The remaining query, sorted, without tracking parameters. */
+  query: string;
+  searches: boolean;
+}
+
+/** A URL reduced to what names its content: see `canonical` above. */
+function shapeOf(url: URL): Shape {
+  let path = decodeSafely(url.pathname).toLowerCase().replace(INDEX_FILE, '/').replace(PAGE_EXTENSION, '');
+  path = path.replace(/\.amp$/, '');
+  const segments = path.split('/').filter(Boolean);
+  // AMP versions: /post/amp, /amp/post.
+  if (segments.at(-1) === 'amp') segments.pop();
+  if (segments[0] === 'amp' && segments.length > 1) segments.shift();
+  const params = [...url.searchParams].filter(([name]) => !TRACKING_PARAM.test(name));
+  return {
+    host: url.hostname.toLowerCase().replace(HOST_ALIAS, ''),
+    site: registrableDomain(url),
+    segments,
+    query: params.map(([name, value]) => `${name.toLowerCase()}=${value}`).sort().join('&'),
+    searches: params.some(([name, value]) => SEARCH_PARAM.test(name) && value.trim() !== ''),
+  };
+}
+
+function decodeSafely(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+const sameSegments = (a: string[], b: string[]) => a.length === b.length && a.every((segment, i) => segment === b[i]);
+
+/** Whether `landing` is `requested` with a locale added in front (/post -> /en/post, /post -> /en-us/post). */
+const addsLocale = (requested: string[], landing: string[]) =>
+  landing.length === requested.length + 1 && LOCALE.test(landing[0]!) && sameSegments(landing.slice(1), requested);
+
+function isListing(ancestor: string[], requested: string[]): boolean {
+  if (requested.length - ancestor.length >= 2) return true;
+  if (ancestor.some((segment) => LISTING_SEGMENTS.has(segment))) return true;
+  return ancestor.length > 0 && DATE_SEGMENT.test(ancestor.at(-1)!);
+}
+
+/** Whether a URL is deep: it names something below a site's home page (a path, or a query that selects content). */
+export function isDeepUrl(url: URL): boolean {
+  const shape = shapeOf(url);
+  const segments = shape.segments.filter((segment, i) => !(i === 0 && LOCALE.test(segment) && shape.segments.length === 1));
+  return segments.length > 0 || shape.query !== '';
+}
+
+/**
+ * What a redirect (or zero-delay refresh) from `requestedUrl` to `landingUrl` means; null when they are
+ * the same URL. Login pages are recognized for any URL; the other kinds describe where a deep URL went.
+ */
+export function landingKind(requestedUrl: URL, landingUrl: URL): LandingKind | null {
+  if (requestedUrl.href === landingUrl.href) return null;
+  const requested = shapeOf(requestedUrl);
+  const landing = shapeOf(landingUrl);
+  const isLogin = (shape: Shape, url: URL) => LOGIN_HOST.test(url.hostname) || shape.segments.some((segment) => LOGIN_SEGMENTS.has(segment));
+  if (isLogin(landing, landingUrl) && !isLogin(requested, requestedUrl)) return 'login';
+
+  const sameSite = requested.site === landing.site;
+  if (sameSite && requested.host === landing.host && requested.query === landing.query) {
+    if (sameSegments(requested.segments, landing.segments) || addsLocale(requested.segments, landing.segments)) return 'canonical';
+  }
+  if (!isDeepUrl(requestedUrl)) return 'moved';
+
+  const landingPath = landing.segments.length === 1 && LOCALE.test(landing.segments[0]!) ? [] : landing.segments;
+  if (landing.searches || landingPath.some((segment) => ERROR_SEGMENTS.has(segment) || SEARCH_SEGMENTS.has(segment))) return 'generic';
+  if (landingPath.length === 0 && landing.query === '') return 'root';
+  if (!sameSite) return 'moved';
+  const isAncestor =
+    landing.query === '' &&
+    landingPath.length < requested.segments.length &&
+    landingPath.every((segment, i) => segment === requested.segments[i]);
+  if (!isAncestor) return 'moved';
+  return isListing(landingPath, requested.segments) ? 'listing' : 'parent';
+}
+
+/** The kinds of landing that mean a deep URL's content is gone. */
+export const GONE_LANDINGS: ReadonlySet<LandingKind> = new Set(['root', 'generic', 'listing']);
