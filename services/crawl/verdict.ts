@@ -3,7 +3,9 @@ import type { FetchResult, Hop } from '../http/client.js';
 import { isBotChallenge } from './bot-challenge.js';
 import { summarizeHtml, type HtmlSummary } from './html-summary.js';
 import { GONE_LANDINGS, landingKind } from './landing.js';
+import { parkingEvidence } from './parked-domain.js';
 import { isNotFoundPage } from './soft-404.js';
+import { registrableDomain } from './urls.js';
 import type { LinkState } from './vocabulary.js';
 
 export type { DeadReason, LinkState } from './vocabulary.js';
@@ -139,6 +141,10 @@ function judgeSuccess(
   const landedAt = landing?.href ?? finalUrl;
   const kind = landing ? landingKind(new URL(requestedUrl), landing) : null;
   if (kind === 'login') return settle('blocked', 'login_wall', status, landedAt);
+  const parking = parkingEvidence({ finalUrl: landedAt, summary });
+  // A link straight to a marketplace's listing is a link to a live page; landing there from elsewhere is not.
+  const toMarketplace = parking?.startsWith('url:') && registrableDomain(requestedUrl) === registrableDomain(landedAt);
+  if (parking && !toMarketplace) return settle('dead', 'parked_domain', status, landedAt);
   if (kind && GONE_LANDINGS.has(kind)) return settle('dead', 'soft_404', status, landedAt);
   if (summary && isNotFoundPage(summary)) return settle('dead', 'soft_404', status, landedAt);
   return settle('alive', null, status, landedAt);

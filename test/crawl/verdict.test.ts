@@ -163,3 +163,12 @@ t.test('hostile check bodies (256 KiB of unclosed tags) are judged by what they 
   t.same(final(response(200, { body: body('<title>Page not found</title>', '<script>') })), ['dead', 'soft_404']);
   t.same(final(response(503, { body: body('<title>Just a moment...</title>', '<h1') })), ['blocked', 'bot_challenge']);
 });
+
+t.test('parking and for-sale pages are dead, deep URLs and home pages alike; a marketplace listing linked on purpose is not', async (t) => {
+  const forSale = '<html><head><title>tools.example</title></head><body><h1>This domain is for sale</h1><p>Make an offer.</p></body></html>';
+  t.same(final(response(200, { body: forSale })), ['dead', 'parked_domain'], 'a deep URL');
+  t.same(final(response(200, { url: 'https://tools.example/', finalUrl: 'https://tools.example/', body: forSale })), ['dead', 'parked_domain'], 'a home page');
+  const listing = 'https://www.hugedomains.com/domain_profile.cfm?d=site.example';
+  t.same(final(response(200, { finalUrl: listing, redirects: [{ url: URL, status: 302 }], body: '<title>site.example is for sale</title>' })), ['dead', 'parked_domain'], 'sent to a marketplace');
+  t.same(final(response(200, { url: listing, finalUrl: listing, body: '<title>Buy site.example</title><p>' + 'x'.repeat(2_000) })), ['alive', null], 'a link to the listing itself');
+});
