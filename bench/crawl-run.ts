@@ -3,7 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../services/config.js';
 import { comparePairs, type PairAccuracy } from './accuracy.js';
 import { compareServed, politenessBound, type MinimalRequest, type PolitenessBound, type ServedComparison } from './minimal-set.js';
-import { ARCHIVE_HOST } from './niche-site.js';
 import { sampleTreeMemory, type TreeMemory } from './process-tree.js';
 import { isOver, type Crawl, type CrawlStats, type ServiceApi } from './service-api.js';
 import { startService } from './service-process.js';
@@ -102,7 +101,7 @@ export async function runServiceCrawl(options: {
   const service = await startService({
     build: options.workspace.build,
     hostsFile: served.hostsFile,
-    archiveApiUrl: served.web.url(ARCHIVE_HOST, '/wayback/available'),
+    archiveUrl: served.archiveUrl,
     env: modeEnv(mode),
     logFile: join(options.outDir, `${size}x-${mode}.service.log`),
   });

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { crawlRequest, modeEnv } from './crawl-run.js';
-import { ARCHIVE_HOST } from './niche-site.js';
 import { runNodeChild } from './node-child.js';
 import { sampleTreeMemory, type TreeMemory } from './process-tree.js';
 import type { ReadLoadInput, RouteLoad } from './read-load-client.js';
@@ -44,7 +43,7 @@ export async function runReadLoad(served: ServedSite, size: number, outDir: stri
   const service = await startService({
     build: workspace.build,
     hostsFile: served.hostsFile,
-    archiveApiUrl: served.web.url(ARCHIVE_HOST, '/wayback/available'),
+    archiveUrl: served.archiveUrl,
     env: { ...modeEnv('default'), RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE) },
     logFile: join(outDir, `${size}x-read-load.service.log`),
   });

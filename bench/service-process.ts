@@ -108,8 +108,8 @@ export async function startService(options: {
   /** The project as the bench built it (see workspace.ts). */
   build: string;
   hostsFile: string;
-  /** The archive stand-in of the fake web, so that lookups of dead URLs never leave the machine. */
-  archiveApiUrl: string;
+  /** The Wayback Machine stand-in of the fake web (ARCHIVE_URL), so that lookups of dead URLs never leave the machine. */
+  archiveUrl: string;
   env: Record<string, string>;
   logFile: string;
 }): Promise<ServiceProcess> {
@@ -137,7 +137,7 @@ export async function startService(options: {
         SSRF_ALLOWLIST: '127.0.0.0/8',
         LOG_LEVEL: 'warn',
         ADMIN_TOKEN,
-        ARCHIVE_API_URL: options.archiveApiUrl,
+        ARCHIVE_URL: options.archiveUrl,
         [HOSTS_FILE_VARIABLE]: options.hostsFile,
         ...options.env,
       },

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeWeb, type FakeWeb, type SeenRequest } from '../test/support/fake-web.js';
+import { serveWayback } from '../test/support/wayback-stand-in.js';
 import { ARCHIVE_HOST, SEED_HOST, externalPageHtml, generateNicheSite, type NicheSite } from './niche-site.js';
 
 export interface ServedSite {
@@ -8,19 +9,19 @@ export interface ServedSite {
   web: FakeWeb;
   /** The JSON host map for the processes the bench starts (see fake-dns.ts). */
   hostsFile: string;
+  /** ARCHIVE_URL for the service: the Wayback Machine stand-in on the fake web. */
+  archiveUrl: string;
   /** Every request the fake web answered since `mark` (a value of `web.requests.length`). */
   requestsSince(mark: number): SeenRequest[];
   close(): Promise<void>;
 }
 
-// What the Wayback Machine answers for a URL it never saw: the service's archive lookups end at once.
-const NO_SNAPSHOT = JSON.stringify({ archived_snapshots: {} });
-
 /**
  * The niche at `scale` on the test suite's fake web (one loopback port, virtual hosts by Host header,
  * every request noted in `web.requests`): the blog and its robots.txt, each live external host with a
  * home page, its alive URLs (200) and its 410s; its 404s are simply absent. Hosts that must not resolve
- * are left out of the host map. The archive stand-in answers "no snapshot".
+ * are left out of the host map. The Wayback Machine stand-in has no captures: each archive lookup is one
+ * CDX question answered "none", so lookups end at once.
  */
 export async function serveNicheSite(scale: number, dir: string): Promise<ServedSite> {
   const web = await startFakeWeb({});
@@ -34,13 +35,14 @@ export async function serveNicheSite(scale: number, dir: string): Promise<Served
     if (target.fate === 'alive') web.setRoute(target.host, target.path, { body: externalPageHtml(target) });
     if (target.fate === 'gone') web.setRoute(target.host, target.path, { status: 410, body: '<title>Gone</title>' });
   }
-  web.setRoute(ARCHIVE_HOST, '/wayback/available', { headers: { 'content-type': 'application/json' }, body: NO_SNAPSHOT });
+  const wayback = serveWayback(web, ARCHIVE_HOST);
   const hostsFile = join(dir, `hosts-${scale}x.json`);
   writeFileSync(hostsFile, JSON.stringify(web.hosts()));
   return {
     site,
     web,
     hostsFile,
+    archiveUrl: wayback.baseUrl,
     requestsSince: (mark) => web.requests.slice(mark),
     close: () => web.close(),
   };

@@ -1,6 +1,7 @@
 import type { Queryable } from './db.js';
 import { prospectWhere, type ProspectFilter } from './prospect-query.js';
 import { relFlags } from '../crawl/vocabulary.js';
+import { archiveJson } from './archive.js';
 
 export type { ProspectFilter };
 export type ProspectSort = 'score' | 'firstSeen';
@@ -43,8 +44,7 @@ const RECORD = `
       'contactPages', coalesce(json_agg(c.value) FILTER (WHERE c.kind = 'contact_page'), '[]'),
       'authors', coalesce(json_agg(c.value) FILTER (WHERE c.kind = 'author'), '[]'))
     FROM site_contacts c WHERE c.crawl_id = r.crawl_id AND c.domain = r.source_domain) AS contacts,
-  CASE WHEN a.url IS NULL THEN NULL ELSE json_build_object('state', a.state, 'url', a.snapshot_url,
-    'timestamp', a.snapshot_at, 'title', a.title) END AS archive,
+  ${archiveJson('a')} AS archive,
   t.evidence, r.recheck, r.updated_at AS "updatedAt"`;
 
 // First and last seen across the account's crawls: the same source page linking to the same dead URL.

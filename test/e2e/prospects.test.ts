@@ -9,7 +9,7 @@ const niche = await startOutreachNiche();
 const env = await startEnvironment({
   resolver: niche.web.resolver,
   workers: true,
-  env: { ARCHIVE_API_URL: niche.archiveApi, ARCHIVE_RETRY_DELAY_MS: '50' },
+  env: { ARCHIVE_URL: niche.archiveUrl, ARCHIVE_RETRY_DELAY_MS: '50' },
 });
 t.teardown(async () => {
   await env.close();
@@ -62,12 +62,26 @@ t.test('what the dead page used to be, from the archive', async (t) => {
   niche.archiveDelay.ms = 0;
   const archiveOf = async (deadUrl: string, sourceUrl: string) => (await get(`/v1/prospects/${find(deadUrl, sourceUrl).id}`, 'getProspect')).archive;
   const settled = (archive: { state: string } | null) => archive !== null && archive.state !== 'pending';
+  // The newest capture is the shop's soft 404: the article captured before it is shown, with its brief.
   t.same(await until(() => archiveOf(niche.url.pruners, niche.url.postA), settled, 'the pruners lookup'), {
-    state: 'found', url: niche.web.url('archive.test', '/web/20190304120000/pruners'), timestamp: '2019-03-04T12:00:00+00:00',
-    title: 'Bypass pruners – Old Tool Shop',
+    state: 'found', url: niche.wayback.link({ url: niche.url.pruners, timestamp: '20190304120000' }), timestamp: '2019-03-04T12:00:00+00:00',
+    title: 'Bypass pruners – Old Tool Shop', outline: [{ level: 1, text: 'Bypass pruners' }, { level: 2, text: 'Care' }], wordCount: 23,
+    firstParagraph: 'Our bypass pruners cut green stems up to 20 mm thick without crushing them.', reason: null,
   });
-  t.match(await until(() => archiveOf(niche.url.shears, niche.url.postB), settled, 'the shears lookup'), { state: 'none', url: null });
-  t.match(await until(() => archiveOf(niche.url.expired, niche.url.postA), settled, 'the failing lookup'), { state: 'unavailable' });
+  t.same(await until(() => archiveOf(niche.url.shears, niche.url.postB), settled, 'the shears lookup'), {
+    state: 'none', url: null, timestamp: null, title: null, outline: null, wordCount: null, firstParagraph: null, reason: 'no_capture',
+  });
+  t.match(await until(() => archiveOf(niche.url.expired, niche.url.postA), settled, 'the failing lookup'), { state: 'unavailable', reason: null });
+
+  const csv = await env.app.inject({ method: 'GET', url: `/v1/prospects/export?crawlId=${crawl.id}&format=csv`, headers: api.headers });
+  // RFC 4180 fields of one line (no field here spans lines): quoted ones may hold commas and doubled quotes.
+  const cells = (line: string) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map(([, cell]) =>
+    cell!.startsWith('"') ? cell!.slice(1, -1).replace(/""/g, '"') : cell!);
+  const [header, ...rows] = csv.body.trim().split('\r\n').map(cells);
+  const at = (column: string) => header!.indexOf(column);
+  t.same(header!.slice(at('archiveUrl'), at('firstSeenAt')), ['archiveUrl', 'archiveTimestamp', 'archiveTitle', 'archiveWordCount', 'archiveFirstParagraph']);
+  const pruners = rows.find((row) => row[at('deadUrl')] === niche.url.pruners && row[at('sourceUrl')] === niche.url.postA)!;
+  t.same(pruners.slice(at('archiveTitle'), at('firstSeenAt')), ['Bypass pruners – Old Tool Shop', '23', 'Our bypass pruners cut green stems up to 20 mm thick without crushing them.']);
 });
 
 t.test('the opportunity score orders the list', async (t) => {
@@ -92,7 +106,7 @@ t.test('filters', async (t) => {
   const top = find(niche.url.pruners, niche.url.postA).score;
   t.ok((await ids(`minScore=${top}`)).length >= 1);
   const bad = await env.app.inject({ method: 'GET', url: '/v1/prospects?reason=broken', headers: api.headers });
-  t.match(bad.json(), { code: 'invalid_request', message: "querystring.reason 'broken' is not one of: not_found, gone, dns_failure, connection_failed, too_many_redirects, soft_404" });
+  t.match(bad.json(), { code: 'invalid_request', message: "querystring.reason 'broken' is not one of: not_found, gone, client_error, dns_failure, parked_domain, connection_failed, too_many_redirects, soft_404" });
 });
 
 t.test('outreach status and notes, one or many', async (t) => {

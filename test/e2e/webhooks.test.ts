@@ -17,7 +17,7 @@ const env = await startEnvironment({
   resolver,
   workers: true,
   env: {
-    ARCHIVE_API_URL: niche.archiveApi, ARCHIVE_RETRY_DELAY_MS: '50',
+    ARCHIVE_URL: niche.archiveUrl, ARCHIVE_RETRY_DELAY_MS: '50',
     WEBHOOK_BATCH_SIZE: '3', WEBHOOK_BATCH_INTERVAL_MS: '300', WEBHOOK_RETRY_SCHEDULE: '300ms,400ms,500ms,600ms',
     WEBHOOK_TIMEOUT_MS: '2000',
   },

@@ -1,9 +1,12 @@
-import { htmlPage, startFakeWeb, type FakeWeb, type Route } from './fake-web.js';
+import { startFakeWeb, type FakeWeb } from './fake-web.js';
+import { serveWayback, type WaybackStandIn } from './wayback-stand-in.js';
 
 export interface OutreachNiche {
   web: FakeWeb;
   seeds: string[];
-  archiveApi: string;
+  /** What ARCHIVE_URL is set to. */
+  archiveUrl: string;
+  wayback: WaybackStandIn;
   url: { pruners: string; shears: string; expired: string; postA: string; postB: string; otherPost: string };
   /** Lets the archive stand-in answer slowly (ms) to show it never delays a crawl. */
   archiveDelay: { ms: number };
@@ -15,10 +18,10 @@ const page = (title: string, body: string, head = '') =>
 /**
  * Two gardening blogs, both linking to a dead shop's pruners page; one also links to the shop's dead
  * shears page (in a sidebar) and, nofollow in its footer, to a domain that has expired. The blogs have
- * contact and about pages and a mailto link. An archive stand-in knows the pruners page.
+ * contact and about pages and a mailto link. A Wayback Machine stand-in has captured the pruners page,
+ * first as an article, then as the shop's soft 404; it never captured the shears, and it fails for the rest.
  */
 export async function startOutreachNiche(): Promise<OutreachNiche> {
-  const archiveDelay = { ms: 0 };
   const web = await startFakeWeb({ 'garden-blog.test': {}, 'other-blog.test': {}, 'dead-shop.test': {}, 'archive.test': {} });
   const u = web.url;
   const url = {
@@ -48,26 +51,21 @@ export async function startOutreachNiche(): Promise<OutreachNiche> {
   ];
   for (const [host, path, html] of routes) web.setRoute(host, path, { body: html });
 
-  const wayback: Route = (req, res) => {
-    const asked = new URL(req.url ?? '/', 'http://archive.test').searchParams.get('url');
-    const answer = (body: unknown, status = 200) =>
-      setTimeout(() => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)), archiveDelay.ms);
-    if (asked === url.pruners) {
-      answer({ archived_snapshots: { closest: { available: true, status: '200', timestamp: '20190304120000', url: u('archive.test', '/web/20190304120000/pruners') } } });
-    } else if (asked === url.shears) {
-      answer({ archived_snapshots: {} });
-    } else {
-      answer({ error: 'overloaded' }, 503);
-    }
-  };
-  web.setRoute('archive.test', '/wayback/available', wayback);
-  web.setRoute('archive.test', '/web/20190304120000/pruners', { body: htmlPage('Bypass pruners – Old Tool Shop') });
+  const wayback = serveWayback(web);
+  wayback.add(
+    { url: url.pruners, timestamp: '20190304120000', body: page('Bypass pruners – Old Tool Shop', `<nav><a href="/">Shop</a></nav>
+      <article><h1>Bypass pruners</h1><p>Our bypass pruners cut green stems up to 20 mm thick without crushing them.</p>
+      <h2>Care</h2><p>Oil the pivot once a year.</p></article>`) },
+    { url: url.pruners, timestamp: '20210105080000', body: page('404 Not Found', '<h1>Not Found</h1><p>Sorry, this page is gone.</p>') },
+  );
+  wayback.failing.add(url.expired);
 
   return {
     web,
     seeds: [u('garden-blog.test', '/'), u('other-blog.test', '/')],
-    archiveApi: u('archive.test', '/wayback/available'),
+    archiveUrl: wayback.baseUrl,
+    wayback,
     url,
-    archiveDelay,
+    archiveDelay: wayback.delay,
   };
 }

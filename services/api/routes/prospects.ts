@@ -20,7 +20,8 @@ const CSV_COLUMNS = [
   'id', 'crawlId', 'status', 'score', 'reason', 'httpStatus', 'deadUrl', 'deadDomain', 'deadDomainExpired', 'sourceUrl',
   'sourceTitle', 'sourceDomain', 'sourceLang', 'anchorText', 'context', 'position', 'rel', 'followed', 'referringPages',
   'referringDomains', 'accountReferringPages', 'accountReferringDomains', 'emails', 'contactPages', 'authors',
-  'archiveUrl', 'archiveTimestamp', 'archiveTitle', 'firstSeenAt', 'lastSeenAt', 'notes',
+  'archiveUrl', 'archiveTimestamp', 'archiveTitle', 'archiveWordCount', 'archiveFirstParagraph',
+  'firstSeenAt', 'lastSeenAt', 'notes',
 ];
 
 export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }: RouteDeps) {
@@ -119,6 +120,8 @@ function csvValues(row: Record<string, any>): unknown[] {
     archiveUrl: row.archive?.url,
     archiveTimestamp: row.archive?.timestamp,
     archiveTitle: row.archive?.title,
+    archiveWordCount: row.archive?.wordCount,
+    archiveFirstParagraph: row.archive?.firstParagraph,
   };
   return CSV_COLUMNS.map((column) => flat[column]);
 }
