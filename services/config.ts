@@ -40,10 +40,21 @@ export interface Config {
   /** A live crawl whose pending work made no progress for this long is failed with a reason (0: never). */
   stuckCrawlTimeoutMs: number;
   archive: {
-    /** The Wayback Machine availability API (or a stand-in): GET ?url=... answers the closest snapshot. */
-    apiUrl: string;
+    /**
+     * A Wayback Machine (or a stand-in), without a trailing slash: its CDX API at <url>/cdx/search/cdx lists
+     * captures, <url>/web/<timestamp>id_/<original> serves one as captured, <url>/web/<timestamp>/<original> shows it.
+     */
+    url: string;
     concurrency: number;
     retryDelayMs: number;
+  };
+  rdap: {
+    /**
+     * An RDAP bootstrap (or a registry's RDAP service, or a stand-in): GET <url>/domain/<name> answers the
+     * domain's registration, after a redirect to the registry's own server.
+     */
+    url: string;
+    concurrency: number;
   };
   /** How often workers look for pending work whose job was lost, and how old such work must be. */
   reconcileIntervalMs: number;
@@ -208,9 +219,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxJobRequeues: int('MAX_JOB_REQUEUES', 3, 0, 100),
     stuckCrawlTimeoutMs: int('STUCK_CRAWL_TIMEOUT_MS', 900_000, 0, 86_400_000),
     archive: {
-      apiUrl: url('ARCHIVE_API_URL', 'https://archive.org/wayback/available', ['http:', 'https:']),
+      // The base URL without its trailing slash: paths are appended to it.
+      url: url('ARCHIVE_URL', 'https://web.archive.org', ['http:', 'https:']).replace(/\/+$/, ''),
       concurrency: int('ARCHIVE_CONCURRENCY', 2, 1, 100),
       retryDelayMs: int('ARCHIVE_RETRY_DELAY_MS', 30_000, 0, 3_600_000),
+    },
+    rdap: {
+      // The base URL without its trailing slash: paths are appended to it.
+      url: url('RDAP_URL', 'https://rdap.org', ['http:', 'https:']).replace(/\/+$/, ''),
+      concurrency: int('RDAP_CONCURRENCY', 2, 1, 100),
     },
     reconcileIntervalMs: int('RECONCILE_INTERVAL_MS', 5_000, 100, 3_600_000),
     reconcileMinAgeMs: int('RECONCILE_MIN_AGE_MS', 10_000, 0, 86_400_000),

@@ -7,7 +7,7 @@ import type { PendingRecheck } from './store/rechecks.js';
 
 /** Queue names and the payload each job carries: ids only, PostgreSQL holds the rest. */
 export const QUEUE_NAMES = {
-  pages: 'pages', checks: 'checks', rechecks: 'rechecks', archive: 'archive', webhooks: 'webhooks',
+  pages: 'pages', checks: 'checks', rechecks: 'rechecks', archive: 'archive', domains: 'domains', webhooks: 'webhooks',
 } as const;
 export type QueueName = keyof typeof QUEUE_NAMES;
 
@@ -56,6 +56,13 @@ export interface ArchiveJob {
   url: string;
 }
 
+/** An RDAP lookup of a dead link's registrable domain (lower case), and which asking of it this is. */
+export interface DomainJob {
+  domain: string;
+  /** 0 (or absent) for the first lookup of the domain; n for the nth time its facts are asked for again. */
+  refreshes?: number;
+}
+
 export interface DeliveryJob extends WorkJob {
   deliveryId: number;
 }
@@ -74,12 +81,14 @@ export interface Queues {
   checks: Queue<CheckJob>;
   rechecks: Queue<RecheckJob>;
   archive: Queue<ArchiveJob>;
+  domains: Queue<DomainJob>;
   webhooks: Queue<DeliveryJob>;
   /** Every queue, for metrics and the admin. */
   all: Queue[];
   enqueueDeliveries(deliveryIds: number[]): Promise<void>;
   enqueueRecheck(recheck: PendingRecheck): Promise<void>;
   enqueueArchiveLookup(url: string): Promise<void>;
+  enqueueDomainLookup(lookup: DomainJob): Promise<void>;
   /** Enqueues planned pages, each at its crawl's fair priority (see fairPriority). */
   enqueuePages(pages: { id: number; crawlId: string; ordinal?: number }[]): Promise<void>;
   /** Enqueues a crawl's new targets at the priority of the page that found them (see fairPriority). */
@@ -95,6 +104,13 @@ export interface Queues {
 export const recheckJobId = (recheck: PendingRecheck) => `recheck-${recheck.prospectId}-${Date.parse(recheck.requestedAt)}`;
 /** An archive lookup's job: one per dead URL. */
 export const archiveJobId = (url: string) => `archive-${createHash('sha256').update(url).digest('hex').slice(0, 32)}`;
+/**
+ * A domain lookup's job: one per domain and asking, so the dead URLs of one domain collapse into one
+ * lookup, and asking again (facts too old) is a new job, domain-<name>-r1, whatever became of the old
+ * one (a finished job may outlive its retention on an idle queue). A registrable domain is letters,
+ * digits, dots and hyphens: readable as it is, and never BullMQ's separator (:).
+ */
+export const domainJobId = (lookup: DomainJob) => `domain-${lookup.domain}${lookup.refreshes ? `-r${lookup.refreshes}` : ''}`;
 
 /**
  * The jobs of pages and checks are served in the order of their place in their crawl (BullMQ's priority,
@@ -134,10 +150,13 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outa
   const archive = new Queue<ArchiveJob>(QUEUE_NAMES.archive, {
     connection, prefix, defaultJobOptions: { ...JOB_DEFAULTS, attempts: 4, backoff: { type: 'exponential', delay: archiveRetryDelayMs } },
   });
+  // RDAP lookups take BullMQ's default retries: a busy or broken RDAP is asked again for about 15 s, then
+  // the domain is settled as unknown (the failed-job handler and the reconciler see to it).
+  const domains = new Queue<DomainJob>(QUEUE_NAMES.domains, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
   // Delivery retries follow the webhook schedule (the job postpones itself); BullMQ's attempts only
   // cover operational trouble.
   const webhooks = new Queue<DeliveryJob>(QUEUE_NAMES.webhooks, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
-  const all = [pages, checks, rechecks, archive, webhooks];
+  const all = [pages, checks, rechecks, archive, domains, webhooks];
   const queueOf = (kind: WorkKind) => (kind === 'page' ? pages : kind === 'target' ? checks : webhooks) as Queue;
   const enqueueWork = async (items: (WorkItem & { priority?: number })[], delayMs = 0) => {
     for (const kind of ['page', 'target', 'delivery'] as const) {
@@ -160,6 +179,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outa
     checks,
     rechecks,
     archive,
+    domains,
     webhooks,
     all: all as Queue[],
     async enqueueDeliveries(deliveryIds) {
@@ -170,6 +190,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outa
     },
     async enqueueArchiveLookup(url) {
       await archive.add('archive', { url }, { jobId: archiveJobId(url) });
+    },
+    async enqueueDomainLookup({ domain, refreshes }) {
+      await domains.add('domain', { domain, ...(refreshes ? { refreshes } : {}) }, { jobId: domainJobId({ domain, refreshes }) });
     },
     async enqueuePages(planned) {
       await enqueueWork(planned.map((page) => ({

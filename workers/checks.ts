@@ -7,6 +7,8 @@ import { recordCheckedTargets, type CheckedTarget } from '../services/transactio
 import { batched, batchedLookup } from '../services/batching.js';
 import { targetsForWork } from '../services/store/targets.js';
 import { registerArchiveLookup } from '../services/store/archive.js';
+import { registerDomainLookup } from '../services/store/domain-facts.js';
+import { DOMAIN_FACT_REASONS, rdapDomainOf } from '../services/crawl/rdap.js';
 import { createFinisher, type FinishDeps } from './finish-crawl.js';
 import { politenessOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
 import { postpone } from './job-control.js';
@@ -54,6 +56,11 @@ export function createCheckProcessor(runtime: CheckDeps) {
       runtime.metrics.count('checks', { verdict: verdict.verdict, reason: verdict.reason ?? '' });
     }
     if (verdict.verdict === 'dead' && (await registerArchiveLookup(db, target.url))) await runtime.queues.enqueueArchiveLookup(target.url);
+    // A domain that no longer resolves or serves a parking page may be for the taking: RDAP is asked once
+    // per domain, on its own queue, so the check waits for one insert and an enqueue, never for RDAP.
+    const domain = verdict.verdict === 'dead' && DOMAIN_FACT_REASONS.has(verdict.reason ?? '') ? rdapDomainOf(target.url) : null;
+    const lookup = domain ? await registerDomainLookup(db, domain) : null;
+    if (lookup) await runtime.queues.enqueueDomainLookup(lookup);
     runtime.logger.debug(
       { crawlId: target.crawlId, jobId: job.id, url: target.url, verdict: verdict.verdict, reason: verdict.reason },
       'link checked',

@@ -13,6 +13,7 @@ import { createPageProcessor } from './pages.js';
 import { startReconciler, type Reconciler } from './reconciler.js';
 import { createRecheckProcessor } from './rechecks.js';
 import { createArchiveProcessor, giveUpArchiveLookup } from './archive.js';
+import { createDomainFactsProcessor, giveUpDomainLookup, RDAP_RATE_LIMIT } from './domain-facts.js';
 import { createDeliveryProcessor } from './webhooks.js';
 import { startWebhookBatcher } from './webhook-batcher.js';
 import { createRecovery } from './recovery.js';
@@ -36,6 +37,8 @@ interface WorkerSpec {
   processor: Processor;
   /** Settles (or enqueues anew) the work of a job that failed for good. */
   settle(job: Job): Promise<unknown>;
+  /** At most max jobs started per duration ms, across every worker of the queue (a third party's rate limit). */
+  limiter?: { max: number; duration: number };
 }
 
 /** Starts one BullMQ worker per queue, each on a Redis connection of its own, named after it. */
@@ -51,6 +54,10 @@ export function startWorkers(runtime: Runtime): Workers {
     { queue: 'checks', concurrency: config.checkConcurrency, processor: createCheckProcessor(runtime), settle: workItem('target') },
     { queue: 'rechecks', concurrency: 4, processor: createRecheckProcessor(runtime, parser), settle: (job) => recordRecheckFailure(db, job.data.prospectId) },
     { queue: 'archive', concurrency: config.archive.concurrency, processor: createArchiveProcessor(runtime), settle: (job) => giveUpArchiveLookup(runtime, job) },
+    {
+      queue: 'domains', concurrency: config.rdap.concurrency, processor: createDomainFactsProcessor(runtime),
+      settle: (job) => giveUpDomainLookup(runtime, job), limiter: RDAP_RATE_LIMIT,
+    },
     { queue: 'webhooks', concurrency: 16, processor: createDeliveryProcessor(runtime), settle: workItem('delivery') },
   ];
 
@@ -69,6 +76,7 @@ export function startWorkers(runtime: Runtime): Workers {
       lockDuration: config.jobLockMs,
       stalledInterval: Math.max(500, Math.round(config.jobLockMs / 3)),
       runRetryDelay: RUN_RETRY_DELAY_MS,
+      ...(spec.limiter ? { limiter: spec.limiter } : {}),
     });
     worker.on('error', (error) => outages.report('redis', `worker ${spec.queue}`, error));
     // BullMQ emits 'failed' for every failed attempt; a job has failed for good once it is finished.

@@ -1,7 +1,9 @@
 import { every } from './every.js';
 import type { Runtime } from '../services/runtime.js';
-import { archiveJobId, jobIdOf, recheckJobId } from '../services/queues.js';
+import { archiveJobId, domainJobId, jobIdOf, recheckJobId } from '../services/queues.js';
 import { pendingArchiveLookups, recordArchiveLookup } from '../services/store/archive.js';
+import { pendingDomainLookups, recordDomainFacts } from '../services/store/domain-facts.js';
+import { UNKNOWN_DOMAIN } from '../services/crawl/rdap.js';
 import { pendingRechecks, recordRecheckFailure } from '../services/store/rechecks.js';
 import { jobStates } from '../services/job-states.js';
 import { crawlsToFinish, stuckCrawls } from '../services/store/crawls.js';
@@ -81,14 +83,17 @@ export function startReconciler(runtime: Runtime, recovery: Recovery, options: R
   }
 
   /**
-   * Archive lookups and rechecks are side work (no crawl waits for them), but a pending one must not
-   * stay pending forever: a lost job is enqueued again; one that failed for good, or is gone from its
-   * worker, is settled as its failure handler would (archive unavailable, recheck failed).
+   * Archive and domain lookups and rechecks are side work (no crawl waits for them), but a pending one
+   * must not stay pending forever: a lost job is enqueued again; one that failed for good, or is gone
+   * from its worker, is settled as its failure handler would (archive unavailable, domain unknown,
+   * recheck failed).
    */
   async function reconcileLookups() {
     const urls = await pendingArchiveLookups(db, options.minAgeMs, BATCH);
+    const domains = await pendingDomainLookups(db, options.minAgeMs, BATCH);
     const rechecks = await pendingRechecks(db, options.minAgeMs, BATCH);
     const archiveStates = await jobStates(queues.archive, urls.map(archiveJobId), options.orphanAfterMs);
+    const domainStates = await jobStates(queues.domains, domains.map(domainJobId), options.orphanAfterMs);
     const recheckStates = await jobStates(queues.rechecks, rechecks.map(recheckJobId), options.orphanAfterMs);
     let enqueued = 0;
     let settled = 0;
@@ -96,6 +101,13 @@ export function startReconciler(runtime: Runtime, recovery: Recovery, options: R
       const { state } = archiveStates[index]!;
       if (state === 'missing') await queues.enqueueArchiveLookup(url);
       else if (state !== 'live') await recordArchiveLookup(db, url, { state: 'unavailable' });
+      enqueued += Number(state === 'missing');
+      settled += Number(state !== 'missing' && state !== 'live');
+    }
+    for (const [index, lookup] of domains.entries()) {
+      const { state } = domainStates[index]!;
+      if (state === 'missing') await queues.enqueueDomainLookup(lookup);
+      else if (state !== 'live') await recordDomainFacts(db, lookup.domain, UNKNOWN_DOMAIN);
       enqueued += Number(state === 'missing');
       settled += Number(state !== 'missing' && state !== 'live');
     }

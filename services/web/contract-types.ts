@@ -473,7 +473,8 @@ export interface paths {
          *     httpStatus, deadUrl, deadDomain, deadDomainExpired, sourceUrl, sourceTitle, sourceDomain,
          *     sourceLang, anchorText, context, position, rel, followed, referringPages, referringDomains,
          *     accountReferringPages, accountReferringDomains, emails, contactPages, authors, archiveUrl,
-         *     archiveTimestamp, archiveTitle, firstSeenAt, lastSeenAt, notes. NDJSON: one Prospect per line.
+         *     archiveTimestamp, archiveTitle, archiveWordCount, archiveFirstParagraph, firstSeenAt, lastSeenAt,
+         *     notes. NDJSON: one Prospect per line.
          */
         get: operations["exportProspects"];
         put?: never;
@@ -1164,9 +1165,30 @@ export interface components {
          *       },
          *       "archive": {
          *         "state": "found",
-         *         "url": "http://web.archive.org/web/20190304000000/https://old-tool-shop.example/pruners",
-         *         "timestamp": "2019-03-04T00:00:00.000Z",
-         *         "title": "Bypass pruners – Old Tool Shop"
+         *         "url": "https://web.archive.org/web/20190304120000/https://old-tool-shop.example/pruners",
+         *         "timestamp": "2019-03-04T12:00:00+00:00",
+         *         "title": "Bypass pruners – Old Tool Shop",
+         *         "outline": [
+         *           {
+         *             "level": 1,
+         *             "text": "Bypass pruners"
+         *           },
+         *           {
+         *             "level": 2,
+         *             "text": "Why bypass?"
+         *           },
+         *           {
+         *             "level": 2,
+         *             "text": "Sizes"
+         *           },
+         *           {
+         *             "level": 3,
+         *             "text": "Care and sharpening"
+         *           }
+         *         ],
+         *         "wordCount": 412,
+         *         "firstParagraph": "Our bypass pruners cut cleanly through green stems up to 20 mm thick, with a sap groove that keeps the blades from sticking.",
+         *         "reason": null
          *       },
          *       "evidence": {
          *         "checkedAt": "2026-11-21T10:01:11.000Z",
@@ -1256,14 +1278,46 @@ export interface components {
                 contactPages?: string[];
                 authors?: string[];
             };
-            /** @description What the dead page used to be (Wayback Machine). null until looked up. */
+            /**
+             * @description What the dead page was, from the Wayback Machine: the last capture made before the dead URL was
+             *     first seen dead that answered 200 and is the page itself (captures of not-found, parking and
+             *     bot-challenge pages are never shown), with a brief a writer can recreate the content from.
+             *     null until the lookup is asked for. `state`: `pending` (not looked up yet), `found`, `none`
+             *     (see `reason`), `unavailable` (the archive could not be asked, after retries).
+             */
             archive?: {
                 /** @enum {string} */
-                state?: "pending" | "found" | "none" | "unavailable";
-                url?: string | null;
-                /** Format: date-time */
-                timestamp?: string | null;
-                title?: string | null;
+                state: "pending" | "found" | "none" | "unavailable";
+                /** @description The capture in the Wayback Machine, as people see it. */
+                url: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the capture was made.
+                 */
+                timestamp: string | null;
+                title: string | null;
+                /**
+                 * @description The capture's h1-h3 headings in order. Outline, word count and first paragraph are read from
+                 *     the page's article (else its main, else the whole page), outside navigation, sidebars, forms
+                 *     and the site's own header and footer. null: the capture is not HTML, or it was looked up
+                 *     before briefs were kept.
+                 */
+                outline: {
+                    /** @enum {integer} */
+                    level: 1 | 2 | 3;
+                    text: string;
+                }[] | null;
+                /** @description Words of the visible text (of the capture's first 256 KiB); null as for outline. */
+                wordCount: number | null;
+                /** @description The first paragraph of at least 8 words (another block of text when the page has no such <p>), cut at 600 characters. */
+                firstParagraph: string | null;
+                /**
+                 * @description Why no capture is shown, when state is none (null otherwise): `no_capture`, the archive has no
+                 *     capture that answered 200 from before the URL was first seen dead; `only_error_pages`, each
+                 *     capture tried (the newest five distinct ones) was a not-found, parking or bot-challenge page.
+                 * @enum {string|null}
+                 */
+                reason: "no_capture" | "only_error_pages" | null;
             } | null;
             /** @description How the verdict was reached. */
             evidence?: {
@@ -1575,7 +1629,7 @@ export interface components {
         };
     };
     parameters: {
-        QueueName: "pages" | "checks" | "rechecks" | "archive" | "webhooks";
+        QueueName: "pages" | "checks" | "rechecks" | "archive" | "domains" | "webhooks";
         WebhookId: string;
         ProspectId: string;
         /** @description Only prospects of this crawl. */

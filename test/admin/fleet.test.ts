@@ -21,7 +21,7 @@ const sites: Parameters<typeof startFakeWeb>[0] = {
   'wall.test': { '/p': { status: 403, body: 'Forbidden' } },
   'busy.test': { '/p': { status: 429, headers: { 'retry-after': '60' }, body: 'Slow down' } },
   'quick.test': { '/': { body: htmlPage('Quick', [[link('gone.test', '/y'), 'gone']]) } },
-  'archive.test': { '/wayback/available': { status: 503, body: 'down for maintenance' } },
+  'archive.test': { '/cdx/search/cdx': { status: 503, body: 'down for maintenance' } },
   'hooks.test': {
     '/gone': { status: 410, body: 'gone' },
     '/down': { status: 500, body: 'down' },
@@ -31,7 +31,7 @@ for (const [host, routes] of Object.entries(sites)) for (const [path, route] of 
 const env = await startEnvironment({ resolver: web.resolver, workers: true, env: {
   WEBHOOK_BATCH_INTERVAL_MS: '100',
   // The archive is down: lookups of dead links fail for good after their quick retries.
-  ARCHIVE_API_URL: link('archive.test', '/wayback/available'),
+  ARCHIVE_URL: link('archive.test', ''),
   ARCHIVE_RETRY_DELAY_MS: '10',
 } });
 t.teardown(async () => {
@@ -140,7 +140,7 @@ t.test('accounts with their usage', async (t) => {
 t.test('queues: counts, pause, resume, retry failed, clean; each audited', async (t) => {
   const post = (url: string, payload?: object) => env.app.inject({ method: 'POST', url, headers: admin, ...(payload ? { payload } : {}) });
   const { items } = await get('listQueues', '/admin/api/queues');
-  t.same(items.map((queue: { name: string }) => queue.name), ['pages', 'checks', 'rechecks', 'archive', 'webhooks']);
+  t.same(items.map((queue: { name: string }) => queue.name), ['pages', 'checks', 'rechecks', 'archive', 'domains', 'webhooks']);
   t.ok(items.find((queue: { name: string }) => queue.name === 'checks').counts.completed >= 1, 'the checks done are counted');
 
   t.match(assertContract(t, 'pauseQueue', await post('/admin/api/queues/checks/pause'), 200), { name: 'checks', paused: true });

@@ -52,6 +52,8 @@ export async function startEnvironment(options: {
     RESPONSE_TIMEOUT_MS: '1500',
     REQUEST_TIMEOUT_MS: '3000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // A reserved name that never resolves: no test reaches the public RDAP bootstrap by accident.
+    RDAP_URL: 'http://rdap.invalid',
     ...options.env,
   });
   const logger = pino({ level: config.logLevel });

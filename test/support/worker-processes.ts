@@ -27,6 +27,8 @@ export function startWorkerProcess(config: Config, hosts: Record<string, string>
       RESPONSE_TIMEOUT_MS: '1500',
       REQUEST_TIMEOUT_MS: '3000',
       LOG_LEVEL: 'silent',
+      // A reserved name that never resolves: no test reaches the public RDAP bootstrap by accident.
+      RDAP_URL: 'http://rdap.invalid',
       FAKE_HOSTS: JSON.stringify(hosts),
       ...env,
     },

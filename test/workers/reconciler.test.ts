@@ -6,8 +6,9 @@ import { createAccount } from '../../services/store/accounts.js';
 import { insertCrawl, markRunning } from '../../services/store/crawls.js';
 import { planPages } from '../../services/store/frontier.js';
 import { recordPageResult } from '../../services/store/pages.js';
-import { QUEUE_NAMES, archiveJobId } from '../../services/queues.js';
+import { QUEUE_NAMES, archiveJobId, domainJobId } from '../../services/queues.js';
 import { registerArchiveLookup } from '../../services/store/archive.js';
+import { registerDomainLookup } from '../../services/store/domain-facts.js';
 import { startReconciler } from '../../workers/reconciler.js';
 import { createRecovery } from '../../workers/recovery.js';
 
@@ -110,4 +111,19 @@ t.test('archive lookups (rechecks alike): a lost job is enqueued again, a failed
   await reconciler.runOnce();
   const { rows } = await db.query('SELECT state FROM archive_snapshots WHERE url = $1', [url]);
   t.equal(rows[0].state, 'unavailable', 'recorded as the failure handler would have');
+});
+
+t.test('domain lookups alike: a lost job is enqueued again, a failed one settled as unknown', async (t) => {
+  const lookup = (await registerDomainLookup(db, 'lost-domain.test'))!;
+  t.match(await reconciler.runOnce(), { enqueued: 1 }, 'the lookup whose job was never added');
+  t.ok(await queues.domains.getJob(domainJobId(lookup)));
+  t.match(await reconciler.runOnce(), { enqueued: 0, retried: 0 }, 'a waiting job is left alone');
+
+  const domainHand = new Worker(QUEUE_NAMES.domains, null, { connection, prefix: env.config.queuePrefix });
+  t.teardown(() => domainHand.close());
+  const job = await domainHand.getNextJob('hand-token', { block: false });
+  await job!.moveToFailed(new UnrecoverableError('RDAP exploded'), 'hand-token');
+  await reconciler.runOnce();
+  const { rows } = await db.query('SELECT state, checked_at AS "checkedAt" FROM domain_facts WHERE domain = $1', [lookup.domain]);
+  t.match(rows[0], { state: 'unknown', checkedAt: Date }, 'recorded as the failure handler would have');
 });
