@@ -238,6 +238,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.adminToken !== undefined && config.adminToken.length < 16) {
     problems.push('ADMIN_TOKEN must be at least 16 characters');
   }
+  // Renamed settings fail loudly: a deployment that pointed the old one at a mirror must not quietly go elsewhere.
+  if (env.ARCHIVE_API_URL !== undefined) {
+    problems.push('ARCHIVE_API_URL is no longer read: set ARCHIVE_URL to the Wayback Machine\'s base URL (default https://web.archive.org)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -3,6 +3,8 @@ import type { ProspectFilter } from '../store/prospects.js';
 import { DEAD_REASONS, OUTREACH_STATUSES } from '../crawl/vocabulary.js';
 import type { Route } from '../web/contract.js';
 
+const DOMAIN_STATES = ['available', 'registered', 'unknown', 'pending'] as const;
+
 /** The filter parameters GET /v1/prospects shares with its export and GET /v1/dead-links (openapi.yaml). */
 export type FilterQuery = Omit<Route<'listProspects'>['Querystring'], 'sort' | 'limit' | 'cursor'>;
 
@@ -23,6 +25,7 @@ export function filterOf(query: FilterQuery): ProspectFilter {
     statuses: listOf('status', query.status, OUTREACH_STATUSES),
     sourceDomain: query.sourceDomain,
     deadDomain: query.deadDomain,
+    domainStates: listOf('domainAvailability', query.domainAvailability, DOMAIN_STATES),
     followedOnly: query.followedOnly,
     minScore: query.minScore,
     q: query.q,

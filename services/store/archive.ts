@@ -1,3 +1,4 @@
+import { isoTime } from './json-time.js';
 import type { Queryable } from './db.js';
 import type { OutlineHeading } from '../crawl/archive-brief.js';
 
@@ -59,7 +60,7 @@ export async function recordArchiveLookup(db: Queryable, url: string, outcome: A
  */
 export const archiveJson = (alias: string) =>
   `CASE WHEN ${alias}.url IS NULL THEN NULL ELSE json_build_object('state', ${alias}.state, 'url', ${alias}.snapshot_url,
-    'timestamp', ${alias}.snapshot_at, 'title', ${alias}.title, 'outline', ${alias}.outline, 'wordCount', ${alias}.word_count,
+    'timestamp', ${isoTime(`${alias}.snapshot_at`)}, 'title', ${alias}.title, 'outline', ${alias}.outline, 'wordCount', ${alias}.word_count,
     'firstParagraph', ${alias}.first_paragraph, 'reason', ${alias}.none_reason) END`;
 
 /** Lookups pending for longer than minAgeMs, oldest first: the reconciler checks that each has a job. */

@@ -1,8 +1,15 @@
 import type { Queryable } from './db.js';
 import { prospectWhere, type ProspectFilter } from './prospect-query.js';
+import { archiveJson } from './archive.js';
+import { DOMAIN_FACTS_COLUMN } from './domain-facts.js';
 
-/** Most referring pages listed per dead URL; `prospects` counts them all. */
-const MAX_REFERRING_PAGES = 100;
+/** Most referring pages (and dead URLs of a domain) listed per group; `prospects` counts them all. */
+const MAX_LISTED = 100;
+// The best prospects of a group, each with its source page.
+const REFERRING_PAGES = `(array_agg(json_build_object('prospectId', r.id::text, 'crawlId', r.crawl_id, 'deadUrl', r.dead_url,
+    'sourceUrl', coalesce(p.final_url, p.url), 'sourceTitle', p.title, 'sourceDomain', r.source_domain,
+    'anchorText', r.anchor_text, 'context', r.context, 'followed', r.followed, 'status', r.status,
+    'score', r.score) ORDER BY r.score DESC, r.id))[1:${MAX_LISTED}] AS "referringPages"`;
 
 export interface DeadLink {
   deadUrl: string;
@@ -27,16 +34,11 @@ export async function listDeadLinks(
   }
   params.push(query.limit);
   const { rows } = await db.query<DeadLink>(
-    `/* dead-links.listDeadLinks */ SELECT g.*, CASE WHEN a.url IS NULL THEN NULL ELSE json_build_object('state', a.state, 'url', a.snapshot_url,
-         'timestamp', a.snapshot_at, 'title', a.title) END AS archive
+    `/* dead-links.listDeadLinks */ SELECT g.*, ${archiveJson('a')} AS archive
      FROM (
        SELECT r.dead_url AS "deadUrl", min(r.dead_domain) AS "deadDomain", min(r.reason) AS reason,
          bool_or(r.reason = 'dns_failure') AS "deadDomainExpired", max(r.http_status) AS "httpStatus",
-         max(r.score) AS score, count(*) AS prospects,
-         (array_agg(json_build_object('prospectId', r.id::text, 'crawlId', r.crawl_id,
-            'sourceUrl', coalesce(p.final_url, p.url), 'sourceTitle', p.title, 'sourceDomain', r.source_domain,
-            'anchorText', r.anchor_text, 'context', r.context, 'followed', r.followed, 'status', r.status,
-            'score', r.score) ORDER BY r.score DESC, r.id))[1:${MAX_REFERRING_PAGES}] AS "referringPages"
+         max(r.score) AS score, count(*) AS prospects, ${REFERRING_PAGES}
        FROM prospects r JOIN pages p ON p.id = r.source_page_id
        WHERE ${sql}
        GROUP BY r.dead_url ${having}
@@ -44,6 +46,42 @@ export async function listDeadLinks(
        LIMIT $${params.length}
      ) g LEFT JOIN archive_snapshots a ON a.url = g."deadUrl"
      ORDER BY g.score DESC, g."deadUrl" DESC`,
+    params,
+  );
+  return rows;
+}
+
+/**
+ * An account's prospects grouped by dead domain, highest score first: a domain that is gone (expired,
+ * parked) is one opportunity however many of its URLs are linked, and may be bought back whole. Carries
+ * the domain's RDAP facts when its links are dead for dns_failure or parked_domain. Keyset paging on
+ * (best score, domain).
+ */
+export async function listDeadDomains(
+  db: Queryable,
+  accountId: string,
+  query: { filter: ProspectFilter; after?: { score: number; deadDomain: string }; limit: number },
+): Promise<DeadLink[]> {
+  const { sql, params } = prospectWhere(accountId, query.filter);
+  let having = '';
+  if (query.after) {
+    params.push(query.after.score, query.after.deadDomain);
+    having = `HAVING (max(r.score), r.dead_domain) < ($${params.length - 1}, $${params.length})`;
+  }
+  params.push(query.limit);
+  const { rows } = await db.query<DeadLink>(
+    `/* dead-links.listDeadDomains */ SELECT g.*, ${DOMAIN_FACTS_COLUMN}
+     FROM (
+       SELECT r.dead_domain AS "deadDomain", array_agg(DISTINCT r.reason ORDER BY r.reason) AS reasons,
+         max(r.score) AS score, count(*) AS prospects, count(DISTINCT r.dead_url) AS "deadUrlCount",
+         (array_agg(DISTINCT r.dead_url ORDER BY r.dead_url))[1:${MAX_LISTED}] AS "deadUrls", ${REFERRING_PAGES}
+       FROM prospects r JOIN pages p ON p.id = r.source_page_id
+       WHERE ${sql}
+       GROUP BY r.dead_domain ${having}
+       ORDER BY max(r.score) DESC, r.dead_domain DESC
+       LIMIT $${params.length}
+     ) g LEFT JOIN domain_facts df ON df.domain = g."deadDomain" AND g.reasons && ARRAY['dns_failure', 'parked_domain']
+     ORDER BY g.score DESC, g."deadDomain" DESC`,
     params,
   );
   return rows;

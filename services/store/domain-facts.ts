@@ -1,3 +1,4 @@
+import { isoTime } from './json-time.js';
 import type { Queryable } from './db.js';
 import type { DomainFacts } from '../crawl/rdap.js';
 
@@ -68,7 +69,7 @@ export async function pendingDomainLookups(db: Queryable, minAgeMs: number, limi
  */
 export const DOMAIN_FACTS_JOIN = `LEFT JOIN domain_facts df ON df.domain = r.dead_domain AND r.reason IN ('dns_failure', 'parked_domain')`;
 export const DOMAIN_FACTS_COLUMN = `CASE WHEN df.domain IS NULL THEN NULL ELSE json_build_object('state', df.state,
-    'expiresAt', df.expires_at, 'registrar', df.registrar, 'checkedAt', df.checked_at) END AS "domainFacts"`;
+    'expiresAt', ${isoTime('df.expires_at')}, 'registrar', df.registrar, 'checkedAt', ${isoTime('df.checked_at')}) END AS "domainFacts"`;
 
 /** A domain's facts as the prospect record shows them, or null when it was never looked up. */
 export async function domainFactsOfDomain(

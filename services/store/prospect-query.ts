@@ -5,6 +5,8 @@ export interface ProspectFilter {
   statuses?: string[];
   sourceDomain?: string;
   deadDomain?: string;
+  /** RDAP states of the dead domain (dns_failure and parked_domain prospects only). */
+  domainStates?: string[];
   followedOnly?: boolean;
   minScore?: number;
   /** Text search over the dead URL, source URL, source title and anchor text. */
@@ -29,6 +31,10 @@ export function prospectWhere(accountId: string, filter: ProspectFilter): { sql:
   if (filter.statuses?.length) add((p) => `r.status = ANY(${p}::text[])`, filter.statuses);
   if (filter.sourceDomain) add((p) => `r.source_domain = ${p}`, filter.sourceDomain.toLowerCase());
   if (filter.deadDomain) add((p) => `r.dead_domain = ${p}`, filter.deadDomain.toLowerCase());
+  if (filter.domainStates?.length) {
+    add((p) => `EXISTS (SELECT 1 FROM domain_facts df WHERE df.domain = r.dead_domain AND r.reason IN ('dns_failure', 'parked_domain')
+      AND df.state = ANY(${p}::text[]))`, filter.domainStates);
+  }
   if (filter.followedOnly) clauses.push('r.followed');
   if (filter.prospectIds) add((p) => `r.id = ANY(${p}::bigint[])`, filter.prospectIds);
   if (filter.minScore !== undefined) add((p) => `r.score >= ${p}`, filter.minScore);

@@ -2,6 +2,7 @@ import type { Queryable } from './db.js';
 import { prospectWhere, type ProspectFilter } from './prospect-query.js';
 import { relFlags } from '../crawl/vocabulary.js';
 import { archiveJson } from './archive.js';
+import { DOMAIN_FACTS_COLUMN, DOMAIN_FACTS_JOIN } from './domain-facts.js';
 
 export type { ProspectFilter };
 export type ProspectSort = 'score' | 'firstSeen';
@@ -44,13 +45,14 @@ const RECORD = `
       'contactPages', coalesce(json_agg(c.value) FILTER (WHERE c.kind = 'contact_page'), '[]'),
       'authors', coalesce(json_agg(c.value) FILTER (WHERE c.kind = 'author'), '[]'))
     FROM site_contacts c WHERE c.crawl_id = r.crawl_id AND c.domain = r.source_domain) AS contacts,
-  ${archiveJson('a')} AS archive,
+  ${archiveJson('a')} AS archive, ${DOMAIN_FACTS_COLUMN},
   t.evidence, r.recheck, r.updated_at AS "updatedAt"`;
 
 // First and last seen across the account's crawls: the same source page linking to the same dead URL.
 const FROM = `prospects r JOIN pages p ON p.id = r.source_page_id
   LEFT JOIN crawl_targets t ON t.crawl_id = r.crawl_id AND t.url = r.dead_url
   LEFT JOIN archive_snapshots a ON a.url = r.dead_url
+  ${DOMAIN_FACTS_JOIN}
   CROSS JOIN LATERAL (SELECT min(x.first_seen_at) AS first, max(x.last_seen_at) AS last
     FROM prospects x JOIN pages xp ON xp.id = x.source_page_id
     WHERE x.account_id = r.account_id AND x.dead_url = r.dead_url

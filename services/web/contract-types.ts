@@ -534,9 +534,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Prospects grouped by dead URL, best first
+         * Prospects grouped by dead URL (or dead domain), best first
          * @description One replacement page, many outreach emails: each item is a dead URL with the pages that link to
-         *     it (up to 100 listed, `prospects` counts them all), highest opportunity score first.
+         *     it (up to 100 listed, `prospects` counts them all), highest opportunity score first. With
+         *     `groupBy=domain` each item is a dead domain instead, with its dead URLs, the pages that link to
+         *     them and, for expired and parked domains, its registration (domainFacts): a domain that is gone
+         *     is one opportunity however many of its URLs are linked.
          */
         get: operations["listDeadLinks"];
         put?: never;
@@ -1166,7 +1169,7 @@ export interface components {
          *       "archive": {
          *         "state": "found",
          *         "url": "https://web.archive.org/web/20190304120000/https://old-tool-shop.example/pruners",
-         *         "timestamp": "2019-03-04T12:00:00+00:00",
+         *         "timestamp": "2019-03-04T12:00:00.000Z",
          *         "title": "Bypass pruners – Old Tool Shop",
          *         "outline": [
          *           {
@@ -1237,6 +1240,19 @@ export interface components {
             deadDomain?: string;
             /** @description The dead URL's domain no longer resolves (an expired domain). */
             deadDomainExpired?: boolean;
+            /**
+             * @description For dns_failure and parked_domain prospects, the dead domain's registration as RDAP says it
+             *     (looked up once per domain, again after 30 days; pending until then); null for other reasons.
+             */
+            domainFacts?: {
+                /** @enum {string} */
+                state: "pending" | "registered" | "available" | "unknown";
+                /** Format: date-time */
+                expiresAt: string | null;
+                registrar: string | null;
+                /** Format: date-time */
+                checkedAt: string | null;
+            } | null;
             /** @enum {string} */
             reason: "not_found" | "gone" | "client_error" | "dns_failure" | "parked_domain" | "connection_failed" | "too_many_redirects" | "soft_404";
             /** @description The final HTTP status, when there was one. */
@@ -1387,6 +1403,7 @@ export interface components {
             referringPages: {
                 prospectId?: string;
                 crawlId?: string;
+                deadUrl?: string;
                 sourceUrl?: string;
                 sourceTitle?: string | null;
                 sourceDomain?: string;
@@ -1398,8 +1415,21 @@ export interface components {
             }[];
         };
         DeadLinkList: {
-            items: components["schemas"]["DeadLink"][];
+            items: (components["schemas"]["DeadLink"] | components["schemas"]["DeadDomain"])[];
             nextCursor: string | null;
+        };
+        /** @description A dead domain (groupBy=domain) with its dead URLs and the pages that link to them. */
+        DeadDomain: {
+            deadDomain: string;
+            reasons: string[];
+            /** @description The best score among its prospects. */
+            score: number;
+            prospects: number;
+            /** @description Dead URLs of the domain with prospects (up to 100 listed in deadUrls). */
+            deadUrlCount: number;
+            deadUrls: string[];
+            referringPages: components["schemas"]["DeadLink"]["referringPages"];
+            domainFacts: components["schemas"]["Prospect"]["domainFacts"];
         };
         ProspectList: {
             items: components["schemas"]["Prospect"][];
@@ -1645,6 +1675,11 @@ export interface components {
         SourceDomainFilter: string;
         /** @description Registrable domain of the dead URL. */
         DeadDomainFilter: string;
+        /**
+         * @description Whether the dead domain can be registered, comma separated: available, registered, unknown,
+         *     pending (RDAP, for dns_failure and parked_domain prospects only; see domainFacts).
+         */
+        DomainAvailabilityFilter: string;
         /** @description Only followed links (rel has none of nofollow, sponsored, ugc). */
         FollowedOnlyFilter: boolean;
         MinScoreFilter: number;
@@ -2464,6 +2499,11 @@ export interface operations {
                 sourceDomain?: components["parameters"]["SourceDomainFilter"];
                 /** @description Registrable domain of the dead URL. */
                 deadDomain?: components["parameters"]["DeadDomainFilter"];
+                /**
+                 * @description Whether the dead domain can be registered, comma separated: available, registered, unknown,
+                 *     pending (RDAP, for dns_failure and parked_domain prospects only; see domainFacts).
+                 */
+                domainAvailability?: components["parameters"]["DomainAvailabilityFilter"];
                 /** @description Only followed links (rel has none of nofollow, sponsored, ugc). */
                 followedOnly?: components["parameters"]["FollowedOnlyFilter"];
                 minScore?: components["parameters"]["MinScoreFilter"];
@@ -2562,6 +2602,11 @@ export interface operations {
                 sourceDomain?: components["parameters"]["SourceDomainFilter"];
                 /** @description Registrable domain of the dead URL. */
                 deadDomain?: components["parameters"]["DeadDomainFilter"];
+                /**
+                 * @description Whether the dead domain can be registered, comma separated: available, registered, unknown,
+                 *     pending (RDAP, for dns_failure and parked_domain prospects only; see domainFacts).
+                 */
+                domainAvailability?: components["parameters"]["DomainAvailabilityFilter"];
                 /** @description Only followed links (rel has none of nofollow, sponsored, ugc). */
                 followedOnly?: components["parameters"]["FollowedOnlyFilter"];
                 minScore?: components["parameters"]["MinScoreFilter"];
@@ -2685,6 +2730,8 @@ export interface operations {
     listDeadLinks: {
         parameters: {
             query?: {
+                /** @description Group by dead URL (default) or by dead domain. */
+                groupBy?: "url" | "domain";
                 /** @description Only prospects of this crawl. */
                 crawlId?: components["parameters"]["CrawlFilter"];
                 /**
@@ -2698,6 +2745,11 @@ export interface operations {
                 sourceDomain?: components["parameters"]["SourceDomainFilter"];
                 /** @description Registrable domain of the dead URL. */
                 deadDomain?: components["parameters"]["DeadDomainFilter"];
+                /**
+                 * @description Whether the dead domain can be registered, comma separated: available, registered, unknown,
+                 *     pending (RDAP, for dns_failure and parked_domain prospects only; see domainFacts).
+                 */
+                domainAvailability?: components["parameters"]["DomainAvailabilityFilter"];
                 /** @description Only followed links (rel has none of nofollow, sponsored, ugc). */
                 followedOnly?: components["parameters"]["FollowedOnlyFilter"];
                 minScore?: components["parameters"]["MinScoreFilter"];

@@ -64,7 +64,7 @@ t.test('what the dead page used to be, from the archive', async (t) => {
   const settled = (archive: { state: string } | null) => archive !== null && archive.state !== 'pending';
   // The newest capture is the shop's soft 404: the article captured before it is shown, with its brief.
   t.same(await until(() => archiveOf(niche.url.pruners, niche.url.postA), settled, 'the pruners lookup'), {
-    state: 'found', url: niche.wayback.link({ url: niche.url.pruners, timestamp: '20190304120000' }), timestamp: '2019-03-04T12:00:00+00:00',
+    state: 'found', url: niche.wayback.link({ url: niche.url.pruners, timestamp: '20190304120000' }), timestamp: '2019-03-04T12:00:00.000Z',
     title: 'Bypass pruners – Old Tool Shop', outline: [{ level: 1, text: 'Bypass pruners' }, { level: 2, text: 'Care' }], wordCount: 23,
     firstParagraph: 'Our bypass pruners cut green stems up to 20 mm thick without crushing them.', reason: null,
   });

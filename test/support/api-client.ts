@@ -30,12 +30,13 @@ export function apiClient(app: FastifyInstance, key: string) {
       }
       throw new Error(`crawl ${id} did not finish in ${timeoutMs} ms`);
     },
-    /** Every prospect of a crawl, following nextCursor page by page. */
-    async allProspects(crawlId: string, limit = 100) {
+    /** Every prospect of a crawl (that passes `filters`, query parameters), following nextCursor page by page. */
+    async allProspects(crawlId: string, limit = 100, filters: Record<string, string> = {}) {
       const items = [];
       let cursor: string | null = null;
+      const filter = new URLSearchParams(filters).toString();
       do {
-        const url: string = `/v1/prospects?crawlId=${crawlId}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
+        const url: string = `/v1/prospects?crawlId=${crawlId}&limit=${limit}${filter ? `&${filter}` : ''}${cursor ? `&cursor=${cursor}` : ''}`;
         const page = (await app.inject({ method: 'GET', url, headers })).json();
         items.push(...page.items);
         cursor = page.nextCursor;
