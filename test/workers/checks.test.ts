@@ -1,5 +1,7 @@
 import t from 'tap';
-import { htmlPage, startFakeWeb } from '../support/fake-web.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { REFUSING, htmlPage, startFakeWeb } from '../support/fake-web.js';
 import { processorSetting, newCrawl, recordCrawled } from '../support/job-runner.js';
 import { createAccount } from '../../services/store/accounts.js';
 import { archiveJobId } from '../../services/queues.js';
@@ -11,7 +13,7 @@ const web = await startFakeWeb({
   'blog.test': {},
   'other-blog.test': {},
   'shop.test': { '/shears': { body: htmlPage('Shears') } },
-});
+}, { 'refusing.test': REFUSING.address, 'restarting.test': '127.0.0.4' });
 const u = web.url;
 const { env, runner } = await processorSetting(t, web);
 
@@ -81,4 +83,37 @@ t.test('a transient 503 postpones the check with its evidence; the next try deci
   t.match(target, { state: 'checked', verdict: 'dead', reason: 'not_found' });
   t.same(target.evidence.attempts.map((a: { status: number }) => a.status), [503, 404], 'both tries are the evidence');
   t.same(await prospectsOf(crawlId), [{ sourceUrl: u('blog.test', '/hedges'), deadUrl: flaky, reason: 'not_found' }]);
+});
+
+// REFUSED_WINDOW_MS is 400 ms in tests (test/support/environment.ts): tries about 133 ms apart.
+t.test('a refused connection: the check waits in the queue, and a server back within the window is alive', async (t) => {
+  // A port of 127.0.0.4 that nothing listens on until the server "restarts".
+  const probe = createServer().listen(0, '127.0.0.4');
+  await new Promise((resolve) => probe.once('listening', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  const url = `http://restarting.test:${port}/guide`;
+  const { targetId, jobId } = await linkedFrom([u('blog.test', '/restart')], url);
+
+  const first = await runner.run('checks', jobId, processCheck);
+  t.equal(first.state, 'delayed', 'refused: back to the queue, holding no worker');
+  t.match(await targetOf(targetId), { state: 'pending', verdict: null });
+  const server = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(htmlPage('The guide'))).listen(port, '127.0.0.4');
+  t.teardown(() => new Promise((resolve) => server.close(resolve)));
+  await new Promise((resolve) => server.once('listening', resolve));
+  t.equal((await runner.run('checks', jobId, processCheck)).state, 'completed');
+  const target = await targetOf(targetId);
+  t.match(target, { state: 'checked', verdict: 'alive' });
+  t.same(target.evidence.attempts.map((a: { error: string | null }) => a.error), ['connection_refused', null]);
+});
+
+t.test('a connection refused for the whole window is dead, the tries spread over it', async (t) => {
+  const url = `http://refusing.test:${REFUSING.port}/`;
+  const { targetId, jobId } = await linkedFrom([u('blog.test', '/refused')], url);
+  for (let runs = 0; runs < 20 && (await runner.run('checks', jobId, processCheck)).state === 'delayed'; runs++);
+  const target = await targetOf(targetId);
+  t.match(target, { state: 'checked', verdict: 'dead', reason: 'connection_failed' });
+  const times = target.evidence.attempts.map((a: { at: string }) => Date.parse(a.at));
+  t.ok(times.length >= 3, `${times.length} tries`);
+  t.ok(times.at(-1) - times[0] >= 400, `refused for ${times.at(-1) - times[0]} ms before it was called dead`);
 });
