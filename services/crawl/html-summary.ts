@@ -33,8 +33,18 @@ const HIDDEN_CLOSE: Record<string, RegExp> = {
   template: /<\/template\s*>/gi,
 };
 
+// The named entities titles and headings use (WordPress writes "Page not found &#8211; Site"); numeric
+// ones are decoded whatever they are.
+const NAMED_ENTITIES: Record<string, string> = {
+  nbsp: ' ', amp: '&', apos: "'", quot: '"', lt: '<', gt: '>', ndash: '–', mdash: '—', hellip: '…', middot: '·', bull: '•',
+  rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“', laquo: '«', raquo: '»', copy: '©', reg: '®', trade: '™',
+};
 const decodeEntities = (text: string) =>
-  text.replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"');
+  text.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,8}));/gi, (entity, decimal?: string, hex?: string, name?: string) => {
+    const code = decimal ? Number(decimal) : hex ? parseInt(hex, 16) : NaN;
+    if (!Number.isNaN(code)) return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    return NAMED_ENTITIES[name!.toLowerCase()] ?? entity;
+  });
 const clean = (text: string) => decodeEntities(stripTags(text)).replace(/\s+/g, ' ').trim();
 
 /** Calls `run` with each stretch of text outside tags (`<...>`, as /<[^>]*>/g finds them), in order. */

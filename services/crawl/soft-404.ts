@@ -5,6 +5,8 @@ const NOT_FOUND_PHRASES = [
   'page not found', 'not found', 'file not found', 'nothing found', 'page cannot be found', 'page could not be found',
   'the page you requested could not be found', 'the page you are looking for could not be found',
   "this page doesn't exist", 'this page does not exist', 'page does not exist', "page doesn't exist",
+  "that page can't be found", "this page can't be found", "page can't be found", 'page cannot be found', "we can't find that page",
+  "we couldn't find that page", "we couldn't find this page", 'the page you requested was not found',
   'seite nicht gefunden', 'nicht gefunden', 'seite wurde nicht gefunden',
   'page introuvable', 'page non trouvée', 'page non trouvee', "cette page n'existe pas",
   'página no encontrada', 'pagina no encontrada', 'no encontrado', 'página não encontrada', 'pagina nao encontrada',
@@ -19,14 +21,17 @@ const FILLER = /\b(?:oops|sorry|error|erreur|fehler|errore|erro|ошибка|bł
 // text inside the site's navigation and footer, which rarely come to 3,000 characters.
 const THIN_TEXT_CHARS = 3_000;
 
-const normalizePhrase = (text: string) => text.toLowerCase().replace(FILLER, ' ').replace(/\s+/g, ' ').trim();
+// Curly apostrophes ("can’t") count as straight ones, which the filler turns into spaces like the rest.
+const normalizePhrase = (text: string) => text.toLowerCase().replace(/[’‘]/g, "'").replace(FILLER, ' ').replace(/\s+/g, ' ').trim();
+// The phrases as a title or heading reads once normalized ("doesn't" is "doesn t" then).
+const NOT_FOUND = new Set(NOT_FOUND_PHRASES.map(normalizePhrase));
 
 function saysNotFound(text: string): boolean {
   if (!text) return false;
   const phrase = normalizePhrase(text);
   // Nothing but filler around a 404 ("Error 404", "Oops! 404.") says it as clearly as the phrases.
   if (phrase === '' && /\b404\b/.test(text)) return true;
-  return NOT_FOUND_PHRASES.includes(phrase);
+  return NOT_FOUND.has(phrase);
 }
 
 /**

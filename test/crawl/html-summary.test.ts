@@ -86,6 +86,12 @@ t.test('hostile bodies cost time linear in their size, and read sensibly', async
   }
 });
 
+t.test('entities in titles and headings: numeric ones all, named ones that titles use', async (t) => {
+  const summary = summarizeHtml('<title>Page not found &#8211; Garden &amp; Home &#x2014; &raquo;</title><h1>Can&rsquo;t &hellip; &unknown; &#0;</h1>');
+  t.equal(summary.title, 'Page not found – Garden & Home — »');
+  t.equal(summary.h1, 'Can’t … &unknown; &#0;', 'unknown names and NUL stay as written');
+});
+
 t.test('the start of the visible text, entities decoded, for phrase searches', async (t) => {
   t.equal(summarizeHtml('<title>T</title><p>Domain&nbsp;<b>for</b>\n sale &amp; more</p><script>x()</script>').text, 'T Domain for sale & more');
   const long = summarizeHtml(`<p>${'word '.repeat(2_000)}</p>`);

@@ -111,6 +111,9 @@ t.test('soft 404s: a 200 that says not found, a deep URL sent to a generic page'
     page('Página no encontrada'),
     page('ページが見つかりません'),
     page('Garden World', 'Sorry, this page does not exist'),
+    page('Page not found &#8211; Garden World', 'Oops! That page can&rsquo;t be found.'),
+    page('Garden World', 'Oops! That page can’t be found.'),
+    page('Garden World', "This page doesn't exist"),
   ];
   for (const body of soft) t.same(final(response(200, { body })), ['dead', 'soft_404'], body.slice(19, 60));
   const alive = [
