@@ -10,7 +10,13 @@ export interface Metrics {
   httpDuration: client.Histogram<'method' | 'route' | 'status'>;
   /** Adds to a fleet-wide counter, e.g. count('checks', { verdict: 'dead', reason: 'not_found' }). */
   count(counter: FleetCounter, labels: Record<string, string>, by?: number): void;
+  /** Writes the counts not yet written (the process is stopping). */
+  flush(): Promise<void>;
 }
+
+// Counts are added up in the process and written to Redis together this often (and before a scrape of
+// this process): a Redis round trip per job, for a counter, was a tenth of a busy worker's socket writes.
+const FLUSH_INTERVAL_MS = 1_000;
 
 const HELP: Record<FleetCounter, string> = {
   pages: 'Pages settled by the crawler, by state (crawled, failed, skipped)',
@@ -23,7 +29,7 @@ const labelsKey = (labels: Record<string, string>) => JSON.stringify(Object.entr
 /**
  * The /metrics registry: process metrics and HTTP latencies of this process, fleet-wide counters read
  * from Redis, and queue depths and ages read from BullMQ at scrape time. Counting never fails a job:
- * a counter that cannot be written is lost, not retried.
+ * a count that cannot be written is lost, not retried; counts reach Redis within a second.
  */
 export function createMetrics(redis: Redis, keyPrefix: string, queues: Queues): Metrics {
   const registry = new client.Registry();
@@ -36,6 +42,15 @@ export function createMetrics(redis: Redis, keyPrefix: string, queues: Queues): 
     registers: [registry],
   });
   const hashKey = (counter: FleetCounter) => `${keyPrefix}:metrics:${counter}`;
+  const unwritten = new Map<FleetCounter, Map<string, number>>();
+  const flush = async () => {
+    if (unwritten.size === 0) return;
+    const pipeline = redis.pipeline();
+    for (const [counter, counts] of unwritten) for (const [labels, by] of counts) pipeline.hincrby(hashKey(counter), labels, by);
+    unwritten.clear();
+    await pipeline.exec().catch(() => {});
+  };
+  setInterval(() => void flush(), FLUSH_INTERVAL_MS).unref();
 
   for (const counter of Object.keys(HELP) as FleetCounter[]) {
     new client.Counter({
@@ -44,6 +59,7 @@ export function createMetrics(redis: Redis, keyPrefix: string, queues: Queues): 
       labelNames: counter === 'checks' ? ['verdict', 'reason'] : counter === 'host_waits' ? ['why'] : ['outcome'],
       registers: [registry],
       async collect() {
+        await flush();
         this.reset();
         const values = await redis.hgetall(hashKey(counter));
         for (const [key, value] of Object.entries(values)) this.inc(Object.fromEntries(JSON.parse(key)), Number(value));
@@ -80,7 +96,10 @@ export function createMetrics(redis: Redis, keyPrefix: string, queues: Queues): 
     registry,
     httpDuration,
     count(counter, labels, by = 1) {
-      redis.hincrby(hashKey(counter), labelsKey(labels), by).catch(() => {});
+      const counts = unwritten.get(counter) ?? unwritten.set(counter, new Map()).get(counter)!;
+      const key = labelsKey(labels);
+      counts.set(key, (counts.get(key) ?? 0) + by);
     },
+    flush,
   };
 }

@@ -96,6 +96,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   return {
     config, logger, db, redis, queues, guard, http, limiter, hosts, robots, metrics, outages,
     async close() {
+      await metrics.flush();
       await queues.close();
       http.close();
       await redis.quit().catch(() => {});

@@ -13,6 +13,10 @@ const UNREACHABLE_TTL_MS = 10 * 60_000;
 // While one process fetches an origin's robots.txt, the others wait for its answer this long at most.
 const FETCH_LOCK_MS = 10_000;
 const POLL_MS = 50;
+// Each process also keeps the policies it read for a minute (at most so many origins): a Redis read and a
+// JSON parse per request otherwise, for rules that are kept a day.
+const LOCAL_TTL_MS = 60_000;
+const MAX_LOCAL = 5_000;
 
 export interface RobotsCache {
   /** Whether robots.txt lets us crawl `url`; `pace` is awaited before robots.txt itself is fetched. */
@@ -36,9 +40,17 @@ export function createRobotsCache(deps: {
   const token = productTokenOf(deps.userAgent);
   const inFlight = new Map<string, Promise<RobotsPolicy>>();
   const cacheKey = (origin: string) => `${deps.keyPrefix}:robots:${origin}`;
+  const local = new Map<string, { policy: RobotsPolicy; until: number }>();
+  const remember = (origin: string, policy: RobotsPolicy) => {
+    local.delete(origin);
+    // Insertion order is age: the first key is the oldest.
+    if (local.size >= MAX_LOCAL) local.delete(local.keys().next().value!);
+    local.set(origin, { policy, until: Date.now() + LOCAL_TTL_MS });
+    return policy;
+  };
   const cached = async (origin: string) => {
     const value = await deps.redis.get(cacheKey(origin));
-    return value ? (JSON.parse(value) as RobotsPolicy) : null;
+    return value ? remember(origin, JSON.parse(value) as RobotsPolicy) : null;
   };
 
   async function fetchPolicy(origin: string, pace: Pace): Promise<RobotsPolicy> {
@@ -65,7 +77,7 @@ export function createRobotsCache(deps: {
       const crawlDelay = Math.min(robotsCrawlDelayMs(policy, origin, token), deps.maxCrawlDelayMs);
       if (crawlDelay > 0) await deps.limiter.setCrawlDelay(new URL(origin).hostname, crawlDelay, ttl);
       await deps.redis.set(cacheKey(origin), JSON.stringify(policy), 'PX', ttl);
-      return policy;
+      return remember(origin, policy);
     } finally {
       await deps.redis.del(lockKey);
     }
@@ -74,7 +86,8 @@ export function createRobotsCache(deps: {
   return {
     async isAllowed(url, pace) {
       const { origin } = new URL(url);
-      let policy = await cached(origin);
+      const kept = local.get(origin);
+      let policy = kept && kept.until > Date.now() ? kept.policy : await cached(origin);
       if (!policy) {
         let pending = inFlight.get(origin);
         if (!pending) {

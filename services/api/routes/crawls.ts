@@ -12,6 +12,7 @@ import type { PlannedPage } from '../../store/pages.js';
 import { decodeCursor, encodeCursor, isCreatedCursor } from '../../web/cursor.js';
 import { validateSeeds } from '../seeds.js';
 import type { Route } from '../../web/contract.js';
+import { batchedLookup } from '../../batching.js';
 
 class KeyTaken extends Error {}
 
@@ -35,8 +36,19 @@ export function presentCrawl({ accountId: _accountId, cursorKey: _cursorKey, ...
 export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: RouteDeps) {
   const { db, guard, queues } = runtime;
 
+  // The reads of the moment go together (services/batching.ts): fifty clients polling one crawl's status
+  // cost one query per round trip, not fifty, and each answer is still read after its request came in.
+  const readCrawl = batchedLookup(async (keys: string[]) => {
+    const found = new Map<string, Crawl>();
+    await Promise.all(keys.map(async (key) => {
+      const [accountId, id] = key.split(' ') as [string, string];
+      const crawl = await findCrawl(db, { accountId }, id);
+      if (crawl) found.set(key, crawl);
+    }));
+    return found;
+  });
   const crawlOf = async (accountId: string, id: string): Promise<Crawl> => {
-    const crawl = isUuid(id) ? await findCrawl(db, { accountId }, id) : null;
+    const crawl = isUuid(id) ? await readCrawl(`${accountId} ${id}`) : null;
     if (!crawl) throw notFound('crawl');
     return crawl;
   };
