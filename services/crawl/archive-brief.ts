@@ -1,15 +1,14 @@
 // What a dead page was, read from an archived capture of it, for a writer who recreates its content.
-// Captures are old pages of every era (table layouts, unclosed tags), so this reads htmlparser2's
-// Tokenizer in one pass, as scan-page.ts does: its Parser keeps open elements with Array#unshift and
-// searches them on every close tag, which goes quadratic on deeply nested or unclosed markup.
+// Captures are old pages of every era (table layouts, unclosed tags), so this reads their tokens in one
+// pass (tag-tokens.ts), as scan-page.ts does, rather than building a tree.
 import type { IncomingHttpHeaders } from 'node:http';
-import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { isBotChallenge } from './bot-challenge.js';
 import { MAX_TITLE_CHARS, squeeze } from './extract.js';
 import { summarizeHtml, type HtmlSummary } from './html-summary.js';
 import { parkingEvidence } from './parked-domain.js';
 import { CappedText } from './scan-text.js';
 import { isNotFoundPage } from './soft-404.js';
+import { tagTokens } from './tag-tokens.js';
 
 /** One h1-h3 heading of a capture, in document order. */
 export interface OutlineHeading {
@@ -175,7 +174,7 @@ export function readBrief(html: string): ArchiveBrief {
     blockIsParagraph = false;
   }
 
-  function push(tag: string, attributes: Map<string, string>) {
+  function push(tag: string, attributes: ReadonlyMap<string, string>) {
     const role = attributes.get('role')?.trim().toLowerCase() ?? '';
     const entry: Open = {
       tag,
@@ -204,7 +203,7 @@ export function readBrief(html: string): ArchiveBrief {
     }
   }
 
-  function opened(tag: string, attributes: Map<string, string>, selfClosing: boolean) {
+  function opened(tag: string, attributes: ReadonlyMap<string, string>, selfClosing: boolean) {
     if (BLOCKS.has(tag)) endBlock();
     // A line break ends a word, not a paragraph.
     if (tag === 'br') text(' ');
@@ -257,46 +256,14 @@ export function readBrief(html: string): ArchiveBrief {
     }
   }
 
-  let tag = '';
-  let attributes: Map<string, string> | null = null;
-  let attributeName = '';
-  let attributeValue = '';
-  const callbacks: TokenizerCallbacks = {
-    onopentagname(start, end) {
-      tag = html.slice(start, end).toLowerCase();
-      attributes = CONTAINERS.has(tag) ? new Map() : null;
-    },
-    onattribname(start, end) {
-      const name = html.slice(start, end).toLowerCase();
-      attributeName = attributes && (name === 'role' || name === 'hidden') && !attributes.has(name) ? name : '';
-      attributeValue = '';
-    },
-    onattribdata(start, end) {
-      if (attributeName) attributeValue += html.slice(start, end);
-    },
-    onattribentity(codePoint) {
-      if (attributeName) attributeValue += String.fromCodePoint(codePoint);
-    },
-    onattribend() {
-      if (attributeName) attributes!.set(attributeName, attributeValue);
-      attributeName = '';
-    },
-    onopentagend: () => opened(tag, attributes ?? NO_ATTRIBUTES, false),
-    onselfclosingtag: () => opened(tag, attributes ?? NO_ATTRIBUTES, true),
-    onclosetag: (start, end) => closed(html.slice(start, end).toLowerCase()),
-    ontext: (start, end) => text(html.slice(start, end)),
-    ontextentity: (codePoint) => text(String.fromCodePoint(codePoint)),
-    ...IGNORED,
-  };
-  const tokenizer = new Tokenizer({ decodeEntities: true }, callbacks);
-  tokenizer.write(html);
+  const tokenizer = tagTokens(html, { wanted: (tag) => (CONTAINERS.has(tag) ? LANDMARK_ATTRIBUTES : null), opened, closed, text });
+  tokenizer.write();
   tokenizer.end();
   endBlock();
   return zones.brief(squeeze(title.value, MAX_TITLE_CHARS) || null);
 }
 
-const NO_ATTRIBUTES = new Map<string, string>();
-const IGNORED = { oncomment() {}, oncdata() {}, ondeclaration() {}, onprocessinginstruction() {}, onend() {} };
+const LANDMARK_ATTRIBUTES: ReadonlySet<string> = new Set(['role', 'hidden']);
 
 // ASCII letters and digits without a regex test: most of a page's characters are ASCII.
 const isWordChar = (code: number, char: string) =>

@@ -1,11 +1,10 @@
 // The fallback for pages whose DOM cannot be built in time (200k nested <div>s, 50k nested tables).
-// htmlparser2's Parser is what goes quadratic there: it keeps the open elements with Array#unshift and
-// searches them on every close tag. Its Tokenizer alone is a single pass, so this reads the tokens and
-// keeps only bounded state: no element stack, text buffers capped, at most two passes over the page.
-import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
+// It reads the page's tokens in one pass (tag-tokens.ts) and keeps only bounded state: no element stack,
+// text buffers capped, at most two passes over the page.
 import { MAX_ANCHOR_CHARS, MAX_TITLE_CHARS, squeeze, type ExtractedLink, type ExtractedPage } from './extract.js';
 import { linkContext, type DomElement } from './link-context.js';
 import { BlockContexts, CappedText } from './scan-text.js';
+import { tagTokens } from './tag-tokens.js';
 import { normalizeUrl } from './urls.js';
 
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
@@ -20,8 +19,7 @@ const WANTED = new Set(['href', 'rel', 'alt', 'name', 'property', 'http-equiv', 
 const BEFORE_CHARS = 300;
 const AFTER_CHARS = MAX_ANCHOR_CHARS + 300;
 
-type Attributes = Map<string, string>;
-const NONE: Attributes = new Map();
+type Attributes = ReadonlyMap<string, string>;
 
 interface OpenAnchor {
   link: ExtractedLink;
@@ -144,44 +142,8 @@ function scan(html: string, pageUrl: string, maxLinks: number, knownBase: string
     contexts.add(collapsed);
   }
 
-  let tag = '';
-  let attributes: Attributes | null = null;
-  let attributeName = '';
-  let attributeValue = '';
-  const callbacks: TokenizerCallbacks = {
-    onopentagname(start, end) {
-      tag = html.slice(start, end).toLowerCase();
-      attributes = ATTRIBUTED.has(tag) ? new Map() : null;
-    },
-    onattribname(start, end) {
-      const name = html.slice(start, end).toLowerCase();
-      // The first of a repeated attribute counts, as in the DOM.
-      attributeName = attributes && WANTED.has(name) && !attributes.has(name) ? name : '';
-      attributeValue = '';
-    },
-    onattribdata(start, end) {
-      if (attributeName) attributeValue += html.slice(start, end);
-    },
-    onattribentity(codePoint) {
-      if (attributeName) attributeValue += String.fromCodePoint(codePoint);
-    },
-    onattribend() {
-      if (attributeName) attributes!.set(attributeName, attributeValue);
-      attributeName = '';
-    },
-    onopentagend: () => opened(tag, attributes ?? NONE, false),
-    onselfclosingtag: () => opened(tag, attributes ?? NONE, true),
-    onclosetag: (start, end) => closed(html.slice(start, end).toLowerCase()),
-    ontext: (start, end) => text(html.slice(start, end)),
-    ontextentity: (codePoint) => text(String.fromCodePoint(codePoint)),
-    oncomment() {},
-    oncdata() {},
-    ondeclaration() {},
-    onprocessinginstruction() {},
-    onend() {},
-  };
-  const tokenizer = new Tokenizer({ decodeEntities: true }, callbacks);
-  tokenizer.write(html);
+  const tokenizer = tagTokens(html, { wanted: (tag) => (ATTRIBUTED.has(tag) ? WANTED : null), opened, closed, text });
+  tokenizer.write();
   if (lateBase !== null) return { page: null, lateBase };
   tokenizer.end();
   endAnchor();

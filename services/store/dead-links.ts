@@ -11,6 +11,21 @@ const REFERRING_PAGES = `(array_agg(json_build_object('prospectId', r.id::text, 
     'anchorText', r.anchor_text, 'context', r.context, 'followed', r.followed, 'status', r.status,
     'score', r.score) ORDER BY r.score DESC, r.id))[1:${MAX_LISTED}] AS "referringPages"`;
 
+/**
+ * The filter's WHERE and parameters for a list of prospects grouped by `key`, with the keyset HAVING
+ * after the last group read (its best score and key) and the limit as the last parameter.
+ */
+function groupedPage(accountId: string, filter: ProspectFilter, key: string, after: [score: number, key: string] | undefined, limit: number) {
+  const { sql, params } = prospectWhere(accountId, filter);
+  let having = '';
+  if (after) {
+    params.push(...after);
+    having = `HAVING (max(r.score), ${key}) < ($${params.length - 1}, $${params.length})`;
+  }
+  params.push(limit);
+  return { sql, params, having };
+}
+
 export interface DeadLink {
   deadUrl: string;
   score: number;
@@ -26,13 +41,7 @@ export async function listDeadLinks(
   accountId: string,
   query: { filter: ProspectFilter; after?: { score: number; deadUrl: string }; limit: number },
 ): Promise<DeadLink[]> {
-  const { sql, params } = prospectWhere(accountId, query.filter);
-  let having = '';
-  if (query.after) {
-    params.push(query.after.score, query.after.deadUrl);
-    having = `HAVING (max(r.score), r.dead_url) < ($${params.length - 1}, $${params.length})`;
-  }
-  params.push(query.limit);
+  const { sql, params, having } = groupedPage(accountId, query.filter, 'r.dead_url', query.after && [query.after.score, query.after.deadUrl], query.limit);
   const { rows } = await db.query<DeadLink>(
     `/* dead-links.listDeadLinks */ SELECT g.*, ${archiveJson('a')} AS archive
      FROM (
@@ -62,13 +71,7 @@ export async function listDeadDomains(
   accountId: string,
   query: { filter: ProspectFilter; after?: { score: number; deadDomain: string }; limit: number },
 ): Promise<DeadLink[]> {
-  const { sql, params } = prospectWhere(accountId, query.filter);
-  let having = '';
-  if (query.after) {
-    params.push(query.after.score, query.after.deadDomain);
-    having = `HAVING (max(r.score), r.dead_domain) < ($${params.length - 1}, $${params.length})`;
-  }
-  params.push(query.limit);
+  const { sql, params, having } = groupedPage(accountId, query.filter, 'r.dead_domain', query.after && [query.after.score, query.after.deadDomain], query.limit);
   const { rows } = await db.query<DeadLink>(
     `/* dead-links.listDeadDomains */ SELECT g.*, ${DOMAIN_FACTS_COLUMN}
      FROM (
