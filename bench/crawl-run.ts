@@ -3,9 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../services/config.js';
 import { comparePairs, type PairAccuracy } from './accuracy.js';
 import { compareServed, politenessBound, type MinimalRequest, type PolitenessBound, type ServedComparison } from './minimal-set.js';
-import { sampleTreeMemory, type TreeMemory } from './process-tree.js';
+import { cpuSeconds, sampleTreeMemory, type TreeMemory } from './process-tree.js';
 import { isOver, type Crawl, type CrawlStats, type ServiceApi } from './service-api.js';
-import { startService } from './service-process.js';
+import { redisCpuSeconds, startService } from './service-process.js';
 import type { ServedSite } from './site-server.js';
 import type { Workspace } from './workspace.js';
 
@@ -51,6 +51,8 @@ export interface ServiceRun {
   pagesPerSecond: number;
   checksPerSecond: number;
   memory: TreeMemory;
+  /** CPU seconds the crawl cost: the service process (all threads; its main thread alone), PostgreSQL and Redis. */
+  cpu: { service: number; mainThread: number; postgres: number; redis: number };
   served: ServedComparison;
   accuracy: PairAccuracy;
   prospectsByReason: Record<string, number>;
@@ -108,9 +110,18 @@ export async function runServiceCrawl(options: {
   const sampler = sampleTreeMemory(service.pid);
   try {
     const mark = served.web.requests.length;
+    const cpuBefore = cpuSeconds(service.pid);
+    const redisBefore = await redisCpuSeconds();
     const started = performance.now();
     const created = await service.api.createCrawl(crawlRequest(served));
     const { crawl, timeline } = await followCrawl(service.api, created.id, started);
+    const cpuAfter = cpuSeconds(service.pid);
+    const cpu = {
+      service: cpuAfter.tree - cpuBefore.tree,
+      mainThread: cpuAfter.mainThread - cpuBefore.mainThread,
+      postgres: cpuAfter.postgres - cpuBefore.postgres,
+      redis: (await redisCpuSeconds()) - redisBefore,
+    };
     const requests = served.requestsSince(mark);
     const prospects = await service.api.allProspects(crawl.id);
     const wallSeconds = (Date.parse(crawl.finishedAt ?? new Date().toISOString()) - Date.parse(crawl.createdAt)) / 1000;
@@ -128,6 +139,7 @@ export async function runServiceCrawl(options: {
       pagesPerSecond: crawl.stats.pagesCrawled / wallSeconds,
       checksPerSecond: crawl.stats.linksChecked / wallSeconds,
       memory: sampler.stop(),
+      cpu,
       served: compareServed(requests, minimal),
       accuracy: comparePairs(prospects, served.site.knownDeadPairs),
       prospectsByReason: countBy(prospects, (prospect) => prospect.reason),

@@ -72,3 +72,41 @@ export function sampleTreeMemory(root: number, intervalMs = 150): MemorySampler 
     },
   };
 }
+
+/** CPU seconds used so far, as /proc counts them. */
+export interface CpuSeconds {
+  /** The process and its descendants, every thread. */
+  tree: number;
+  /** The root process's main thread alone (where the event loop runs). */
+  mainThread: number;
+  /** Every PostgreSQL process of the machine (the backends serving the tree among them). */
+  postgres: number;
+}
+
+// utime + stime, fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name.
+const ticksOf = (stat: string | null) => {
+  if (!stat) return 0;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+};
+const TICKS_PER_SECOND = 100;
+
+function postgresTicks(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = read(`/proc/${pid}/stat`);
+    if (stat?.includes('(postgres)')) ticks += ticksOf(stat);
+  }
+  return ticks;
+}
+
+/**
+ * CPU time of a process tree, of its root's main thread and of PostgreSQL, now: the difference of two
+ * readings is the work a run cost, which a busy machine changes much less than it changes wall time.
+ * (A PostgreSQL backend that exits takes its count with it: read before the service disconnects.)
+ */
+export function cpuSeconds(root: number): CpuSeconds {
+  const tree = treePids(root).reduce((sum, pid) => sum + ticksOf(read(`/proc/${pid}/stat`)), 0);
+  return { tree: tree / TICKS_PER_SECOND, mainThread: ticksOf(read(`/proc/${root}/task/${root}/stat`)) / TICKS_PER_SECOND, postgres: postgresTicks() / TICKS_PER_SECOND };
+}

@@ -81,6 +81,8 @@ export function details(results: SizeResult[]): string {
           `dead URLs ${run.stats.deadLinks}, prospects by reason ${JSON.stringify(run.prospectsByReason)}; requests ${JSON.stringify(run.served.byMethod)}, repeats ${run.served.repeats}, ` +
           `outside the minimal set ${run.served.outside}, never asked ${run.served.neverAsked}, archive lookups ${run.served.archiveLookups}; ` +
           `start-up ${fixed(run.startupSeconds)} s${run.error ? `; error: ${run.error}` : ''}`);
+        lines.push(`    CPU s: service ${fixed(run.cpu.service)} (main thread ${fixed(run.cpu.mainThread)}), PostgreSQL ${fixed(run.cpu.postgres)}, ` +
+          `Redis ${fixed(run.cpu.redis)}; ${fixed((1000 * (run.cpu.service + run.cpu.postgres + run.cpu.redis)) / (run.stats.pagesCrawled + run.stats.linksChecked), 2)} ms per page or check`);
         if (run.accuracy.missed > 0) lines.push(`    missed, e.g. ${run.accuracy.missedExamples.join(', ')}`);
         if (run.accuracy.falsePositives > 0) lines.push(`    false, e.g. ${run.accuracy.falseExamples.join(', ')}`);
       }

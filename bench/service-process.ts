@@ -64,6 +64,18 @@ export async function dropLeftovers(): Promise<string[]> {
   return orphans;
 }
 
+/** CPU seconds the Redis server has used so far (INFO cpu: its user and system time). */
+export async function redisCpuSeconds(): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const info = await redis.info('cpu');
+    const seconds = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+    return seconds('used_cpu_user') + seconds('used_cpu_sys');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Deletes every Redis key under the prefix (SCAN, not KEYS: the Redis may be shared with others). */
 async function dropQueueKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
