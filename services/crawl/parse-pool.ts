@@ -16,6 +16,8 @@ export class ParseAbortedError extends Error {
 
 // A thread's V8 heap: plenty for a capped page, and a hard stop for pathological ones.
 const THREAD_HEAP_MB = 192;
+// The linear fallback's time limit, as a multiple of the DOM parse's.
+const LINEAR_LIMIT_FACTOR = 4;
 
 export interface ParsePool {
   /**
@@ -91,14 +93,18 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     // Aborting a running task makes piscina terminate its thread and start another.
-    onStarted.set(id, () => (timer = setTimeout(() => abort.abort(), options.timeoutMs)));
+    // The linear read costs time in proportion to the page (a capped body), never more: its limit only
+    // guards against a machine too busy to give the thread its turns, so it is looser than the DOM's, and
+    // a big page on a loaded machine is still read rather than given up.
+    const limitMs = linear ? LINEAR_LIMIT_FACTOR * options.timeoutMs : options.timeoutMs;
+    onStarted.set(id, () => (timer = setTimeout(() => abort.abort(), limitMs)));
     try {
       return await piscina.run({ id, html, url, linear }, { signal: abort.signal });
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
         throw new ParseAbortedError('parse_memory', `parsing needed more than ${THREAD_HEAP_MB} MB`);
       }
-      if (abort.signal.aborted) throw new ParseAbortedError('parse_timeout', `parsing took longer than ${options.timeoutMs} ms`);
+      if (abort.signal.aborted) throw new ParseAbortedError('parse_timeout', `parsing took longer than ${limitMs} ms`);
       throw error;
     } finally {
       clearTimeout(timer);

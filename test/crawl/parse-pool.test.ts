@@ -68,8 +68,9 @@ t.test('a page waiting behind a slow one is not timed out for the wait', async (
 });
 
 t.test('when the linear read overruns the time limit too, the page is given up with the first reason', async (t) => {
-  // 100 ms is too short to build the DOM of 1.6 million nested <div>s, and to scan their 8 MB.
-  const hasty = createParsePool({ threads: 1, timeoutMs: 100 });
+  // 10 ms is too short to build the DOM of 1.6 million nested <div>s, and 40 ms (the linear read's limit,
+  // four times the DOM's) too short to scan their 8 MB.
+  const hasty = createParsePool({ threads: 1, timeoutMs: 10 });
   t.teardown(() => hasty.close());
   const huge = '<div>'.repeat(1_600_000) + dead;
   await t.rejects(parseTicking(hasty, huge), { name: 'Error', code: 'parse_timeout' });
