@@ -47,7 +47,9 @@ export async function politeAttempt(
   const strictest = politeness.own?.limits ?? politeness.host;
   const busyWait = () => Math.max(strictest.intervalMs, MIN_BUSY_WAIT_MS) * (1 + Math.random());
 
-  let acquired = await acquireSlots(limiter, host, politeness);
+  // The job's id makes it a waiter with a turn among the jobs waiting for the host (see HostLimiter.acquire).
+  const waiter = job.id ?? '';
+  let acquired = await acquireSlots(limiter, host, politeness, waiter);
   // One job per host and process waits in line, in the worker, for the host's next start, so that the
   // start is taken when it comes free; the others go back to the queue (no worker slot held) and ask
   // again later. Only short waits (an interval, not a Crawl-delay or Retry-After) are waited in line.
@@ -56,7 +58,7 @@ export async function politeAttempt(
     try {
       for (let tries = 0; tries < IN_LINE_TRIES && shortWait(acquired); tries++) {
         await sleep(shortWait(acquired));
-        acquired = await acquireSlots(limiter, host, politeness);
+        acquired = await acquireSlots(limiter, host, politeness, waiter);
       }
     } finally {
       inLine.leave(limiter, host);
@@ -64,11 +66,13 @@ export async function politeAttempt(
   }
   if ('waitMs' in acquired) {
     runtime.metrics.count('host_waits', { why: acquired.waitMs < 0 ? 'busy' : 'interval' });
-    // Waiting out the host's interval: back just after the next start is free, with a little jitter
-    // (a tenth of the interval, 5 to 100 ms) so that the jobs waiting for one host do not all return at
-    // once, but not so much that the host's next start goes by unused.
+    // Waiting out the host's interval: back at the job's turn among the jobs waiting for the host (one
+    // interval after the one before it), with a little jitter (a tenth of the interval, 5 to 100 ms), so
+    // that they come back one by one instead of all asking again at every start, but not so late that a
+    // start goes by unused.
     const jitter = Math.min(MIN_BUSY_WAIT_MS, Math.max(5, strictest.intervalMs / 10));
-    return await postpone(job, token, acquired.waitMs > 0 ? acquired.waitMs + Math.random() * jitter : busyWait());
+    const back = acquired.turnMs ?? acquired.waitMs;
+    return await postpone(job, token, acquired.waitMs > 0 ? back + Math.random() * jitter : busyWait());
   }
   const { leases } = acquired;
   let outcome: AttemptOutcome | null;
@@ -91,7 +95,12 @@ export async function politeAttempt(
 
   const previous = job.data.progress ?? { tries: 0, requests: [] };
   const progress: FetchProgress = { ...previous, tries: previous.tries + 1, requests: [...previous.requests, ...outcome.requests] };
-  const decision = decide(outcome.result, progress.tries, config.retry, { refusedSince: refusedSince(progress.requests) });
+  // The refusal window is measured between the starts of the first and the last refused try.
+  const lastTry = progress.requests.at(-1);
+  const decision = decide(outcome.result, progress.tries, config.retry, {
+    refusedSince: refusedSince(progress.requests),
+    now: lastTry ? Date.parse(lastTry.at) : Date.now(),
+  });
   if (!decision.final) {
     if (decision.hostBackoffMs > 0) await limiter.backoff(host, decision.hostBackoffMs, `Retry-After (${decision.reason})`);
     runtime.logger.debug({ jobId: job.id, url, reason: decision.reason, delayMs: decision.delayMs }, 'retrying later');
@@ -115,14 +124,19 @@ function refusedSince(requests: Attempt[]): number | undefined {
  * The slots a request to the host needs: the crawl's own first (its stricter settings say no more
  * often), then the host's; all of them, or how long to wait (and none).
  */
-async function acquireSlots(limiter: HostLimiter, host: string, politeness: Politeness): Promise<{ leases: HostLease[] } | { waitMs: number }> {
+async function acquireSlots(
+  limiter: HostLimiter,
+  host: string,
+  politeness: Politeness,
+  waiter: string,
+): Promise<{ leases: HostLease[] } | { waitMs: number; turnMs?: number }> {
   const leases: HostLease[] = [];
   const releaseAll = () => Promise.all(leases.map((lease) => lease.release().catch(() => {})));
   for (const [limits, crawlId] of [
     ...(politeness.own ? [[politeness.own.limits, politeness.own.crawlId] as const] : []),
     [politeness.host, undefined] as const,
   ]) {
-    const acquired = await limiter.acquire(host, limits, crawlId).catch(async (error: unknown) => {
+    const acquired = await limiter.acquire(host, limits, crawlId, waiter).catch(async (error: unknown) => {
       await releaseAll();
       throw error;
     });

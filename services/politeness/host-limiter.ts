@@ -36,15 +36,21 @@ export interface HostLease {
   release(): Promise<void>;
 }
 
-export type Acquired = { lease: HostLease } | { waitMs: number };
+/**
+ * A slot, or how long to wait: `waitMs` until the host's next start (-1: every slot is busy) and, for a
+ * job that said who it is, `turnMs` until its turn among the jobs waiting for the host's starts.
+ */
+export type Acquired = { lease: HostLease } | { waitMs: number; turnMs?: number };
 
 export interface HostLimiter {
   /**
    * A slot for one job's requests to `host`, or how long to wait before asking again. With `crawlId`,
    * the slot and the spacing are the crawl's own (its stricter settings bind its requests only), apart
-   * from every other crawl's; robots.txt's Crawl-delay binds both.
+   * from every other crawl's; robots.txt's Crawl-delay binds both. A `waiter` (a job id) that must wait
+   * for the host's interval is given a turn: the jobs waiting for one host come back one interval apart,
+   * in order, instead of all asking again at the next start.
    */
-  acquire(host: string, limits: HostLimits, crawlId?: string): Promise<Acquired>;
+  acquire(host: string, limits: HostLimits, crawlId?: string, waiter?: string): Promise<Acquired>;
   /** Holds every request to the host back for ms (Retry-After); `why` is shown to ops. Never shortens a longer hold. */
   backoff(host: string, ms: number, why?: string): Promise<void>;
   /** robots.txt Crawl-delay: the host's interval is at least this for ttlMs. */
@@ -64,8 +70,12 @@ const ASK_AGAIN = 2; // not now: ask again after the wait (-1: all slots are bus
 // now, which is what the caller is told to wait. Its TTL (booked start + send timeout) frees the host
 // when the booking process died.
 
-// KEYS: slots (zset token -> lease end), next (earliest next start), crawl delay, booked.
-// ARGV: limit, interval, lease ms, token, send timeout ms.
+// KEYS: slots (zset token -> lease end), next (earliest next start), crawl delay, booked, waiters (zset
+// waiter -> turn). ARGV: limit, interval, lease ms, token, send timeout ms, waiter ('' if none).
+// A waiter told to wait for the interval gets a turn: its old one while it is still ahead, the next start
+// when it came back too late for it, else one interval after the last turn given. Waiters gone for long
+// (their crawl cancelled, their process dead) are forgotten, so the turns never run far ahead of the jobs
+// that are really waiting.
 const ACQUIRE = `${NOW}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local interval = math.max(tonumber(ARGV[2]), tonumber(redis.call('GET', KEYS[3]) or '0'))
@@ -74,14 +84,29 @@ if interval > 0 then
   local unreported = redis.call('PTTL', KEYS[4])
   if unreported > 0 then wait = math.max(wait, math.min(interval, unreported)) end
 end
-if wait > 0 then return {wait, ${ASK_AGAIN}} end
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return {-1, ${ASK_AGAIN}} end
+if wait > 0 then
+  if ARGV[6] == '' then return {wait, ${ASK_AGAIN}, wait} end
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - 4 * interval - 5000)
+  local mine = tonumber(redis.call('ZSCORE', KEYS[5], ARGV[6]) or '-1')
+  local turn = now + wait
+  if mine > now then
+    turn = mine
+  elseif mine < 0 then
+    local last = redis.call('ZRANGE', KEYS[5], -1, -1, 'WITHSCORES')
+    if last[2] then turn = math.max(turn, tonumber(last[2]) + interval) end
+  end
+  redis.call('ZADD', KEYS[5], turn, ARGV[6])
+  redis.call('PEXPIRE', KEYS[5], turn - now + 4 * interval + 5000)
+  return {wait, ${ASK_AGAIN}, turn - now}
+end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return {-1, ${ASK_AGAIN}, -1} end
+if ARGV[6] ~= '' then redis.call('ZREM', KEYS[5], ARGV[6]) end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
-if interval == 0 then return {0, ${GO}} end
+if interval == 0 then return {0, ${GO}, 0} end
 redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000)
 redis.call('SET', KEYS[4], ARGV[4], 'PX', tonumber(ARGV[5]))
-return {0, ${BOOKED}}`;
+return {0, ${BOOKED}, 0}`;
 
 // KEYS: next, crawl delay, booked. ARGV: interval, max wait, booking id, send timeout ms, the lease's
 // own unreported booking ('' if none), which it may book over. Returns {-1} when the start is too far.
@@ -130,9 +155,13 @@ end
 return 0`;
 
 type Reply = [wait: number, kind: number];
+type AcquireReply = [wait: number, kind: number, turn: number];
 
 type LimiterRedis = Redis & {
-  hostAcquire(slots: string, next: string, delay: string, booked: string, limit: number, interval: number, leaseMs: number, token: string, sendTimeoutMs: number): Promise<Reply>;
+  hostAcquire(
+    slots: string, next: string, delay: string, booked: string, waiters: string,
+    limit: number, interval: number, leaseMs: number, token: string, sendTimeoutMs: number, waiter: string,
+  ): Promise<AcquireReply>;
   hostPace(next: string, delay: string, booked: string, interval: number, maxWait: number, booking: string, sendTimeoutMs: number, own: string): Promise<Reply>;
   hostReport(next: string, delay: string, booked: string, interval: number, booking: string, sent: 0 | 1): Promise<number>;
   hostRelease(slots: string, booked: string, token: string, booking: string): Promise<number>;
@@ -165,7 +194,7 @@ export function createHostLimiter(
 ): HostLimiter {
   const client = redis as LimiterRedis;
   if (!client.hostAcquire) {
-    redis.defineCommand('hostAcquire', { numberOfKeys: 4, lua: ACQUIRE });
+    redis.defineCommand('hostAcquire', { numberOfKeys: 5, lua: ACQUIRE });
     redis.defineCommand('hostPace', { numberOfKeys: 3, lua: PACE });
     redis.defineCommand('hostReport', { numberOfKeys: 3, lua: REPORT });
     redis.defineCommand('hostRelease', { numberOfKeys: 2, lua: RELEASE });
@@ -175,7 +204,7 @@ export function createHostLimiter(
   const keys = (host: string, crawlId?: string) => {
     const base = `${keyPrefix}:host:{${host}}`;
     const own = crawlId ? `${base}:crawl:${crawlId}` : base;
-    return { slots: `${own}:slots`, next: `${own}:next`, delay: `${base}:crawl-delay`, booked: `${own}:booked` };
+    return { slots: `${own}:slots`, next: `${own}:next`, delay: `${base}:crawl-delay`, booked: `${own}:booked`, waiters: `${own}:waiters` };
   };
 
   // The server sees a request a moment after it left, and that moment varies (the network, the server's
@@ -183,12 +212,14 @@ export function createHostLimiter(
   const spacing = (intervalMs: number) => (intervalMs > 0 ? intervalMs + Math.min(50, Math.max(5, Math.round(intervalMs / 20))) : 0);
 
   return {
-    async acquire(host, limits, crawlId) {
+    async acquire(host, limits, crawlId, waiter = '') {
       const k = keys(host, crawlId);
       const token = randomUUID();
       const interval = spacing(limits.intervalMs);
-      const [wait, kind] = await client.hostAcquire(k.slots, k.next, k.delay, k.booked, limits.concurrency, interval, leaseMs, token, sendTimeoutMs);
-      if (kind === ASK_AGAIN) return { waitMs: wait };
+      const [wait, kind, turn] = await client.hostAcquire(
+        k.slots, k.next, k.delay, k.booked, k.waiters, limits.concurrency, interval, leaseMs, token, sendTimeoutMs, waiter,
+      );
+      if (kind === ASK_AGAIN) return waiter && wait > 0 ? { waitMs: wait, turnMs: turn } : { waitMs: wait };
       // What ops see of a host is the service's slots; a crawl's own are a part of those.
       if (!crawlId) activity?.started(host);
       // The slot is held for leaseMs at a time and renewed while the job runs: a worker that dies (and
