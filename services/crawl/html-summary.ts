@@ -105,7 +105,20 @@ function visibleText(text: string, keep: number): { length: number; start: strin
 const META_OPEN = /<meta\b/gi;
 const REFRESH_EQUIV = /\bhttp-equiv\s*=\s*["']?refresh\b/i;
 const CONTENT = /\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
-const ZERO_DELAY_TARGET = /^\s*0*(?:\.0*)?\s*[;,]\s*(?:url\s*=\s*)?['"]?([^'"\s][^'"]*?)['"]?\s*$/i;
+const ZERO_DELAY_TARGET = /^\s*0*(?:\.0*)?\s*[;,]\s*(?:url\s*=\s*)?['"]?(?!url\s*=\s*$)([^'"\s][^'"]*?)['"]?\s*$/i;
+
+/** The text with each `<!-- ... -->` replaced by a space (an unclosed one runs to the end), in one pass. */
+function withoutComments(html: string): string {
+  let out = '';
+  let copied = 0;
+  for (let open = html.indexOf('<!--'); open >= 0; open = html.indexOf('<!--', copied)) {
+    const close = html.indexOf('-->', open + 4);
+    out += `${html.slice(copied, open)} `;
+    copied = close < 0 ? html.length : close + 3;
+    if (close < 0) break;
+  }
+  return out + html.slice(copied);
+}
 
 /** The target of the first zero-delay meta refresh in the marker window, or null. */
 function zeroDelayRefresh(head: string): string | null {
@@ -178,7 +191,8 @@ export function summarizeHtml(html: string): HtmlSummary {
     h1: clean(firstElement(html, H1)),
     textLength: visible.length,
     text: decodeEntities(visible.start).replace(/\s+/g, ' '),
-    refresh: zeroDelayRefresh(window),
+    // A refresh inside <noscript> or a comment is not followed by a browser that runs scripts.
+    refresh: zeroDelayRefresh(withoutComments(withoutHidden(window))),
     head: window.toLowerCase(),
   };
 }

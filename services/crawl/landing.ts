@@ -15,13 +15,25 @@ import { registrableDomain } from './urls.js';
  */
 export type LandingKind = 'canonical' | 'moved' | 'parent' | 'root' | 'generic' | 'listing' | 'login';
 
-// Query parameters that track a visit and never select content.
-const TRACKING_PARAM = /^(?:utm_\w+|gclid|gbraid|wbraid|fbclid|msclkid|yclid|dclid|mc_cid|mc_eid|_ga|_gl|igshid|ref|ref_src|src|source|campaign|amp|outputtype)$/i;
+// Query parameters that track a visit or choose a language, and never select content.
+const TRACKING_PARAM = /^(?:utm_\w+|gclid|gbraid|wbraid|fbclid|msclkid|yclid|dclid|mc_cid|mc_eid|_ga|_gl|igshid|ref|ref_src|src|source|campaign|from|amp|outputtype|lang|hl|locale|language|hslang)$/i;
 // Parameters that name a search: a page that lands on /?s=old-post or /search?q=... shows search results.
 const SEARCH_PARAM = /^(?:s|q|query|search|keyword|keywords|k)$/i;
 const INDEX_FILE = /\/(?:index|default|home)\.(?:html?|php\d?|aspx?|jsp|cfm|shtml)$/i;
+// A last segment that names its folder's index page (/blog/index), and, at the top, the home page (/home).
+const INDEX_SEGMENT = /^(?:index|default)$/;
+const HOME_SEGMENT = /^(?:home|welcome|startseite|accueil|inicio)$/;
 const PAGE_EXTENSION = /\.(?:html?|php\d?|aspx?|jsp|cfm|shtml)$/i;
-const LOCALE = /^[a-z]{2}(?:[-_][a-z]{2,4})?$/i;
+// A locale segment: an ISO 639-1 language, optionally a region (two letters or three digits) or a script.
+// Slugs of the same shape (no-code, my-post) are not locales: their first part is no language or their
+// second no region.
+const LANGUAGES = new Set(('aa ab af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es ' +
+  'et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ' +
+  'ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ' +
+  'ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi ' +
+  'yo za zh zu').split(' '));
+const LOCALE_SHAPE = /^([a-z]{2})(?:[-_](?:[a-z]{2}|\d{3}|hans|hant|latn|cyrl|arab))?$/i;
+const isLocale = (segment: string) => LANGUAGES.has(LOCALE_SHAPE.exec(segment)?.[1]?.toLowerCase() ?? '');
 const HOST_ALIAS = /^(?:www\d*|m|amp|mobile)\./i;
 const ERROR_SEGMENTS = new Set(['404', '404.html', '404.htm', '404.php', 'error', 'errors', 'not-found', 'notfound', 'not_found', 'page-not-found', 'pagenotfound', 'fehler', 'erreur']);
 const SEARCH_SEGMENTS = new Set(['search', 'suche', 'recherche', 'buscar', 'busqueda', 'cerca', 'zoeken', 'pesquisa', 'find']);
@@ -63,6 +75,10 @@ function shapeOf(url: URL): Shape {
   // AMP versions: /post/amp, /amp/post.
   if (segments.at(-1) === 'amp') segments.pop();
   if (segments[0] === 'amp' && segments.length > 1) segments.shift();
+  // Index and home pages under another name: /blog/index is /blog/, /home and /en/home are home pages.
+  if (INDEX_SEGMENT.test(segments.at(-1) ?? '')) segments.pop();
+  const top = segments.length === 2 && isLocale(segments[0]!) ? 1 : 0;
+  if (segments.length === top + 1 && HOME_SEGMENT.test(segments[top]!)) segments.pop();
   const params = [...url.searchParams].filter(([name]) => !TRACKING_PARAM.test(name));
   return {
     host: url.hostname.toLowerCase().replace(HOST_ALIAS, ''),
@@ -85,7 +101,19 @@ const sameSegments = (a: string[], b: string[]) => a.length === b.length && a.ev
 
 /** Whether `landing` is `requested` with a locale added in front (/post -> /en/post, /post -> /en-us/post). */
 const addsLocale = (requested: string[], landing: string[]) =>
-  landing.length === requested.length + 1 && LOCALE.test(landing[0]!) && sameSegments(landing.slice(1), requested);
+  landing.length === requested.length + 1 && isLocale(landing[0]!) && sameSegments(landing.slice(1), requested);
+
+/**
+ * An error or search page's path: one that ends in an error or search segment (/404, /errors/not-found,
+ * /search), or in a search segment and one term (/search/pruning), which the requested path did not have.
+ * Such words deeper in a path name documentation about errors or search (/search/docs/essentials).
+ */
+function isErrorOrSearchPath(landing: string[], requested: string[]): boolean {
+  const last = landing.at(-1) ?? '';
+  const beforeLast = landing.at(-2) ?? '';
+  const word = ERROR_SEGMENTS.has(last) || SEARCH_SEGMENTS.has(last) ? last : SEARCH_SEGMENTS.has(beforeLast) ? beforeLast : null;
+  return word !== null && !requested.includes(word);
+}
 
 function isListing(ancestor: string[], requested: string[]): boolean {
   if (requested.length - ancestor.length >= 2) return true;
@@ -96,7 +124,7 @@ function isListing(ancestor: string[], requested: string[]): boolean {
 /** Whether a URL is deep: it names something below a site's home page (a path, or a query that selects content). */
 export function isDeepUrl(url: URL): boolean {
   const shape = shapeOf(url);
-  const segments = shape.segments.filter((segment, i) => !(i === 0 && LOCALE.test(segment) && shape.segments.length === 1));
+  const segments = shape.segments.filter((segment, i) => !(i === 0 && isLocale(segment) && shape.segments.length === 1));
   return segments.length > 0 || shape.query !== '';
 }
 
@@ -117,8 +145,8 @@ export function landingKind(requestedUrl: URL, landingUrl: URL): LandingKind | n
   }
   if (!isDeepUrl(requestedUrl)) return 'moved';
 
-  const landingPath = landing.segments.length === 1 && LOCALE.test(landing.segments[0]!) ? [] : landing.segments;
-  if (landing.searches || landingPath.some((segment) => ERROR_SEGMENTS.has(segment) || SEARCH_SEGMENTS.has(segment))) return 'generic';
+  const landingPath = landing.segments.length === 1 && isLocale(landing.segments[0]!) ? [] : landing.segments;
+  if ((landing.searches && !requested.searches) || isErrorOrSearchPath(landingPath, requested.segments)) return 'generic';
   if (landingPath.length === 0 && landing.query === '') return 'root';
   if (!sameSite) return 'moved';
   const isAncestor =

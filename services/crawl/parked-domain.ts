@@ -210,7 +210,15 @@ function subjectBefore(text: string, at: number, subjects: readonly string[]): s
       break;
     }
   }
-  return best && onlyNamesBetween(window.slice(best.end)) ? best.subject : null;
+  if (!best || !onlyNamesBetween(window.slice(best.end))) return null;
+  // French "domaine" is also an estate or a vineyard ("le domaine est à vendre"): it names a domain name
+  // only as "nom de domaine" or beside a dotted name.
+  const rest = window.slice(best.end);
+  if (best.subject === 'domain' && /^e\b/.test(rest)) {
+    const before = window.slice(0, best.end - best.subject.length);
+    if (!/nom d[e']\s*$/.test(before) && !/\S\.\S/.test(rest)) return null;
+  }
+  return best.subject;
 }
 
 /** A lander's or placeholder's wording, read on thin pages only. */

@@ -146,7 +146,9 @@ function judgeSuccess(
   const toMarketplace = parking?.startsWith('url:') && registrableDomain(requestedUrl) === registrableDomain(landedAt);
   if (parking && !toMarketplace) return settle('dead', 'parked_domain', status, landedAt);
   if (kind && GONE_LANDINGS.has(kind)) return settle('dead', 'soft_404', status, landedAt);
-  if (summary && isNotFoundPage(summary)) return settle('dead', 'soft_404', status, landedAt);
+  // A page named after the code (http.cat/404, /status/404) is about it: its title says 404 by right.
+  const aboutTheCode = /\/404(?:\.[a-z]+)?\/?$/i.test(new URL(requestedUrl).pathname);
+  if (summary && !aboutTheCode && isNotFoundPage(summary)) return settle('dead', 'soft_404', status, landedAt);
   return settle('alive', null, status, landedAt);
 }
 

@@ -43,6 +43,21 @@ const table: Array<[string, string, LandingKind, string]> = [
   ['https://garden.example/2019/05/roses-in-winter', 'https://garden.example/2019/05/', 'listing', 'a month archive'],
   ['https://garden.example/news/2019/roses', 'https://garden.example/news', 'listing', 'a news section'],
   ['https://garden.example/team/anna', 'https://garden.example/team', 'parent', "a team member's page merged into the team page"],
+  // Found in review: a search parameter or an error or search word the request already had, docs about
+  // errors or search, home and index pages under other names, slugs shaped like locales.
+  ['https://twitter.com/NASA/status/1546968346734280704?s=20', 'https://x.com/NASA/status/1546968346734280704?s=20', 'moved', 'a share link to a renamed site'],
+  ['https://support.google.com/webmasters/answer/35769', 'https://developers.google.com/search/docs/essentials', 'moved', 'docs about search'],
+  ['https://stripe.com/docs/api/errors', 'https://docs.stripe.com/api/errors', 'moved', 'docs about errors'],
+  ['https://httpstatuses.com/404', 'https://httpstatuses.io/404', 'moved', 'a page about the 404 code'],
+  ['https://garden.example/guides/pruning', 'https://garden.example/search/pruning', 'generic', 'a path-based search'],
+  ['https://garden.example/home', 'https://garden.example/', 'canonical', '/home is the home page'],
+  ['https://garden.example/?lang=en', 'https://garden.example/en/', 'canonical', 'a language parameter'],
+  ['https://garden.example/blog/old-post', 'https://garden.example/home', 'root', 'a post sent to /home'],
+  ['https://garden.example/blog/old-post', 'https://garden.example/en/home/', 'root', 'a post sent to /en/home'],
+  ['https://old.example/tools/seo-checker', 'https://newco.example/?from=old.example', 'root', "a tool sent to its buyer's home, tagged"],
+  ['https://garden.example/blog/index', 'https://garden.example/blog/', 'canonical', 'an index page without extension'],
+  ['https://garden.example/services/no-code', 'https://garden.example/no-code/', 'moved', 'a slug shaped like a locale'],
+  ['https://garden.example/?p=123', 'https://garden.example/my-post/', 'moved', 'a shortlink to its post'],
   // Sign-in pages.
   ['https://garden.example/members/pruning-course', 'https://garden.example/login?next=/members/pruning-course', 'login', 'a login wall'],
   ['https://garden.example/members/pruning-course', 'https://sso.garden.example/auth/realms/x', 'login', 'a single sign-on host'],

@@ -125,6 +125,8 @@ t.test('soft 404s: a 200 that says not found, a deep URL sent to a generic page'
     page('Not Found - a short story', 'Not Found', 'She looked for the letter in every drawer of the house. '.repeat(70)),
   ];
   for (const body of alive) t.same(final(response(200, { body })), ['alive', null], body.slice(19, 60));
+  const cat = response(200, { url: 'https://http.cat/404', finalUrl: 'https://http.cat/404', body: page('404 Not Found', '404 Not Found') });
+  t.same(final(cat), ['alive', null], 'a page about the 404 code, named after it');
 
   const redirected = (finalUrl: string) =>
     response(200, { finalUrl, redirects: [{ url: URL, status: 301 }], body: page('Garden World', 'Welcome') });
@@ -147,6 +149,11 @@ t.test('a zero-delay meta refresh lands like a redirect', async (t) => {
   t.same(final(refresh('/guides/pruning-roses-in-winter')), ['alive', null], 'to the moved article');
   t.same(final(refresh('/', 10)), ['alive', null], 'a delayed refresh is a page of its own');
   t.same(final(refresh('javascript:alert(1)')), ['alive', null], 'not a web address');
+  const hidden = (wrap: (tag: string) => string) =>
+    response(200, { body: `<html><head>${wrap('<meta http-equiv="refresh" content="0; url=/">')}<title>Getting started</title></head><body><p>Docs.</p></body></html>` });
+  t.same(final(hidden((tag) => `<noscript>${tag}</noscript>`)), ['alive', null], 'a refresh for browsers without scripts');
+  t.same(final(hidden((tag) => `<!-- ${tag} -->`)), ['alive', null], 'a refresh in a comment');
+  t.match(decide(response(200, { body: '<meta http-equiv="refresh" content="0; url=">' }), 1, POLICY), { verdict: { verdict: 'alive', finalUrl: URL } }, 'an empty target is no refresh');
 });
 
 t.test('login walls and HTTP authentication are blocked, never alive or dead', async (t) => {
@@ -174,4 +181,8 @@ t.test('parking and for-sale pages are dead, deep URLs and home pages alike; a m
   const listing = 'https://www.hugedomains.com/domain_profile.cfm?d=site.example';
   t.same(final(response(200, { finalUrl: listing, redirects: [{ url: URL, status: 302 }], body: '<title>site.example is for sale</title>' })), ['dead', 'parked_domain'], 'sent to a marketplace');
   t.same(final(response(200, { url: listing, finalUrl: listing, body: '<title>Buy site.example</title><p>' + 'x'.repeat(2_000) })), ['alive', null], 'a link to the listing itself');
+  const estate = '<html><head><title>Domaine des Roches</title></head><body><h1>Domaine des Roches</h1><p>Après quarante ans, le domaine est à vendre. Contactez-nous.</p></body></html>';
+  t.same(final(response(200, { body: estate })), ['alive', null], 'a French estate (domaine) for sale is no domain name');
+  const french = '<html><head><title>jardin.example</title></head><body><p>Ce nom de domaine est à vendre.</p></body></html>';
+  t.same(final(response(200, { body: french })), ['dead', 'parked_domain'], 'a French domain name for sale is');
 });
