@@ -89,36 +89,37 @@ export function startReconciler(runtime: Runtime, recovery: Recovery, options: R
    * recheck failed).
    */
   async function reconcileLookups() {
-    const urls = await pendingArchiveLookups(db, options.minAgeMs, BATCH);
-    const domains = await pendingDomainLookups(db, options.minAgeMs, BATCH);
-    const rechecks = await pendingRechecks(db, options.minAgeMs, BATCH);
-    const archiveStates = await jobStates(queues.archive, urls.map(archiveJobId), options.orphanAfterMs);
-    const domainStates = await jobStates(queues.domains, domains.map(domainJobId), options.orphanAfterMs);
-    const recheckStates = await jobStates(queues.rechecks, rechecks.map(recheckJobId), options.orphanAfterMs);
-    let enqueued = 0;
-    let settled = 0;
-    for (const [index, url] of urls.entries()) {
-      const { state } = archiveStates[index]!;
-      if (state === 'missing') await queues.enqueueArchiveLookup(url);
-      else if (state !== 'live') await recordArchiveLookup(db, url, { state: 'unavailable' });
-      enqueued += Number(state === 'missing');
-      settled += Number(state !== 'missing' && state !== 'live');
+    const counts = { enqueued: 0, settled: 0 };
+    /** A kind of side work: its pending items, their job ids and queue, and what a lost or dead job leaves to do. */
+    async function reconcile<T>(kind: {
+      pending: T[];
+      queue: (typeof queues)['all'][number];
+      jobId(item: T): string;
+      enqueue(item: T): Promise<unknown>;
+      settle(item: T): Promise<unknown>;
+    }) {
+      const states = await jobStates(kind.queue, kind.pending.map(kind.jobId), options.orphanAfterMs);
+      for (const [index, item] of kind.pending.entries()) {
+        const { state } = states[index]!;
+        if (state === 'missing') await kind.enqueue(item);
+        else if (state !== 'live') await kind.settle(item);
+        counts.enqueued += Number(state === 'missing');
+        counts.settled += Number(state !== 'missing' && state !== 'live');
+      }
     }
-    for (const [index, lookup] of domains.entries()) {
-      const { state } = domainStates[index]!;
-      if (state === 'missing') await queues.enqueueDomainLookup(lookup);
-      else if (state !== 'live') await recordDomainFacts(db, lookup.domain, UNKNOWN_DOMAIN);
-      enqueued += Number(state === 'missing');
-      settled += Number(state !== 'missing' && state !== 'live');
-    }
-    for (const [index, recheck] of rechecks.entries()) {
-      const { state } = recheckStates[index]!;
-      if (state === 'missing') await queues.enqueueRecheck(recheck);
-      else if (state !== 'live') await recordRecheckFailure(db, recheck.prospectId);
-      enqueued += Number(state === 'missing');
-      settled += Number(state !== 'missing' && state !== 'live');
-    }
-    return { enqueued, settled };
+    await reconcile({
+      pending: await pendingArchiveLookups(db, options.minAgeMs, BATCH), queue: queues.archive, jobId: archiveJobId,
+      enqueue: (url) => queues.enqueueArchiveLookup(url), settle: (url) => recordArchiveLookup(db, url, { state: 'unavailable' }),
+    });
+    await reconcile({
+      pending: await pendingDomainLookups(db, options.minAgeMs, BATCH), queue: queues.domains, jobId: domainJobId,
+      enqueue: (lookup) => queues.enqueueDomainLookup(lookup), settle: (lookup) => recordDomainFacts(db, lookup.domain, UNKNOWN_DOMAIN),
+    });
+    await reconcile({
+      pending: await pendingRechecks(db, options.minAgeMs, BATCH), queue: queues.rechecks, jobId: recheckJobId,
+      enqueue: (recheck) => queues.enqueueRecheck(recheck), settle: (recheck) => recordRecheckFailure(db, recheck.prospectId),
+    });
+    return counts;
   }
 
   // Stuck crawls are rare and the check reads every live crawl's progress: at most every minute.
