@@ -121,12 +121,12 @@ function isListing(ancestor: string[], requested: string[]): boolean {
   return ancestor.length > 0 && DATE_SEGMENT.test(ancestor.at(-1)!);
 }
 
+/** The path below the home page: none for a locale's home (/en/). */
+const pathBelowHome = (shape: Shape) => (shape.segments.length === 1 && isLocale(shape.segments[0]!) ? [] : shape.segments);
+const isDeep = (shape: Shape) => pathBelowHome(shape).length > 0 || shape.query !== '';
+
 /** Whether a URL is deep: it names something below a site's home page (a path, or a query that selects content). */
-export function isDeepUrl(url: URL): boolean {
-  const shape = shapeOf(url);
-  const segments = shape.segments.filter((segment, i) => !(i === 0 && isLocale(segment) && shape.segments.length === 1));
-  return segments.length > 0 || shape.query !== '';
-}
+export const isDeepUrl = (url: URL): boolean => isDeep(shapeOf(url));
 
 /**
  * What a redirect (or zero-delay refresh) from `requestedUrl` to `landingUrl` means; null when they are
@@ -143,9 +143,9 @@ export function landingKind(requestedUrl: URL, landingUrl: URL): LandingKind | n
   if (sameSite && requested.host === landing.host && requested.query === landing.query) {
     if (sameSegments(requested.segments, landing.segments) || addsLocale(requested.segments, landing.segments)) return 'canonical';
   }
-  if (!isDeepUrl(requestedUrl)) return 'moved';
+  if (!isDeep(requested)) return 'moved';
 
-  const landingPath = landing.segments.length === 1 && isLocale(landing.segments[0]!) ? [] : landing.segments;
+  const landingPath = pathBelowHome(landing);
   if ((landing.searches && !requested.searches) || isErrorOrSearchPath(landingPath, requested.segments)) return 'generic';
   if (landingPath.length === 0 && landing.query === '') return 'root';
   if (!sameSite) return 'moved';
