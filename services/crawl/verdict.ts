@@ -139,15 +139,16 @@ function judgeSuccess(
   const refreshed = summary?.refresh ? httpUrl(summary.refresh, finalUrl) : null;
   const landing = refreshed ?? (redirected ? new URL(finalUrl) : null);
   const landedAt = landing?.href ?? finalUrl;
-  const kind = landing ? landingKind(new URL(requestedUrl), landing) : null;
+  const requested = new URL(requestedUrl);
+  const kind = landing ? landingKind(requested, landing) : null;
   if (kind === 'login') return settle('blocked', 'login_wall', status, landedAt);
   const parking = parkingEvidence({ finalUrl: landedAt, summary });
   // A link straight to a marketplace's listing is a link to a live page; landing there from elsewhere is not.
-  const toMarketplace = parking?.startsWith('url:') && registrableDomain(requestedUrl) === registrableDomain(landedAt);
+  const toMarketplace = parking?.startsWith('url:') && registrableDomain(requested) === registrableDomain(landedAt);
   if (parking && !toMarketplace) return settle('dead', 'parked_domain', status, landedAt);
   if (kind && GONE_LANDINGS.has(kind)) return settle('dead', 'soft_404', status, landedAt);
   // A page named after the code (http.cat/404, /status/404) is about it: its title says 404 by right.
-  const aboutTheCode = /\/404(?:\.[a-z]+)?\/?$/i.test(new URL(requestedUrl).pathname);
+  const aboutTheCode = /\/404(?:\.[a-z]+)?\/?$/i.test(requested.pathname);
   if (summary && !aboutTheCode && isNotFoundPage(summary)) return settle('dead', 'soft_404', status, landedAt);
   return settle('alive', null, status, landedAt);
 }
