@@ -61,6 +61,10 @@ export interface Config {
   reconcileMinAgeMs: number;
   /** How long a process waits for PostgreSQL and Redis at start before it exits. */
   startupTimeoutMs: number;
+  /** A watch's runs may be no closer together than this. */
+  watchMinIntervalMs: number;
+  /** A won link is checked on its source page this often (and at each run of a watch that saw it). */
+  linkCheckIntervalMs: number;
 }
 
 export interface HttpLimits {
@@ -232,6 +236,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileIntervalMs: int('RECONCILE_INTERVAL_MS', 5_000, 100, 3_600_000),
     reconcileMinAgeMs: int('RECONCILE_MIN_AGE_MS', 10_000, 0, 86_400_000),
     startupTimeoutMs: int('STARTUP_TIMEOUT_MS', 60_000, 0, 3_600_000),
+    watchMinIntervalMs: int('WATCH_MIN_INTERVAL_MS', 900_000, 1_000, 7 * 86_400_000),
+    linkCheckIntervalMs: int('LINK_CHECK_INTERVAL_MS', 86_400_000, 1_000, 30 * 86_400_000),
   };
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')}`);

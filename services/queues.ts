@@ -4,10 +4,13 @@ import { createHash } from 'node:crypto';
 import type { Attempt, SettledVerdict } from './crawl/verdict.js';
 import type { WorkItem, WorkKind } from './store/work-items.js';
 import type { PendingRecheck } from './store/rechecks.js';
+import type { DueLinkCheck } from './store/link-checks.js';
+import type { Schedule } from './crawl/schedule.js';
 
 /** Queue names and the payload each job carries: ids only, PostgreSQL holds the rest. */
 export const QUEUE_NAMES = {
   pages: 'pages', checks: 'checks', rechecks: 'rechecks', archive: 'archive', domains: 'domains', webhooks: 'webhooks',
+  watches: 'watches', links: 'links',
 } as const;
 export type QueueName = keyof typeof QUEUE_NAMES;
 
@@ -63,6 +66,25 @@ export interface DomainJob {
   refreshes?: number;
 }
 
+/** A slot of a watch's schedule (the job of BullMQ's job scheduler watch-<id>; the slot is its opts.prevMillis). */
+export interface WatchJob {
+  watchId: string;
+}
+
+/** A won link's check (one job per prospect and check), or the periodic scan for checks due (no data). */
+export interface LinkJob extends Partial<DueLinkCheck> {
+  progress?: FetchProgress;
+}
+
+/** The job scheduler of a watch. */
+export const watchSchedulerId = (watchId: string) => `watch-${watchId}`;
+/** The job scheduler of the scan for won links due a check. */
+export const LINK_SCAN_SCHEDULER = 'won-link-scan';
+/** The scan runs four times per check interval, at least every second and at most every hour apart. */
+export const linkScanEveryMs = (checkIntervalMs: number) => Math.min(Math.max(1_000, Math.round(checkIntervalMs / 4)), 3_600_000);
+/** A link check's job: the prospect's nth check. */
+export const linkCheckJobId = (due: DueLinkCheck) => `link-${due.prospectId}-${due.checks}`;
+
 export interface DeliveryJob extends WorkJob {
   deliveryId: number;
 }
@@ -83,12 +105,21 @@ export interface Queues {
   archive: Queue<ArchiveJob>;
   domains: Queue<DomainJob>;
   webhooks: Queue<DeliveryJob>;
+  watches: Queue<WatchJob>;
+  links: Queue<LinkJob>;
   /** Every queue, for metrics and the admin. */
   all: Queue[];
   enqueueDeliveries(deliveryIds: number[]): Promise<void>;
   enqueueRecheck(recheck: PendingRecheck): Promise<void>;
   enqueueArchiveLookup(url: string): Promise<void>;
   enqueueDomainLookup(lookup: DomainJob): Promise<void>;
+  enqueueLinkChecks(due: DueLinkCheck[]): Promise<void>;
+  /** Creates or changes a watch's job scheduler (BullMQ fires one job per slot, however many workers run). */
+  scheduleWatch(watchId: string, schedule: Schedule): Promise<void>;
+  unscheduleWatch(watchId: string): Promise<void>;
+  scheduleLinkScan(everyMs: number): Promise<void>;
+  /** When a watch's next slot is, from its job scheduler (null when it has none). */
+  nextRunOf(watchId: string): Promise<Date | null>;
   /** Enqueues planned pages, each at its crawl's fair priority (see fairPriority). */
   enqueuePages(pages: { id: number; crawlId: string; ordinal?: number }[]): Promise<void>;
   /** Enqueues a crawl's new targets at the priority of the page that found them (see fairPriority). */
@@ -156,7 +187,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outa
   // Delivery retries follow the webhook schedule (the job postpones itself); BullMQ's attempts only
   // cover operational trouble.
   const webhooks = new Queue<DeliveryJob>(QUEUE_NAMES.webhooks, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
-  const all = [pages, checks, rechecks, archive, domains, webhooks];
+  const watches = new Queue<WatchJob>(QUEUE_NAMES.watches, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
+  const links = new Queue<LinkJob>(QUEUE_NAMES.links, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
+  const all = [pages, checks, rechecks, archive, domains, webhooks, watches, links];
   const queueOf = (kind: WorkKind) => (kind === 'page' ? pages : kind === 'target' ? checks : webhooks) as Queue;
   const enqueueWork = async (items: (WorkItem & { priority?: number })[], delayMs = 0) => {
     for (const kind of ['page', 'target', 'delivery'] as const) {
@@ -181,6 +214,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outa
     archive,
     domains,
     webhooks,
+    watches,
+    links,
     all: all as Queue[],
     async enqueueDeliveries(deliveryIds) {
       await enqueueWork(deliveryIds.map((id) => ({ kind: 'delivery', id, crawlId: null, requeues: 0 })));
@@ -193,6 +228,23 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outa
     },
     async enqueueDomainLookup({ domain, refreshes }) {
       await domains.add('domain', { domain, ...(refreshes ? { refreshes } : {}) }, { jobId: domainJobId({ domain, refreshes }) });
+    },
+    async enqueueLinkChecks(due) {
+      await links.addBulk(due.map((check) => ({ name: 'check', data: check, opts: { jobId: linkCheckJobId(check) } })));
+    },
+    async scheduleWatch(watchId, schedule) {
+      const repeat = 'everyMs' in schedule ? { every: schedule.everyMs } : { pattern: schedule.cron, tz: schedule.timezone };
+      await watches.upsertJobScheduler(watchSchedulerId(watchId), repeat, { name: 'run', data: { watchId } });
+    },
+    async unscheduleWatch(watchId) {
+      await watches.removeJobScheduler(watchSchedulerId(watchId));
+    },
+    async scheduleLinkScan(everyMs) {
+      await links.upsertJobScheduler(LINK_SCAN_SCHEDULER, { every: everyMs }, { name: 'scan', data: {} });
+    },
+    async nextRunOf(watchId) {
+      const scheduler = await watches.getJobScheduler(watchSchedulerId(watchId));
+      return scheduler?.next ? new Date(scheduler.next) : null;
     },
     async enqueuePages(planned) {
       await enqueueWork(planned.map((page) => ({

@@ -15,6 +15,8 @@ import { createRecheckProcessor } from './rechecks.js';
 import { createArchiveProcessor, giveUpArchiveLookup } from './archive.js';
 import { createDomainFactsProcessor, giveUpDomainLookup, RDAP_RATE_LIMIT } from './domain-facts.js';
 import { createDeliveryProcessor } from './webhooks.js';
+import { createWatchRunProcessor } from './watch-runs.js';
+import { createLinkCheckProcessor, giveUpLinkCheck } from './link-checks.js';
 import { startWebhookBatcher } from './webhook-batcher.js';
 import { createRecovery } from './recovery.js';
 import { tolerateOutages } from './job-control.js';
@@ -59,6 +61,9 @@ export function startWorkers(runtime: Runtime): Workers {
       settle: (job) => giveUpDomainLookup(runtime, job), limiter: RDAP_RATE_LIMIT,
     },
     { queue: 'webhooks', concurrency: 16, processor: createDeliveryProcessor(runtime), settle: workItem('delivery') },
+    // A slot that failed for good is a run that did not happen; the next slot starts the next one.
+    { queue: 'watches', concurrency: 2, processor: createWatchRunProcessor(runtime), settle: async () => {} },
+    { queue: 'links', concurrency: 4, processor: createLinkCheckProcessor(runtime, parser), settle: (job) => giveUpLinkCheck(runtime, job) },
   ];
 
   const connections: Redis[] = [];

@@ -1,6 +1,7 @@
 import { every } from './every.js';
 import type { Runtime } from '../services/runtime.js';
-import { archiveJobId, domainJobId, jobIdOf, recheckJobId } from '../services/queues.js';
+import { archiveJobId, domainJobId, jobIdOf, LINK_SCAN_SCHEDULER, linkScanEveryMs, recheckJobId, watchSchedulerId } from '../services/queues.js';
+import { activeWatches } from '../services/store/watches.js';
 import { pendingArchiveLookups, recordArchiveLookup } from '../services/store/archive.js';
 import { pendingDomainLookups, recordDomainFacts } from '../services/store/domain-facts.js';
 import { UNKNOWN_DOMAIN } from '../services/crawl/rdap.js';
@@ -77,6 +78,7 @@ export function startReconciler(runtime: Runtime, recovery: Recovery, options: R
     retried += lookups.settled;
     const unfinished = await crawlsToFinish(db);
     for (const crawlId of unfinished) await finishCrawl(runtime, crawlId);
+    await reconcileSchedulers();
     const failed = await failStuck();
     if (enqueued + retried + failed > 0) logger.warn({ enqueued, retried, failed }, 'reconciled work whose jobs were lost or failed');
     return { enqueued, retried, finished: unfinished.length, failed };
@@ -120,6 +122,26 @@ export function startReconciler(runtime: Runtime, recovery: Recovery, options: R
       enqueue: (recheck) => queues.enqueueRecheck(recheck), settle: (recheck) => recordRecheckFailure(db, recheck.prospectId),
     });
     return counts;
+  }
+
+  /**
+   * Job schedulers live in Redis, watches in PostgreSQL: every watch that is not paused has its
+   * scheduler with its schedule, no other watch scheduler remains, and the scan for won links due runs
+   * (a wiped Redis gets them back on the next pass).
+   */
+  async function reconcileSchedulers() {
+    const wanted = new Map((await activeWatches(db)).map((watch) => [watchSchedulerId(watch.id), watch]));
+    const existing = await queues.watches.getJobSchedulers(0, -1);
+    for (const scheduler of existing) {
+      const watch = wanted.get(scheduler.key);
+      const same = watch && ('everyMs' in watch.schedule
+        ? Number(scheduler.every) === watch.schedule.everyMs
+        : scheduler.pattern === watch.schedule.cron && scheduler.tz === watch.schedule.timezone);
+      if (same) wanted.delete(scheduler.key);
+      else if (!watch) await queues.watches.removeJobScheduler(scheduler.key);
+    }
+    for (const watch of wanted.values()) await queues.scheduleWatch(watch.id, watch.schedule);
+    if (!(await queues.links.getJobScheduler(LINK_SCAN_SCHEDULER))) await queues.scheduleLinkScan(linkScanEveryMs(config.linkCheckIntervalMs));
   }
 
   // Stuck crawls are rare and the check reads every live crawl's progress: at most every minute.

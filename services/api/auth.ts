@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The caller's account, set by the API-key check on every /v1 route. */
     accountId: string;
+    /** Who acts, as a prospect's history records it: the API key's name. */
+    actor: string;
   }
 }
 
@@ -22,8 +24,9 @@ export function requireApiKey(db: Db) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request);
     if (!token) throw unauthorized('send an API key as Authorization: Bearer <key>');
-    const accountId = await accountForKeyHash(db, hashApiKey(token));
-    if (!accountId) throw unauthorized('the API key is unknown or revoked');
-    request.accountId = accountId;
+    const key = await accountForKeyHash(db, hashApiKey(token));
+    if (!key) throw unauthorized('the API key is unknown or revoked');
+    request.accountId = key.accountId;
+    request.actor = `api_key:${key.keyName}`;
   };
 }

@@ -6,6 +6,7 @@ import { crawlRoutes } from './routes/crawls.js';
 import { prospectRoutes } from './routes/prospects.js';
 import { deadLinkRoutes } from './routes/dead-links.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { watchRoutes } from './routes/watches.js';
 
 /** The public API, /v1: every route behind an account's API key and its rate limit. */
 export async function apiPlugin(app: FastifyInstance, deps: RouteDeps): Promise<void> {
@@ -16,5 +17,6 @@ export async function apiPlugin(app: FastifyInstance, deps: RouteDeps): Promise<
   await crawlRoutes(app, deps);
   await prospectRoutes(app, deps);
   await deadLinkRoutes(app, deps);
+  await watchRoutes(app, deps);
   await webhookRoutes(app, deps);
 }

@@ -1,6 +1,6 @@
 import { badRequest } from '../errors.js';
 import type { ProspectFilter } from '../store/prospects.js';
-import { DEAD_REASONS, OUTREACH_STATUSES } from '../crawl/vocabulary.js';
+import { DEAD_REASONS, OUTREACH_STATUSES, PROSPECT_STATES } from '../crawl/vocabulary.js';
 import type { Route } from '../web/contract.js';
 
 const DOMAIN_STATES = ['available', 'registered', 'unknown', 'pending'] as const;
@@ -21,6 +21,8 @@ function listOf(name: string, value: string | undefined, allowed: readonly strin
 export function filterOf(query: FilterQuery): ProspectFilter {
   return {
     crawlId: query.crawlId,
+    watchId: query.watchId,
+    states: listOf('state', query.state, PROSPECT_STATES),
     reasons: listOf('reason', query.reason, DEAD_REASONS),
     statuses: listOf('status', query.status, OUTREACH_STATUSES),
     sourceDomain: query.sourceDomain,

@@ -24,6 +24,10 @@ export type CrawlStatus = (typeof CRAWL_STATUSES)[number];
 export const OUTREACH_STATUSES = ['new', 'contacted', 'replied', 'won', 'lost', 'ignored'] as const;
 export type OutreachStatus = (typeof OUTREACH_STATUSES)[number];
 
+/** Whether a prospect's dead link was still on its source page when a crawl last looked (see the README's "Working a niche over time"). */
+export const PROSPECT_STATES = ['open', 'resolved'] as const;
+export type ProspectState = (typeof PROSPECT_STATES)[number];
+
 /** rel tokens that stop a link passing authority: a prospect whose link carries one is worth less. */
 export const UNFOLLOWED_RELS = ['nofollow', 'sponsored', 'ugc'] as const;
 export type UnfollowedRel = (typeof UNFOLLOWED_RELS)[number];

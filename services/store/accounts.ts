@@ -34,17 +34,17 @@ export async function insertApiKey(
  * The account a key hash belongs to, or null for an unknown or revoked key. Notes when the key was
  * used, at most once a minute so that a busy client does not turn every request into a write.
  */
-export async function accountForKeyHash(db: Queryable, hash: Buffer): Promise<string | null> {
-  const { rows } = await db.query<{ account_id: string }>(
-    `/* accounts.accountForKeyHash */ WITH live AS (SELECT id, account_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL),
+export async function accountForKeyHash(db: Queryable, hash: Buffer): Promise<{ accountId: string; keyName: string } | null> {
+  const { rows } = await db.query<{ accountId: string; keyName: string }>(
+    `/* accounts.accountForKeyHash */ WITH live AS (SELECT id, account_id, name, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL),
      touched AS (
        UPDATE api_keys k SET last_used_at = now() FROM live
        WHERE k.id = live.id AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute')
      )
-     SELECT account_id FROM live`,
+     SELECT account_id AS "accountId", name AS "keyName" FROM live`,
     [hash],
   );
-  return rows[0]?.account_id ?? null;
+  return rows[0] ?? null;
 }
 
 export interface AccountSummary {

@@ -14,6 +14,8 @@ export interface Crawl extends CrawlSettings {
   id: string;
   accountId: string;
   status: CrawlStatus;
+  /** The watch this crawl is a run of, if any. */
+  watchId: string | null;
   error: string | null;
   createdAt: Date;
   startedAt: Date | null;
@@ -32,7 +34,7 @@ export const CRAWL_SETTINGS_JSON = `json_build_object('scope', c.scope, 'seeds',
 const CRAWL_COLUMNS = `c.id, c.account_id AS "accountId", c.status, c.scope, c.seeds, c.max_depth AS "maxDepth",
   c.max_pages AS "maxPages", c.respect_robots AS "respectRobots", c.max_pages_per_host AS "maxPagesPerHost",
   c.include_patterns AS include, c.exclude_patterns AS exclude, c.host_concurrency AS "hostConcurrency",
-  c.host_interval_ms AS "hostIntervalMs", c.error, c.created_at AS "createdAt",
+  c.host_interval_ms AS "hostIntervalMs", c.watch_id AS "watchId", c.error, c.created_at AS "createdAt",
   c.started_at AS "startedAt", c.finished_at AS "finishedAt", c.created_at::text AS "cursorKey"`;
 
 // Counted on read rather than kept as counters: always exact. Every status call of a running crawl reads
@@ -41,20 +43,21 @@ const CRAWL_STATS = `(SELECT json_build_object(
     'pagesCrawled', p.crawled, 'pagesFailed', p.failed,
     'linksFound', (SELECT count(*) FROM links l WHERE l.crawl_id = c.id),
     'linksChecked', t.checked, 'deadLinks', t.dead,
-    'prospects', (SELECT count(*) FROM prospects r WHERE r.crawl_id = c.id))
+    'prospects', (SELECT count(*) FROM prospect_sightings s WHERE s.crawl_id = c.id))
   FROM (SELECT count(*) FILTER (WHERE state = 'crawled') AS crawled, count(*) FILTER (WHERE state = 'failed') AS failed
         FROM pages WHERE crawl_id = c.id) p,
        (SELECT count(*) FILTER (WHERE state = 'checked') AS checked, count(*) FILTER (WHERE verdict = 'dead') AS dead
         FROM crawl_targets WHERE crawl_id = c.id) t) AS stats`;
 
-export async function insertCrawl(db: Queryable, accountId: string, settings: CrawlSettings): Promise<string> {
+/** A new crawl; `watchId` when it is a run of that watch. */
+export async function insertCrawl(db: Queryable, accountId: string, settings: CrawlSettings, watchId: string | null = null): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `/* crawls.insertCrawl */ INSERT INTO crawls (account_id, scope, seeds, max_depth, max_pages, respect_robots, max_pages_per_host,
-       include_patterns, exclude_patterns, host_concurrency, host_interval_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+       include_patterns, exclude_patterns, host_concurrency, host_interval_ms, watch_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
     [
       accountId, settings.scope, settings.seeds, settings.maxDepth, settings.maxPages, settings.respectRobots,
-      settings.maxPagesPerHost, settings.include, settings.exclude, settings.hostConcurrency, settings.hostIntervalMs,
+      settings.maxPagesPerHost, settings.include, settings.exclude, settings.hostConcurrency, settings.hostIntervalMs, watchId,
     ],
   );
   return rows[0]!.id;

@@ -1,6 +1,11 @@
 /** Filters of the prospect list, the dead-link list and their exports. */
 export interface ProspectFilter {
+  /** Prospects a crawl saw (its own view), whether or not a later crawl saw them too. */
   crawlId?: string;
+  /** Prospects any run of a watch saw. */
+  watchId?: string;
+  /** open or resolved. */
+  states?: string[];
   reasons?: string[];
   statuses?: string[];
   sourceDomain?: string;
@@ -26,7 +31,11 @@ export function prospectWhere(accountId: string, filter: ProspectFilter): { sql:
     params.push(value);
     clauses.push(clause(`$${params.length}`));
   };
-  if (filter.crawlId) add((p) => `r.crawl_id = ${p}::uuid`, filter.crawlId);
+  if (filter.crawlId) add((p) => `EXISTS (SELECT 1 FROM prospect_sightings s WHERE s.crawl_id = ${p}::uuid AND s.prospect_id = r.id)`, filter.crawlId);
+  if (filter.watchId) {
+    add((p) => `EXISTS (SELECT 1 FROM prospect_sightings s JOIN crawls k ON k.id = s.crawl_id WHERE k.watch_id = ${p}::uuid AND s.prospect_id = r.id)`, filter.watchId);
+  }
+  if (filter.states?.length) add((p) => `r.state = ANY(${p}::text[])`, filter.states);
   if (filter.reasons?.length) add((p) => `r.reason = ANY(${p}::text[])`, filter.reasons);
   if (filter.statuses?.length) add((p) => `r.status = ANY(${p}::text[])`, filter.statuses);
   if (filter.sourceDomain) add((p) => `r.source_domain = ${p}`, filter.sourceDomain.toLowerCase());

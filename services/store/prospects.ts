@@ -25,6 +25,11 @@ export interface Prospect {
   [field: string]: unknown;
 }
 
+/** The record lists the crawls that saw a prospect, newest first, up to this many (seenBy.crawls counts them all). */
+const SEEN_BY_IDS = 20;
+
+// The record: the opportunity as its latest sighting saw it (crawlId; anchor text, context, verdict and
+// the link graph's counts are that crawl's), with first and last seen over every crawl of the account.
 const RECORD = `
   r.id::text AS id, r.crawl_id AS "crawlId", r.status, r.notes, r.score,
   coalesce(p.final_url, p.url) AS "sourceUrl", p.title AS "sourceTitle", p.description AS "sourceDescription",
@@ -39,7 +44,11 @@ const RECORD = `
     JOIN pages sp ON sp.id = l.source_page_id WHERE l.target_url = r.dead_url AND k.account_id = r.account_id) AS "accountReferringPages",
   (SELECT count(DISTINCT sp.domain) FROM links l JOIN crawls k ON k.id = l.crawl_id
     JOIN pages sp ON sp.id = l.source_page_id WHERE l.target_url = r.dead_url AND k.account_id = r.account_id) AS "accountReferringDomains",
-  seen.first AS "firstSeenAt", seen.last AS "lastSeenAt",
+  r.state, r.resolution, r.resolved_at AS "resolvedAt", r.first_seen_at AS "firstSeenAt", r.last_seen_at AS "lastSeenAt",
+  r.first_crawl_id AS "firstCrawlId",
+  (SELECT json_build_object('crawls', count(*), 'crawlIds', (array_agg(s.crawl_id ORDER BY s.seen_at DESC))[1:${SEEN_BY_IDS}])
+    FROM prospect_sightings s WHERE s.prospect_id = r.id) AS "seenBy",
+  r.replacement_url AS "replacementUrl", r.link_check AS "linkCheck",
   (SELECT json_build_object(
       'emails', coalesce(json_agg(c.value) FILTER (WHERE c.kind = 'email'), '[]'),
       'contactPages', coalesce(json_agg(c.value) FILTER (WHERE c.kind = 'contact_page'), '[]'),
@@ -48,15 +57,10 @@ const RECORD = `
   ${archiveJson('a')} AS archive, ${DOMAIN_FACTS_COLUMN},
   t.evidence, r.recheck, r.updated_at AS "updatedAt"`;
 
-// First and last seen across the account's crawls: the same source page linking to the same dead URL.
 const FROM = `prospects r JOIN pages p ON p.id = r.source_page_id
   LEFT JOIN crawl_targets t ON t.crawl_id = r.crawl_id AND t.url = r.dead_url
   LEFT JOIN archive_snapshots a ON a.url = r.dead_url
-  ${DOMAIN_FACTS_JOIN}
-  CROSS JOIN LATERAL (SELECT min(x.first_seen_at) AS first, max(x.last_seen_at) AS last
-    FROM prospects x JOIN pages xp ON xp.id = x.source_page_id
-    WHERE x.account_id = r.account_id AND x.dead_url = r.dead_url
-      AND coalesce(xp.final_url, xp.url) = coalesce(p.final_url, p.url)) seen`;
+  ${DOMAIN_FACTS_JOIN}`;
 
 /**
  * One page of an account's prospects. Keyset paging: by id (oldest first) or by score (highest first,
@@ -97,37 +101,64 @@ export async function findProspect(db: Queryable, accountId: string, id: string)
 const withRelFlags = (row: Prospect): Prospect => ({ ...row, relFlags: relFlags(String(row.rel)) });
 
 /**
- * Turns every outbound link of the crawl to the given dead targets into a prospect, and puts each new
- * one in the webhook outbox in the same statement. Idempotent: the natural key (crawl, source page, dead
- * URL) absorbs repeats. Targets not (yet) judged dead are skipped. A prospect's source domain is its
- * page's; `sources` give it for pages whose rows do not say it yet (their results are recorded later in
- * the same transaction).
+ * Turns every outbound link of the crawl to the given dead targets into a prospect: one per account and
+ * opportunity (source page URL, dead URL). A new one goes into the webhook outbox and its history in the
+ * same statement; one found before takes this sighting (the crawl, what it saw, last seen now) and is
+ * open again if it had been resolved. Every sighting is recorded for the crawl's own view. Idempotent:
+ * a repeated call finds the opportunity and its sighting there. Targets not (yet) judged dead are
+ * skipped. `sources` give the domain and final URL of pages whose rows do not say them yet (their
+ * results are recorded later in the same transaction).
  */
 export async function createProspects(
   db: Queryable,
   crawlId: string,
   targets: { url: string; domain: string }[],
-  sources: { pageId: number; domain: string | null }[] = [],
+  sources: { pageId: number; domain: string | null; finalUrl: string | null }[] = [],
 ): Promise<number> {
   if (targets.length === 0) return 0;
   const { rowCount } = await db.query(
-    `/* prospects.createProspects */ WITH inserted AS (
-     INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, http_status, anchor_text, rel,
+    `/* prospects.createProspects */ WITH found AS (
+     SELECT DISTINCT ON (source_url, dead_url) * FROM (
+       SELECT c.account_id, t.crawl_id, l.source_page_id, t.url AS dead_url, t.reason, t.http_status, l.anchor_text, l.rel,
+         l.context, l.position, l.followed, coalesce(s.domain, src.domain, '') AS source_domain, u.domain AS dead_domain,
+         coalesce(s.final_url, src.final_url, src.url) AS source_url,
+         crawl_prospect_score(t.crawl_id, t.url, l.source_page_id, l.followed, l.position) AS score
+       FROM unnest($2::text[], $3::text[]) AS u(url, domain)
+       JOIN crawl_targets t ON t.crawl_id = $1 AND t.url = u.url AND t.verdict = 'dead'
+       JOIN crawls c ON c.id = t.crawl_id
+       JOIN links l ON l.crawl_id = t.crawl_id AND l.target_url = t.url AND l.outbound
+       JOIN pages src ON src.id = l.source_page_id
+       LEFT JOIN unnest($4::bigint[], $5::text[], $6::text[]) AS s(page_id, domain, final_url) ON s.page_id = l.source_page_id
+     ) f ORDER BY source_url, dead_url, source_page_id
+   ),
+   earlier AS (
+     SELECT r.id, r.state FROM prospects r JOIN found f ON r.account_id = f.account_id AND r.source_url = f.source_url AND r.dead_url = f.dead_url
+   ),
+   upserted AS (
+     INSERT INTO prospects (account_id, crawl_id, first_crawl_id, source_page_id, source_url, dead_url, reason, http_status, anchor_text, rel,
        context, position, followed, source_domain, dead_domain, score)
-     SELECT c.account_id, t.crawl_id, l.source_page_id, t.url, t.reason, t.http_status, l.anchor_text, l.rel,
-       l.context, l.position, l.followed, coalesce(s.domain, src.domain, ''), u.domain,
-       crawl_prospect_score(t.crawl_id, t.url, l.source_page_id, l.followed, l.position)
-     FROM unnest($2::text[], $3::text[]) AS u(url, domain)
-     JOIN crawl_targets t ON t.crawl_id = $1 AND t.url = u.url AND t.verdict = 'dead'
-     JOIN crawls c ON c.id = t.crawl_id
-     JOIN links l ON l.crawl_id = t.crawl_id AND l.target_url = t.url AND l.outbound
-     JOIN pages src ON src.id = l.source_page_id
-     LEFT JOIN unnest($4::bigint[], $5::text[]) AS s(page_id, domain) ON s.page_id = l.source_page_id
-     ON CONFLICT (crawl_id, source_page_id, dead_url) DO NOTHING
-     RETURNING id, account_id, crawl_id
-     )
-     INSERT INTO prospect_notifications (prospect_id, account_id, crawl_id) SELECT id, account_id, crawl_id FROM inserted`,
-    [crawlId, targets.map((t) => t.url), targets.map((t) => t.domain), sources.map((s) => s.pageId), sources.map((s) => s.domain)],
+     SELECT account_id, crawl_id, crawl_id, source_page_id, source_url, dead_url, reason, http_status, anchor_text, rel,
+       context, position, followed, source_domain, dead_domain, score FROM found
+     ON CONFLICT (account_id, source_url, dead_url) DO UPDATE SET crawl_id = EXCLUDED.crawl_id, source_page_id = EXCLUDED.source_page_id,
+       reason = EXCLUDED.reason, http_status = EXCLUDED.http_status, anchor_text = EXCLUDED.anchor_text, rel = EXCLUDED.rel,
+       context = EXCLUDED.context, position = EXCLUDED.position, followed = EXCLUDED.followed, source_domain = EXCLUDED.source_domain,
+       score = EXCLUDED.score, last_seen_at = now(), state = 'open', resolution = NULL, resolved_at = NULL
+     RETURNING id, account_id, crawl_id, source_page_id, (xmax = 0) AS inserted
+   ),
+   sighted AS (
+     INSERT INTO prospect_sightings (crawl_id, prospect_id, source_page_id) SELECT crawl_id, id, source_page_id FROM upserted
+     ON CONFLICT (crawl_id, prospect_id) DO NOTHING
+   ),
+   told AS (
+     INSERT INTO prospect_history (prospect_id, kind, from_value, to_value, reason, actor, crawl_id)
+     SELECT u.id, 'state', e.state, 'open', CASE WHEN u.inserted THEN 'found' ELSE 'dead_again' END, 'crawl', u.crawl_id
+     FROM upserted u LEFT JOIN earlier e ON e.id = u.id WHERE u.inserted OR e.state = 'resolved'
+   )
+   INSERT INTO prospect_notifications (prospect_id, account_id, crawl_id) SELECT id, account_id, crawl_id FROM upserted WHERE inserted`,
+    [
+      crawlId, targets.map((t) => t.url), targets.map((t) => t.domain),
+      sources.map((s) => s.pageId), sources.map((s) => s.domain), sources.map((s) => s.finalUrl),
+    ],
   );
   return rowCount ?? 0;
 }
@@ -141,17 +172,42 @@ export async function refreshProspectScores(db: Queryable, crawlId: string): Pro
   );
 }
 
-/** Sets outreach status and/or notes of the account's prospects; returns the ids it changed. */
-export async function updateProspects(
-  db: Queryable,
-  accountId: string,
-  ids: string[],
-  change: { status?: string; notes?: string },
-): Promise<string[]> {
+export interface ProspectChange {
+  status?: string;
+  notes?: string;
+  /** Our page that replaced the dead link (a won prospect's link is checked on the source page); null clears it. */
+  replacementUrl?: string | null;
+}
+
+/**
+ * Sets outreach status, notes and/or replacement URL of the account's prospects, recording each status
+ * and replacement change in their history with who made it; returns the ids it changed. A new
+ * replacement URL starts its link checks afresh.
+ */
+export async function updateProspects(db: Queryable, accountId: string, ids: string[], change: ProspectChange, actor: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `/* prospects.updateProspects */ UPDATE prospects SET status = coalesce($3, status), notes = coalesce($4, notes), updated_at = now()
-     WHERE account_id = $1 AND id = ANY($2::bigint[]) RETURNING id::text`,
-    [accountId, ids.filter((id) => /^\d{1,18}$/.test(id)), change.status ?? null, change.notes ?? null],
+    `/* prospects.updateProspects */ WITH before AS (
+       SELECT id, status, replacement_url FROM prospects WHERE account_id = $1 AND id = ANY($2::bigint[]) FOR NO KEY UPDATE
+     ),
+     changed AS (
+       UPDATE prospects r SET status = coalesce($3, r.status), notes = coalesce($4, r.notes), updated_at = now(),
+         replacement_url = CASE WHEN $6 THEN $5 ELSE r.replacement_url END,
+         link_check = CASE WHEN $6 AND $5 IS DISTINCT FROM r.replacement_url THEN NULL ELSE r.link_check END,
+         link_checked_at = CASE WHEN $6 AND $5 IS DISTINCT FROM r.replacement_url THEN NULL ELSE r.link_checked_at END
+       FROM before b WHERE r.id = b.id
+       RETURNING r.id, b.status AS old_status, r.status, b.replacement_url AS old_url, r.replacement_url
+     ),
+     told AS (
+       INSERT INTO prospect_history (prospect_id, kind, from_value, to_value, actor)
+       SELECT id, 'status', old_status, status, $7 FROM changed WHERE old_status <> status
+       UNION ALL
+       SELECT id, 'replacement_url', old_url, replacement_url, $7 FROM changed WHERE old_url IS DISTINCT FROM replacement_url
+     )
+     SELECT id::text FROM changed`,
+    [
+      accountId, ids.filter((id) => /^\d{1,18}$/.test(id)), change.status ?? null, change.notes ?? null,
+      change.replacementUrl ?? null, change.replacementUrl !== undefined, actor,
+    ],
   );
   return rows.map((row) => row.id);
 }

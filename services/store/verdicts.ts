@@ -4,12 +4,14 @@ import type { SettledVerdict } from '../crawl/verdict.js';
 /**
  * The cached verdict of a URL younger than a number of seconds, as one JSON value (NULL when there is
  * none), for the reads of the work of a job, which fetch it with their own row in one round trip; read it
- * with verdictOf. `url` and `maxAgeSeconds` are SQL expressions (a column, a parameter).
+ * with verdictOf. `url` and `maxAgeSeconds` are SQL expressions (a column, a parameter). The run of a
+ * watch (crawl `c`) takes only verdicts given since it started: it is there to see what changed.
  */
 export const freshVerdictJson = (url: string, maxAgeSeconds: string) =>
   `(SELECT json_build_object('verdict', v.verdict, 'reason', v.reason, 'httpStatus', v.http_status, 'finalUrl', v.final_url,
       'attempts', v.evidence -> 'attempts', 'checkedAt', v.checked_at)
-    FROM verdicts v WHERE v.url = ${url} AND ${maxAgeSeconds} > 0 AND v.checked_at > now() - make_interval(secs => ${maxAgeSeconds}))`;
+    FROM verdicts v WHERE v.url = ${url} AND ${maxAgeSeconds} > 0 AND v.checked_at > now() - make_interval(secs => ${maxAgeSeconds})
+      AND (c.watch_id IS NULL OR v.checked_at >= c.created_at))`;
 
 /** The verdict in a JSON value of freshVerdictJson (its time as a Date again). */
 export function verdictOf(json: (Omit<SettledVerdict, 'checkedAt'> & { checkedAt: string }) | null): SettledVerdict | null {

@@ -1,7 +1,9 @@
 import type { Queryable } from './db.js';
 import { isUuid } from '../ids.js';
 
-export const WEBHOOK_EVENT_TYPES = ['prospects.found', 'crawl.completed', 'crawl.failed', 'prospect.rechecked'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'prospects.found', 'crawl.completed', 'crawl.failed', 'prospect.rechecked', 'prospect.resolved', 'watch.run.completed', 'link.changed', 'link.lost',
+] as const;
 
 export interface WebhookEndpoint {
   id: string;

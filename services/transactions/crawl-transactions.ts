@@ -11,7 +11,9 @@ import { batchProspectsFound, createEvent } from '../store/webhook-outbox.js';
 import { insertLinks, insertSiteContacts, recordPageResults, type PageResult, type PlannedPage, type StoredLink } from '../store/pages.js';
 import { planChildren } from '../store/frontier.js';
 import { recordTargetVerdicts, registerTargets } from '../store/targets.js';
-import { createProspects, refreshProspectScores } from '../store/prospects.js';
+import { createProspects, listProspects, refreshProspectScores } from '../store/prospects.js';
+import { resolveUnseen } from '../store/prospect-history.js';
+import { runOfCrawl } from '../store/watches.js';
 import { saveVerdicts } from '../store/verdicts.js';
 
 /** Dead-link candidates with their registrable domains (the prospect's dead domain). */
@@ -56,8 +58,8 @@ export function recordCrawledPages(db: Db, pages: CrawledPage[]): Promise<(Recor
       await insertSiteContacts(tx, crawlId, ofCrawl.flatMap((page) => (page.result.domain ? [{ domain: page.result.domain, contacts: page.contacts }] : [])));
       const newTargets = await registerTargets(tx, crawlId, outbound.flat());
       // Targets other pages already had checked: these pages' links to the dead ones are prospects now,
-      // with each page's domain as their source domain (its row says it only once its result is recorded).
-      await createProspects(tx, crawlId, withDomains([...new Set(outbound.flat())]), ofCrawl.map((page) => ({ pageId: page.pageId, domain: page.result.domain })));
+      // with each page's domain and final URL as their source (its row says them only once its result is recorded).
+      await createProspects(tx, crawlId, withDomains([...new Set(outbound.flat())]), ofCrawl.map((page) => ({ pageId: page.pageId, domain: page.result.domain, finalUrl: page.result.finalUrl })));
       // The pages' rows are first touched under the planning lock, so a planner lowering their depths
       // (which holds that lock) never waits for this transaction while this one waits for the lock.
       const { queued, newPages } = await planChildren(tx, crawlId, ofCrawl.map((page) => ({ pageId: page.pageId, linkUrls: page.links.map((link) => link.url) })));
@@ -131,9 +133,32 @@ export async function finishCrawlIfDone(
   return withTransaction(db, async (tx) => {
     const status = await finishIfDone(tx, crawlId);
     if (!status) return null;
-    if (status === 'completed') await refreshProspectScores(tx, crawlId);
-    return { status, deliveries: await announceEnd(tx, crawlId, status, webhookBatchSize) };
+    const deliveries: number[] = [];
+    if (status === 'completed') {
+      await refreshProspectScores(tx, crawlId);
+      deliveries.push(...(await announceResolved(tx, crawlId)));
+    }
+    deliveries.push(...(await announceEnd(tx, crawlId, status, webhookBatchSize)));
+    return { status, deliveries };
   });
+}
+
+/**
+ * Resolves the prospects the crawl saw again without their dead link (see resolveUnseen), each
+ * announced by a prospect.resolved event with its record.
+ */
+async function announceResolved(tx: Queryable, crawlId: string): Promise<number[]> {
+  const resolved = await resolveUnseen(tx, crawlId);
+  if (resolved.length === 0) return [];
+  const { accountId } = await crawlEventData(tx, crawlId);
+  const prospects = await listProspects(tx, accountId, {
+    filter: { prospectIds: resolved.map((r) => Number(r.id)) }, sort: 'firstSeen', limit: resolved.length,
+  });
+  const deliveries: number[] = [];
+  for (const prospect of prospects) {
+    deliveries.push(...(await createEvent(tx, { accountId, type: 'prospect.resolved', crawlId, data: { crawlId, prospect } })));
+  }
+  return deliveries;
 }
 
 /**
@@ -160,5 +185,12 @@ async function announceEnd(tx: Queryable, crawlId: string, status: CrawlStatus, 
   deliveries.push(...(await createEvent(tx, {
     accountId: crawl.accountId, type: status === 'completed' ? 'crawl.completed' : 'crawl.failed', crawlId, data: crawl.data,
   })));
+  const run = await runOfCrawl(tx, crawlId);
+  if (run) {
+    deliveries.push(...(await createEvent(tx, {
+      accountId: run.accountId, type: 'watch.run.completed', crawlId,
+      data: { watchId: run.watchId, watchName: run.watchName, runId: run.id, slotAt: run.slotAt, crawlId, status, counts: run.counts },
+    })));
+  }
   return deliveries;
 }

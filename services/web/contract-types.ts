@@ -526,6 +526,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/prospects/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What happened to a prospect, oldest first
+         * @description Its state (`found`, `resolved` with why, open again as `dead_again`, each with the crawl that saw
+         *     it), its outreach status and replacement URL (with the API key that changed them), and its won
+         *     link as checks saw it (`link`: present, missing, page_gone; `reason` names the change).
+         */
+        get: operations["getProspectHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/watches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's watches, newest first */
+        get: operations["listWatches"];
+        put?: never;
+        /**
+         * Crawl a niche again on a schedule
+         * @description Each slot of the schedule starts a crawl with these settings (a run). A run also fetches again the
+         *     source pages of the open prospects earlier runs saw, so that a fixed link, a removed page or a
+         *     dead URL that came back is noticed; its diff is at /v1/watches/{id}/runs/{runId}. A slot whose
+         *     previous run is still going is skipped (and listed as such). With `every`, the first run starts
+         *     when the watch is created; with `cron`, at the first matching time.
+         */
+        post: operations["createWatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/watches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One watch, its next run and its last run */
+        get: operations["getWatch"];
+        put?: never;
+        post?: never;
+        /** Stop watching (the runs' crawls and prospects stay) */
+        delete: operations["deleteWatch"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename, change the crawl settings or schedule, pause or resume
+         * @description A paused watch has no next run; resuming it schedules the next slot. A run already going is not touched.
+         */
+        patch: operations["updateWatch"];
+        trace?: never;
+    };
+    "/v1/watches/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A watch's runs, newest slot first, each with its diff's counts */
+        get: operations["listWatchRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/watches/{id}/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One run with its diff
+         * @description What the run changed among the account's prospects: `new` (found for the first time), `reopened`
+         *     (resolved before, dead on their page again), `gone` (the source page no longer links to the dead
+         *     URL, or is gone itself: see `resolution`) and `revived` (the dead URL answers again). The diff
+         *     fills in as the run's crawl goes and is whole once the run is `completed`.
+         */
+        get: operations["getWatchRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dead-links": {
         parameters: {
             query?: never;
@@ -868,6 +977,198 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "prospect.resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A crawl found a prospect's dead link gone from its source page, the page gone, or the dead URL alive again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEnvelope"] & {
+                        data?: {
+                            /** Format: uuid */
+                            crawlId?: string;
+                            prospect?: components["schemas"]["Prospect"];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Acknowledged. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "watch.run.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A watch's run ended (after its crawl.completed or crawl.failed), with its diff's counts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "watch.run.completed",
+                     *       "timestamp": "2026-11-28T06:09:00.000Z",
+                     *       "data": {
+                     *         "watchId": "7d1e2c3b-0a9f-4e8d-b7c6-5a4b3c2d1e0f",
+                     *         "watchName": "Gardening tools",
+                     *         "runId": "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d",
+                     *         "crawlId": "2f4c0a8e-5b9d-4e2a-8c1f-7a3b6d9e0c21",
+                     *         "status": "completed",
+                     *         "counts": {
+                     *           "new": 3,
+                     *           "reopened": 0,
+                     *           "gone": 2,
+                     *           "revived": 1
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEnvelope"] & {
+                        data?: {
+                            /** Format: uuid */
+                            watchId?: string;
+                            watchName?: string;
+                            /** Format: uuid */
+                            runId?: string;
+                            /** Format: date-time */
+                            slotAt?: string;
+                            /** Format: uuid */
+                            crawlId?: string;
+                            /** @enum {string} */
+                            status?: "completed" | "failed";
+                            counts?: components["schemas"]["DiffCounts"];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Acknowledged. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "link.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Our link on a won prospect's source page appeared, turned nofollow or followed, or its anchor text changed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["LinkEvent"];
+                };
+            };
+            responses: {
+                /** @description Acknowledged. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "link.lost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Our link on a won prospect's source page was removed, replaced by another, or the page is gone */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["LinkEvent"];
+                };
+            };
+            responses: {
+                /** @description Acknowledged. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -878,7 +1179,7 @@ export interface components {
             message: string;
         };
         /** @enum {string} */
-        WebhookEventType: "prospects.found" | "crawl.completed" | "crawl.failed" | "prospect.rechecked";
+        WebhookEventType: "prospects.found" | "crawl.completed" | "crawl.failed" | "prospect.rechecked" | "prospect.resolved" | "watch.run.completed" | "link.changed" | "link.lost";
         CreateWebhookRequest: {
             url: string;
             events: components["schemas"]["WebhookEventType"][];
@@ -1077,6 +1378,7 @@ export interface components {
          *       "exclude": [],
          *       "hostConcurrency": null,
          *       "hostIntervalMs": null,
+         *       "watchId": null,
          *       "error": null,
          *       "createdAt": "2026-11-21T10:00:00.000Z",
          *       "startedAt": "2026-11-21T10:00:00.210Z",
@@ -1110,6 +1412,11 @@ export interface components {
             hostConcurrency: number | null;
             /** @description null means the service default. */
             hostIntervalMs: number | null;
+            /**
+             * Format: uuid
+             * @description The watch this crawl is a run of (null for a crawl started by POST /v1/crawls).
+             */
+            watchId: string | null;
             /** @description Why a crawl failed. */
             error: string | null;
             /** Format: date-time */
@@ -1213,8 +1520,50 @@ export interface components {
          */
         Prospect: {
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The crawl that saw it last: anchor text, context, verdict and the referring counts are as that crawl saw them.
+             */
             crawlId: string;
+            /**
+             * Format: uuid
+             * @description The crawl that found it first.
+             */
+            firstCrawlId?: string | null;
+            /** @description The crawls that saw this opportunity (one prospect per source page and dead URL, however many crawls found it). */
+            seenBy?: {
+                /** @description How many crawls saw it. */
+                crawls: number;
+                /** @description The newest 20 of them, newest first. */
+                crawlIds: string[];
+            };
+            /**
+             * @description `open`: the dead link was on the source page when a crawl last looked. `resolved`: a later crawl
+             *     that fetched the source page found the link gone (`link_removed`), the page itself dead
+             *     (`source_gone`), or the dead URL alive again (`revived`). A resolved prospect found dead on its
+             *     page again is open again. Outreach status is kept throughout.
+             * @enum {string}
+             */
+            state?: "open" | "resolved";
+            /** @enum {string|null} */
+            resolution?: "link_removed" | "source_gone" | "revived" | null;
+            /** Format: date-time */
+            resolvedAt?: string | null;
+            /** @description Our page that replaced the dead link (set with a won status); its link is checked on the source page. */
+            replacementUrl?: string | null;
+            /**
+             * @description The last check of our link on the source page (won prospects with a replacementUrl): what it
+             *     saw (`observation.state` present, missing or page_gone; for present, followed, rel and
+             *     anchorText; for missing, replacedBy when a link with our anchor text now goes elsewhere), when,
+             *     and how many checks were made. Changes are in the history and sent as link.changed / link.lost.
+             */
+            linkCheck?: {
+                observation?: Record<string, unknown> | null;
+                checks?: number;
+                /** Format: date-time */
+                checkedAt?: string;
+                sourceStatus?: number | null;
+            } | null;
             /**
              * @description Outreach status.
              * @enum {string}
@@ -1280,7 +1629,7 @@ export interface components {
             accountReferringDomains?: number;
             /**
              * Format: date-time
-             * @description First found, across the account's crawls (same source page and dead URL).
+             * @description First found, by any of the account's crawls.
              */
             firstSeenAt: string;
             /**
@@ -1378,12 +1727,15 @@ export interface components {
             /** @enum {string} */
             status?: "new" | "contacted" | "replied" | "won" | "lost" | "ignored";
             notes?: string;
+            /** @description Our page that replaced the dead link (absolute http(s)); null clears it. */
+            replacementUrl?: string | null;
         };
         BulkProspectUpdate: {
             ids: string[];
             /** @enum {string} */
             status?: "new" | "contacted" | "replied" | "won" | "lost" | "ignored";
             notes?: string;
+            replacementUrl?: string | null;
         };
         BulkUpdateResult: {
             updated: string[];
@@ -1551,6 +1903,114 @@ export interface components {
             detail: Record<string, unknown>;
             ip: string | null;
         };
+        /**
+         * @description Either `every` (hourly, daily, weekly, or a count and a unit: 30m, 6h, 2d) or `cron` (five fields,
+         *     minute hour day month weekday) with an IANA `timezone` (default UTC). Runs may be no closer
+         *     together than WATCH_MIN_INTERVAL_MS (15 minutes by default).
+         */
+        Schedule: {
+            every?: string;
+            cron?: string;
+            timezone?: string;
+        };
+        CreateWatchRequest: {
+            /** @description Default: the first seed. */
+            name?: string;
+            crawl: components["schemas"]["CreateCrawlRequest"];
+            schedule: components["schemas"]["Schedule"];
+            /** @default false */
+            paused?: boolean;
+        };
+        UpdateWatchRequest: {
+            name?: string;
+            crawl?: components["schemas"]["CreateCrawlRequest"];
+            schedule?: components["schemas"]["Schedule"];
+            paused?: boolean;
+        };
+        Watch: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The settings of each run's crawl, defaults filled in (as a Crawl shows them). */
+            crawl: Record<string, unknown>;
+            schedule: {
+                every: string | null;
+                everyMs: number | null;
+                cron: string | null;
+                timezone: string | null;
+            };
+            paused: boolean;
+            /**
+             * Format: date-time
+             * @description The next slot (null while paused).
+             */
+            nextRunAt: string | null;
+            lastRun: components["schemas"]["WatchRun"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WatchRun: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            watchId: string;
+            /**
+             * Format: date-time
+             * @description The slot of the schedule this run is for.
+             */
+            slotAt: string;
+            /**
+             * @description The crawl's status, or skipped.
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "cancelled" | "failed" | "skipped";
+            /** Format: uuid */
+            crawlId: string | null;
+            /** @enum {string|null} */
+            skipped: "previous_run_active" | null;
+            counts: components["schemas"]["DiffCounts"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        DiffCounts: {
+            new: number;
+            reopened: number;
+            gone: number;
+            revived: number;
+        };
+        DiffEntry: {
+            prospectId: string;
+            sourceUrl: string;
+            deadUrl: string;
+            /** @enum {string} */
+            resolution?: "link_removed" | "source_gone";
+        };
+        HistoryEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            kind: "state" | "status" | "replacement_url" | "link";
+            from: string | null;
+            to: string | null;
+            /** @description state: found, dead_again, link_removed, source_gone, revived. link: appeared, nofollow, followed, anchor_changed, removed, replaced, page_gone (null for a first observation with no change). */
+            reason: string | null;
+            /** @description api_key:<key name>, crawl or link_check. */
+            actor: string;
+            /** Format: uuid */
+            crawlId: string | null;
+            detail: Record<string, unknown>;
+        };
+        LinkEvent: components["schemas"]["WebhookEnvelope"] & {
+            data?: {
+                /** @enum {string} */
+                change?: "appeared" | "nofollow" | "followed" | "anchor_changed" | "removed" | "replaced" | "page_gone";
+                previous?: Record<string, unknown> | null;
+                current?: Record<string, unknown>;
+                prospect?: components["schemas"]["Prospect"];
+            };
+        };
     };
     responses: {
         /** @description The request is malformed; `message` says what to fix. */
@@ -1659,11 +2119,18 @@ export interface components {
         };
     };
     parameters: {
-        QueueName: "pages" | "checks" | "rechecks" | "archive" | "domains" | "webhooks";
+        QueueName: "pages" | "checks" | "rechecks" | "archive" | "domains" | "webhooks" | "watches" | "links";
         WebhookId: string;
         ProspectId: string;
-        /** @description Only prospects of this crawl. */
+        /** @description Only prospects this crawl saw (its own view), whether or not other crawls saw them too. */
         CrawlFilter: string;
+        /** @description Only prospects that a run of this watch saw. */
+        WatchFilter: string;
+        /**
+         * @description `open` (the dead link was on the source page when last seen) or `resolved` (it went away: see `resolution`); comma separated.
+         * @example open
+         */
+        StateFilter: string;
         /**
          * @description Dead reasons, comma separated: not_found, gone, client_error, dns_failure, parked_domain, connection_failed, too_many_redirects, soft_404.
          * @example dns_failure,gone
@@ -1688,6 +2155,7 @@ export interface components {
         /** @description `firstSeen`: oldest first (default). `score`: highest opportunity score first. */
         ProspectSort: "firstSeen" | "score";
         CrawlId: string;
+        WatchId: string;
         /** @description Items per page. */
         Limit: number;
         /** @description The `nextCursor` of the previous page. */
@@ -2486,8 +2954,15 @@ export interface operations {
     listProspects: {
         parameters: {
             query?: {
-                /** @description Only prospects of this crawl. */
+                /** @description Only prospects this crawl saw (its own view), whether or not other crawls saw them too. */
                 crawlId?: components["parameters"]["CrawlFilter"];
+                /** @description Only prospects that a run of this watch saw. */
+                watchId?: components["parameters"]["WatchFilter"];
+                /**
+                 * @description `open` (the dead link was on the source page when last seen) or `resolved` (it went away: see `resolution`); comma separated.
+                 * @example open
+                 */
+                state?: components["parameters"]["StateFilter"];
                 /**
                  * @description Dead reasons, comma separated: not_found, gone, client_error, dns_failure, parked_domain, connection_failed, too_many_redirects, soft_404.
                  * @example dns_failure,gone
@@ -2589,8 +3064,15 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "csv" | "ndjson";
-                /** @description Only prospects of this crawl. */
+                /** @description Only prospects this crawl saw (its own view), whether or not other crawls saw them too. */
                 crawlId?: components["parameters"]["CrawlFilter"];
+                /** @description Only prospects that a run of this watch saw. */
+                watchId?: components["parameters"]["WatchFilter"];
+                /**
+                 * @description `open` (the dead link was on the source page when last seen) or `resolved` (it went away: see `resolution`); comma separated.
+                 * @example open
+                 */
+                state?: components["parameters"]["StateFilter"];
                 /**
                  * @description Dead reasons, comma separated: not_found, gone, client_error, dns_failure, parked_domain, connection_failed, too_many_redirects, soft_404.
                  * @example dns_failure,gone
@@ -2727,13 +3209,272 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
+    getProspectHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ProspectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["HistoryEntry"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listWatches: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of watches. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Watch"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createWatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Gardening tools",
+                 *       "crawl": {
+                 *         "seeds": [
+                 *           "https://gardening-blog.example/best-tools"
+                 *         ],
+                 *         "maxPages": 500
+                 *       },
+                 *       "schedule": {
+                 *         "every": "weekly"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateWatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The watch. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Watch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["WatchId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The watch. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Watch"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    deleteWatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["WatchId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateWatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["WatchId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "paused": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateWatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The watch after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Watch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWatchRuns: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["WatchId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WatchRun"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getWatchRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["WatchId"];
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run and its diff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchRun"] & {
+                        diff: {
+                            new: components["schemas"]["DiffEntry"][];
+                            reopened: components["schemas"]["DiffEntry"][];
+                            gone: components["schemas"]["DiffEntry"][];
+                            revived: components["schemas"]["DiffEntry"][];
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
     listDeadLinks: {
         parameters: {
             query?: {
                 /** @description Group by dead URL (default) or by dead domain. */
                 groupBy?: "url" | "domain";
-                /** @description Only prospects of this crawl. */
+                /** @description Only prospects this crawl saw (its own view), whether or not other crawls saw them too. */
                 crawlId?: components["parameters"]["CrawlFilter"];
+                /** @description Only prospects that a run of this watch saw. */
+                watchId?: components["parameters"]["WatchFilter"];
+                /**
+                 * @description `open` (the dead link was on the source page when last seen) or `resolved` (it went away: see `resolution`); comma separated.
+                 * @example open
+                 */
+                state?: components["parameters"]["StateFilter"];
                 /**
                  * @description Dead reasons, comma separated: not_found, gone, client_error, dns_failure, parked_domain, connection_failed, too_many_redirects, soft_404.
                  * @example dns_failure,gone

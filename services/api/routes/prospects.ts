@@ -1,9 +1,12 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../deps.js';
-import { notFound } from '../../errors.js';
+import { badRequest, notFound } from '../../errors.js';
 import { findCrawl } from '../../store/crawls.js';
-import { findProspect, listProspects, updateProspects, type ProspectCursor, type ProspectSort } from '../../store/prospects.js';
+import { findProspect, listProspects, updateProspects, type ProspectChange, type ProspectCursor, type ProspectSort } from '../../store/prospects.js';
+import { prospectHistory } from '../../store/prospect-history.js';
+import { dueLinkChecks } from '../../store/link-checks.js';
+import { normalizeUrl } from '../../crawl/urls.js';
 import { requestRecheck } from '../../store/rechecks.js';
 import { decodeCursor, encodeCursor } from '../../web/cursor.js';
 import { csvLine } from '../csv.js';
@@ -21,11 +24,11 @@ const CSV_COLUMNS = [
   'sourceTitle', 'sourceDomain', 'sourceLang', 'anchorText', 'context', 'position', 'rel', 'followed', 'referringPages',
   'referringDomains', 'accountReferringPages', 'accountReferringDomains', 'emails', 'contactPages', 'authors',
   'archiveUrl', 'archiveTimestamp', 'archiveTitle', 'archiveWordCount', 'archiveFirstParagraph',
-  'firstSeenAt', 'lastSeenAt', 'notes',
+  'firstSeenAt', 'lastSeenAt', 'state', 'resolution', 'resolvedAt', 'replacementUrl', 'notes',
 ];
 
 export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }: RouteDeps) {
-  const { db, queues } = runtime;
+  const { db, queues, config } = runtime;
 
   const checkCrawl = async (accountId: string, crawlId: string | undefined) => {
     if (crawlId && !(await findCrawl(db, { accountId }, crawlId))) throw notFound('crawl');
@@ -75,12 +78,22 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
     },
   );
 
+  // A won prospect with our page as its replacement gets its first link check now, not at the next scan.
+  const update = async (request: { accountId: string; actor: string }, ids: string[], change: ProspectChange) => {
+    if (change.replacementUrl) change = { ...change, replacementUrl: replacementUrlOf(change.replacementUrl) };
+    const updated = await updateProspects(db, request.accountId, ids, change, request.actor);
+    if (updated.length > 0 && (change.status === 'won' || change.replacementUrl)) {
+      await queues.enqueueLinkChecks(await dueLinkChecks(db, config.linkCheckIntervalMs, updated.length, updated));
+    }
+    return updated;
+  };
+
   app.patch<Route<'updateProspects'>>(
     '/v1/prospects',
     { schema: openapi.requestSchema('updateProspects') },
     async (request) => {
-      const { ids, status, notes } = request.body;
-      const updated = await updateProspects(db, request.accountId, ids, { status, notes });
+      const { ids, ...change } = request.body;
+      const updated = await update(request, ids, change);
       return { updated, notFound: ids.filter((id) => !updated.includes(id)) };
     },
   );
@@ -89,12 +102,17 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
     prospectOf(request.accountId, request.params.id),
   );
 
+  app.get<Route<'getProspectHistory'>>('/v1/prospects/:id/history', { schema: openapi.requestSchema('getProspectHistory') }, async (request) => {
+    const prospect = await prospectOf(request.accountId, request.params.id);
+    return { items: await prospectHistory(db, prospect.id) };
+  });
+
   app.patch<Route<'updateProspect'>>(
     '/v1/prospects/:id',
     { schema: openapi.requestSchema('updateProspect') },
     async (request) => {
       await prospectOf(request.accountId, request.params.id);
-      await updateProspects(db, request.accountId, [request.params.id], request.body);
+      await update(request, [request.params.id], request.body);
       return prospectOf(request.accountId, request.params.id);
     },
   );
@@ -109,6 +127,13 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
       return reply.status(202).send(await prospectOf(request.accountId, prospect.id));
     },
   );
+}
+
+/** Our page's URL as extraction normalizes links, so that the source page's link to it compares equal. */
+function replacementUrlOf(url: string): string {
+  const normalized = /^https?:\/\//i.test(url) ? normalizeUrl(url) : null;
+  if (!normalized) throw badRequest('invalid_replacement_url', `replacementUrl '${url.slice(0, 200)}' is not an absolute http(s) URL`);
+  return normalized;
 }
 
 function csvValues(row: Record<string, any>): unknown[] {
