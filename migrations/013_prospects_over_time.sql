@@ -38,6 +38,9 @@ CREATE TEMPORARY TABLE prospect_merges ON COMMIT DROP AS
   FROM prospects WINDOW opportunity AS (PARTITION BY account_id, source_url, dead_url);
 DELETE FROM prospect_merges m WHERE NOT EXISTS (SELECT 1 FROM prospect_merges o WHERE o.keeper = m.keeper AND o.id <> m.keeper);
 
+-- The kept row takes a duplicate's (crawl, page, dead URL) while that duplicate still exists: the old
+-- per-crawl key goes first.
+ALTER TABLE prospects DROP CONSTRAINT prospects_crawl_id_source_page_id_dead_url_key;
 UPDATE prospects k SET
   crawl_id = l.crawl_id, source_page_id = l.source_page_id, reason = l.reason, http_status = l.http_status,
   anchor_text = l.anchor_text, rel = l.rel, context = l.context, position = l.position, followed = l.followed,
@@ -59,7 +62,6 @@ INSERT INTO prospect_sightings (crawl_id, prospect_id, source_page_id, seen_at)
 DELETE FROM prospects r USING prospect_merges m WHERE r.id = m.id AND m.id <> m.keeper;
 
 ALTER TABLE prospects ALTER COLUMN source_url SET NOT NULL;
-ALTER TABLE prospects DROP CONSTRAINT prospects_crawl_id_source_page_id_dead_url_key;
 ALTER TABLE prospects ADD CONSTRAINT prospects_opportunity UNIQUE (account_id, source_url, dead_url);
 DROP INDEX prospects_crawl;
 CREATE INDEX prospects_crawl ON prospects (crawl_id);

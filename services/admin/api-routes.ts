@@ -44,6 +44,13 @@ export async function adminApiRoutes(app: FastifyInstance, { operations: ops, se
   app.post<Route<'adminCancelCrawl'>>('/admin/api/crawls/:id/cancel', schema('adminCancelCrawl'), (request) =>
     ops.cancelCrawl(request.admin, request.params.id));
 
+  app.get<Route<'adminListWatches'>>('/admin/api/watches', schema('adminListWatches'), async (request) => {
+    const { accountId, limit = 50, cursor } = request.query;
+    const before = cursor ? decodeCursor(cursor, isCreatedCursor) : undefined;
+    const page = await ops.watches({ accountId, limit, before });
+    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+  });
+
   app.get('/admin/api/accounts', schema('listAccounts'), async () => ({ items: await ops.accounts() }));
   app.post<Route<'createAccount'>>('/admin/api/accounts', schema('createAccount'), async (request, reply) =>
     reply.status(201).send(await ops.createAccount(request.admin, request.body.name)));

@@ -9,6 +9,8 @@ import { crawlActivity } from '../store/crawl-activity.js';
 import { cancelCrawl, findCrawl, listCrawls, type Crawl } from '../store/crawls.js';
 import type { CrawlStatus } from '../crawl/settings.js';
 import { listTroubledEndpoints, type TroubledEndpoint } from '../store/webhooks.js';
+import { listRuns, listWatches, type Watch, type WatchRun } from '../store/watches.js';
+import { presentSchedule } from '../crawl/schedule.js';
 import {
   accountExists, createAccount, insertAccount, insertApiKey, listAccounts, listApiKeys, revokeApiKey, type AccountSummary,
 } from '../store/accounts.js';
@@ -20,6 +22,15 @@ export interface AdminCrawl extends Omit<Crawl, 'cursorKey'> {
   rate: { pagesPerSecond: number; linksPerSecond: number; over: 'last_minute' | 'whole_run' };
   verdicts: { verdict: string; reason: string | null; count: number }[];
   pageErrors: { outcome: string; count: number }[];
+}
+
+export interface AdminWatch extends Omit<Watch, 'cursorKey' | 'settings' | 'schedule'> {
+  accountName: string;
+  crawl: Watch['settings'];
+  schedule: ReturnType<typeof presentSchedule>;
+  /** The next slot of its job scheduler: null while paused, or when Redis cannot say. */
+  nextRunAt: Date | null;
+  lastRun: WatchRun | null;
 }
 
 export interface AccountUsage extends AccountSummary {
@@ -48,6 +59,17 @@ export function createAdminOperations(runtime: Runtime) {
       ...crawl,
       accountName: names.get(crawl.accountId) ?? '',
       ...(activity.get(crawl.id) ?? { rate: { pagesPerSecond: 0, linksPerSecond: 0, over: 'whole_run' as const }, verdicts: [], pageErrors: [] }),
+    }));
+  }
+
+  async function presentWatches(watches: Watch[]): Promise<AdminWatch[]> {
+    const names = await accountNames([...new Set(watches.map((watch) => watch.accountId))]);
+    return Promise.all(watches.map(async ({ cursorKey: _cursorKey, settings, schedule, ...watch }) => {
+      const [[lastRun], nextRunAt] = await Promise.all([
+        listRuns(db, watch.id, { limit: 1 }),
+        watch.paused ? null : queues.nextRunOf(watch.id).catch(() => null),
+      ]);
+      return { ...watch, accountName: names.get(watch.accountId) ?? '', crawl: settings, schedule: presentSchedule(schedule), nextRunAt, lastRun: lastRun ?? null };
     }));
   }
 
@@ -119,6 +141,15 @@ export function createAdminOperations(runtime: Runtime) {
       const after = await this.crawl(id);
       await audit(who, 'crawl.cancel', id, { account: before.accountName, from: before.status, to: after.status });
       return after;
+    },
+
+    async watches(page: { limit: number; before?: { createdAt: string; id: string }; accountId?: string }) {
+      if (page.accountId !== undefined && !isUuid(page.accountId)) throw badRequest('invalid_account', 'accountId must be an account id (a uuid)');
+      const owner = page.accountId ? { accountId: page.accountId } : 'any' as const;
+      const rows = await listWatches(db, owner, { limit: page.limit + 1, before: page.before });
+      const items = rows.slice(0, page.limit);
+      const last = rows.length > page.limit ? items[items.length - 1]! : null;
+      return { items: await presentWatches(items), next: last ? { createdAt: last.cursorKey, id: last.id } : null };
     },
 
     async accounts(only?: string): Promise<AccountUsage[]> {

@@ -11,7 +11,8 @@ import { CRAWL_STATUSES } from '../crawl/vocabulary.js';
 import { layout } from './views/layout.js';
 import { disabledPage, loginPage } from './views/login.js';
 import { fleetPage } from './views/fleet.js';
-import { crawlsPage } from './views/crawls.js';
+import { crawlTable, crawlsPage } from './views/crawls.js';
+import { watchesPage } from './views/watches.js';
 import { accountPage, accountsPage } from './views/accounts.js';
 import { hostsPage } from './views/hosts.js';
 import { webhooksPage } from './views/webhooks.js';
@@ -117,9 +118,23 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
       return show(request, reply, 'Crawls', crawlsPage({ crawls: page.items, status, nextHref }));
     });
 
+    pages.get<{ Params: { id: string } }>('/admin/crawls/:id', async (request, reply) => {
+      const crawl = await ops.crawl(request.params.id);
+      return show(request, reply, `Crawl ${crawl.id.slice(0, 8)} of ${crawl.accountName}`, crawlTable([crawl]));
+    });
+
     pages.post<{ Params: { id: string } }>('/admin/crawls/:id/cancel', async (request, reply) => {
       const crawl = await ops.cancelCrawl(request.admin, request.params.id);
       return done(reply, '/admin/crawls', `Crawl ${crawl.id.slice(0, 8)} of ${crawl.accountName} is ${crawl.status}.`);
+    });
+
+    pages.get<{ Querystring: { account?: string; cursor?: string } }>('/admin/watches', async (request, reply) => {
+      const { account, cursor } = request.query;
+      const before = cursor ? decodeCursor(cursor, isCreatedCursor) : undefined;
+      const page = await ops.watches({ limit: PAGE_SIZE, accountId: account || undefined, before });
+      const query = new URLSearchParams(account ? { account } : {});
+      const nextHref = page.next ? `/admin/watches?${query}${query.size ? '&' : ''}cursor=${encodeCursor(page.next)}` : null;
+      return show(request, reply, 'Watches', watchesPage({ watches: page.items, nextHref }));
     });
 
     pages.get('/admin/accounts', async (request, reply) => show(request, reply, 'Accounts', accountsPage(await ops.accounts())));

@@ -15,3 +15,8 @@ export function bar(done: number, total: number, width = 24): string {
   const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
+
+/** A time from the API as a terminal shows it, to the minute in UTC (2025-03-04 06:00 UTC), or '-' for none. */
+export function when(iso: string | null | undefined): string {
+  return iso ? `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '-';
+}

@@ -31,15 +31,19 @@ export function parseSchedule(request: ScheduleRequest, minIntervalMs: number): 
   if (!isTimeZone(timezone)) return `timezone '${timezone}' is not an IANA time zone (such as Europe/Berlin)`;
   const cron = request.cron!.trim();
   const fields = cron.split(/\s+/).length;
-  if (fields !== 5 && fields !== 6) return `cron '${cron}' needs five fields (minute hour day month weekday)`;
-  let times: number[];
+  if (fields !== 5 && fields !== 6) return `cron '${cron}' needs five fields (minute hour day month weekday), or six with seconds first`;
+  // The closest two runs over a week and a day (every weekly pattern's cycle), from now.
+  let gap = Infinity;
   try {
-    const interval = cronParser.parseExpression(cron, { tz: timezone, currentDate: new Date() });
-    times = [interval.next().getTime(), interval.next().getTime(), interval.next().getTime()];
+    const interval = cronParser.parseExpression(cron, { tz: timezone, currentDate: new Date(), endDate: new Date(Date.now() + 8 * 86_400_000) });
+    for (let previous = interval.next().getTime(), i = 0; interval.hasNext() && i < 20_000 && gap >= minIntervalMs; i++) {
+      const next = interval.next().getTime();
+      gap = Math.min(gap, next - previous);
+      previous = next;
+    }
   } catch (error) {
     return `cron '${cron}' is not a valid pattern: ${(error as Error).message}`;
   }
-  const gap = Math.min(times[1]! - times[0]!, times[2]! - times[1]!);
   if (gap < minIntervalMs) return `cron '${cron}' runs more often than the shortest interval allowed, ${describeMs(minIntervalMs)}`;
   return { cron, timezone };
 }

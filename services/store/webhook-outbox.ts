@@ -87,7 +87,10 @@ export interface DeliveryWork {
   attempts: number;
   eventId: string;
   eventType: string;
-  /** For crawl.completed / crawl.failed: this endpoint's prospects.found deliveries of the crawl still pending. */
+  /**
+   * What this endpoint must get first, still pending: for crawl.completed / crawl.failed, the crawl's
+   * prospects.found and prospect.resolved; for watch.run.completed, every other event of its crawl.
+   */
   pendingBefore: number;
   body: string;
   endpointId: string;
@@ -102,8 +105,9 @@ export async function deliveryForWork(db: Queryable, deliveryId: number): Promis
     `/* webhook-outbox.deliveryForWork */ SELECT d.id AS "deliveryId", d.state, d.attempts, e.id AS "eventId", e.type AS "eventType", e.body,
        w.id AS "endpointId", w.url, w.enabled,
        (SELECT count(*) FROM webhook_deliveries pd JOIN webhook_events pe ON pe.id = pd.event_id
-         WHERE e.type IN ('crawl.completed', 'crawl.failed') AND pd.endpoint_id = d.endpoint_id
-           AND pd.state = 'pending' AND pe.crawl_id = e.crawl_id AND pe.type = 'prospects.found') AS "pendingBefore",
+         WHERE pd.endpoint_id = d.endpoint_id AND pd.state = 'pending' AND pe.crawl_id = e.crawl_id AND pe.id <> e.id
+           AND (e.type IN ('crawl.completed', 'crawl.failed') AND pe.type IN ('prospects.found', 'prospect.resolved')
+             OR e.type = 'watch.run.completed' AND pe.type <> 'watch.run.completed')) AS "pendingBefore",
        array_remove(ARRAY[w.secret, CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END], NULL) AS secrets
      FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
      WHERE d.id = $1`,

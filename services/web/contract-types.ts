@@ -233,6 +233,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/api/watches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Watches of every account, newest first, with their next slot and last run */
+        get: operations["adminListWatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/api/accounts": {
         parameters: {
             query?: never;
@@ -849,7 +866,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
-        /** A crawl finished; sent once, and only after every prospects.found of the crawl to this endpoint was delivered (or given up) */
+        /** A crawl finished; sent once, and only after every prospects.found and prospect.resolved of the crawl to this endpoint was delivered (or given up) */
         post: {
             parameters: {
                 query?: never;
@@ -1030,7 +1047,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
-        /** A watch's run ended (after its crawl.completed or crawl.failed), with its diff's counts */
+        /** A watch's run ended, with its diff's counts; sent after every other event of its crawl to this endpoint */
         post: {
             parameters: {
                 query?: never;
@@ -2543,6 +2560,43 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    adminListWatches: {
+        parameters: {
+            query?: {
+                /** @description Only this account's watches. */
+                accountId?: string;
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of watches. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: (components["schemas"]["Watch"] & {
+                            /** Format: uuid */
+                            accountId: string;
+                            accountName: string;
+                        })[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AdminForbidden"];
         };
     };
     listAccounts: {

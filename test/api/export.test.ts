@@ -30,11 +30,14 @@ async function seedCrawl(count: number): Promise<string> {
 
 async function insertProspects(crawlId: string, from: number, to: number): Promise<void> {
   await db.query(
-    `INSERT INTO prospects (account_id, crawl_id, source_page_id, dead_url, reason, anchor_text, rel, score, source_domain, dead_domain, context)
-     SELECT $1, $2, p.id, 'http://dead-' || g || '.test/x', 'not_found', '=HYPERLINK("x")', '', ((g::bigint * 7919) % 101)::int,
-       p.domain, 'dead-' || g || '.test', 'A sentence, with a comma.'
-     FROM generate_series($3::int, $4::int) g
-     JOIN pages p ON p.crawl_id = $2 AND p.url = 'http://src-' || (g % 1000 + 1) || '.test/page'`,
+    `WITH inserted AS (
+       INSERT INTO prospects (account_id, crawl_id, source_page_id, source_url, dead_url, reason, anchor_text, rel, score, source_domain, dead_domain, context)
+       SELECT $1, $2, p.id, p.url, 'http://dead-' || g || '.test/x', 'not_found', '=HYPERLINK("x")', '', ((g::bigint * 7919) % 101)::int,
+         p.domain, 'dead-' || g || '.test', 'A sentence, with a comma.'
+       FROM generate_series($3::int, $4::int) g
+       JOIN pages p ON p.crawl_id = $2 AND p.url = 'http://src-' || (g % 1000 + 1) || '.test/page'
+       RETURNING id, crawl_id, source_page_id)
+     INSERT INTO prospect_sightings (crawl_id, prospect_id, source_page_id) SELECT crawl_id, id, source_page_id FROM inserted`,
     [accountId, crawlId, from, to],
   );
 }

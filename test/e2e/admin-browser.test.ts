@@ -69,7 +69,7 @@ t.test('an operator steers the fleet from the browser', { skip }, async (t) => {
   const crawlRow = page.locator(`#crawls tr[data-crawl="${crawl.id}"]`);
   t.match(await crawlRow.innerText(), /Browser Co\s+running/, 'the running crawl, with its account');
   t.match(await page.locator('#queues tr[data-queue="pages"]').innerText(), /pages\s+running/);
-  t.equal(await page.locator('#queues tbody tr').count(), 6, 'every queue');
+  t.equal(await page.locator('#queues tbody tr').count(), 8, 'every queue');
   await shot('fleet');
 
   // Pause and resume a queue on the queue board.

@@ -30,7 +30,7 @@ export function accountPage(state: { account: AccountUsage; keys: KeyRow[]; issu
   return html`${issuedKey ? html`<div class="notice" role="status">New key, shown this once; copy it now:
 <div><span class="secret" id="issued-key">${issuedKey}</span></div></div>` : ''}
 <table><thead><tr><th>Created</th>${USAGE_HEADINGS}</tr></thead><tbody><tr><td>${when(account.createdAt)}</td>${usageCells(account)}</tr></tbody></table>
-<p><a href="/admin/crawls?account=${account.id}">This account's crawls</a></p>
+<p><a href="/admin/crawls?account=${account.id}">This account's crawls</a> · <a href="/admin/watches?account=${account.id}">its watches</a></p>
 <h2>API keys</h2>
 <table id="keys"><thead><tr><th>Name</th><th>Key</th><th>Created</th><th>Last used</th><th>State</th><th></th></tr></thead><tbody>
 ${keys.map((key) => html`<tr data-key="${key.id}"><td>${key.name}</td><td><code>${key.keyPrefix}…</code></td><td>${when(key.createdAt)}</td>

@@ -3,6 +3,7 @@ import { html, type Html } from '../html.js';
 const NAV = [
   ['/admin', 'Fleet'],
   ['/admin/crawls', 'Crawls'],
+  ['/admin/watches', 'Watches'],
   ['/admin/queues', 'Queues'],
   ['/admin/accounts', 'Accounts'],
   ['/admin/hosts', 'Hosts'],

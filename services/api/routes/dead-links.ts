@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../deps.js';
-import { notFound } from '../../errors.js';
-import { findCrawl } from '../../store/crawls.js';
 import { listDeadDomains, listDeadLinks } from '../../store/dead-links.js';
 import { decodeCursor, encodeCursor } from '../../web/cursor.js';
-import { filterOf } from '../prospect-params.js';
+import { checkFilterOwner, filterOf } from '../prospect-params.js';
 import type { Route } from '../../web/contract.js';
 
 type Cursor = { score: number; deadUrl: string };
@@ -21,7 +19,7 @@ export async function deadLinkRoutes(app: FastifyInstance, { runtime, openapi }:
     async (request) => {
       const { cursor, limit = 50, groupBy = 'url' } = request.query;
       const filter = filterOf(request.query);
-      if (filter.crawlId && !(await findCrawl(runtime.db, { accountId: request.accountId }, filter.crawlId))) throw notFound('crawl');
+      await checkFilterOwner(runtime.db, request.accountId, filter);
       if (groupBy === 'domain') {
         const after = cursor ? decodeCursor(cursor, isDomainCursor) : undefined;
         const rows = await listDeadDomains(runtime.db, request.accountId, { filter, after, limit: limit + 1 });

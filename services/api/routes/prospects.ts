@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../deps.js';
 import { badRequest, notFound } from '../../errors.js';
-import { findCrawl } from '../../store/crawls.js';
 import { findProspect, listProspects, updateProspects, type ProspectChange, type ProspectCursor, type ProspectSort } from '../../store/prospects.js';
 import { prospectHistory } from '../../store/prospect-history.js';
 import { dueLinkChecks } from '../../store/link-checks.js';
@@ -10,7 +9,7 @@ import { normalizeUrl } from '../../crawl/urls.js';
 import { requestRecheck } from '../../store/rechecks.js';
 import { decodeCursor, encodeCursor } from '../../web/cursor.js';
 import { csvLine } from '../csv.js';
-import { filterOf } from '../prospect-params.js';
+import { checkFilterOwner, filterOf } from '../prospect-params.js';
 import type { Route } from '../../web/contract.js';
 
 type Cursor = ProspectCursor & { sort: ProspectSort };
@@ -30,9 +29,6 @@ const CSV_COLUMNS = [
 export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }: RouteDeps) {
   const { db, queues, config } = runtime;
 
-  const checkCrawl = async (accountId: string, crawlId: string | undefined) => {
-    if (crawlId && !(await findCrawl(db, { accountId }, crawlId))) throw notFound('crawl');
-  };
   const prospectOf = async (accountId: string, id: string) => {
     const prospect = await findProspect(db, accountId, id);
     if (!prospect) throw notFound('prospect');
@@ -42,7 +38,7 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
   app.get<Route<'listProspects'>>('/v1/prospects', { schema: openapi.requestSchema('listProspects') }, async (request) => {
     const { cursor, limit = 50, sort = 'firstSeen' } = request.query;
     const filter = filterOf(request.query);
-    await checkCrawl(request.accountId, filter.crawlId);
+    await checkFilterOwner(db, request.accountId, filter);
     const after = cursor ? decodeCursor(cursor, cursorFor(sort)) : undefined;
     const rows = await listProspects(db, request.accountId, { filter, sort, after, limit: limit + 1 });
     const items = rows.slice(0, limit);
@@ -56,7 +52,7 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
     async (request, reply) => {
       const { sort = 'firstSeen', format = 'csv' } = request.query;
       const filter = filterOf(request.query);
-      await checkCrawl(request.accountId, filter.crawlId);
+      await checkFilterOwner(db, request.accountId, filter);
       const accountId = request.accountId;
       // Batches by keyset: the export holds one batch in memory, however many rows it streams.
       async function* rows() {

@@ -68,13 +68,15 @@ export async function watchRoutes(app: FastifyInstance, { runtime, openapi }: Ro
 
   app.patch<Route<'updateWatch'>>('/v1/watches/:id', { schema: openapi.requestSchema('updateWatch') }, async (request) => {
     const { id } = request.params;
-    await watchOf(request.accountId, id);
+    const before = await watchOf(request.accountId, id);
     const { name, paused } = request.body;
     const schedule = request.body.schedule ? scheduleOf(request.body.schedule) : undefined;
     const settings = request.body.crawl ? await settingsOf(request.body.crawl as CrawlRequest) : undefined;
     await updateWatch(db, request.accountId, id, { name, paused, schedule, settings });
     const watch = await watchOf(request.accountId, id);
-    await syncScheduler(watch);
+    // Only a change of schedule or of paused touches the scheduler: an interval's scheduler starts a run
+    // whenever it is created anew.
+    if (schedule || watch.paused !== before.paused) await syncScheduler(watch);
     return present(watch);
   });
 
