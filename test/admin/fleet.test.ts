@@ -140,7 +140,7 @@ t.test('accounts with their usage', async (t) => {
 t.test('queues: counts, pause, resume, retry failed, clean; each audited', async (t) => {
   const post = (url: string, payload?: object) => env.app.inject({ method: 'POST', url, headers: admin, ...(payload ? { payload } : {}) });
   const { items } = await get('listQueues', '/admin/api/queues');
-  t.same(items.map((queue: { name: string }) => queue.name), ['pages', 'checks', 'rechecks', 'archive', 'domains', 'webhooks']);
+  t.same(items.map((queue: { name: string }) => queue.name), ['pages', 'checks', 'rechecks', 'archive', 'domains', 'webhooks', 'watches', 'links']);
   t.ok(items.find((queue: { name: string }) => queue.name === 'checks').counts.completed >= 1, 'the checks done are counted');
 
   t.match(assertContract(t, 'pauseQueue', await post('/admin/api/queues/checks/pause'), 200), { name: 'checks', paused: true });

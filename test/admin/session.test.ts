@@ -162,7 +162,7 @@ t.test('the queue board: reachable with a session, its changes audited, destruct
   t.equal(page.statusCode, 200);
   t.match(page.body, /blb queues/);
   const queues = await env.app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers });
-  t.same(queues.json().queues.map((queue: { name: string }) => queue.name).sort(), ['archive', 'checks', 'domains', 'pages', 'rechecks', 'webhooks']);
+  t.same(queues.json().queues.map((queue: { name: string }) => queue.name).sort(), ['archive', 'checks', 'domains', 'links', 'pages', 'rechecks', 'watches', 'webhooks']);
 
   const paused = await env.app.inject({ method: 'PUT', url: '/admin/queues/api/queues/pages/pause', headers });
   t.ok(paused.statusCode < 300, `paused (${paused.statusCode})`);

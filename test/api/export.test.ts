@@ -36,6 +36,8 @@ async function insertProspects(crawlId: string, from: number, to: number): Promi
          p.domain, 'dead-' || g || '.test', 'A sentence, with a comma.'
        FROM generate_series($3::int, $4::int) g
        JOIN pages p ON p.crawl_id = $2 AND p.url = 'http://src-' || (g % 1000 + 1) || '.test/page'
+       -- An opportunity an earlier crawl of the account had is this crawl's sighting of it.
+       ON CONFLICT (account_id, source_url, dead_url) DO UPDATE SET crawl_id = EXCLUDED.crawl_id, source_page_id = EXCLUDED.source_page_id
        RETURNING id, crawl_id, source_page_id)
      INSERT INTO prospect_sightings (crawl_id, prospect_id, source_page_id) SELECT crawl_id, id, source_page_id FROM inserted`,
     [accountId, crawlId, from, to],

@@ -1,41 +1,12 @@
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
-import { ADMIN_TOKEN, startEnvironment } from '../support/environment.js';
+import { ADMIN_TOKEN } from '../support/environment.js';
 import { REFUSING } from '../support/fake-web.js';
-import { startNiche } from '../support/niche.js';
+import { startCliService } from '../support/cli-service.js';
 
-const niche = await startNiche();
-const env = await startEnvironment({ resolver: niche.web.resolver, workers: true });
-await env.app.listen({ port: 0, host: '127.0.0.1' });
-const serviceUrl = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
-t.teardown(async () => {
-  await env.close();
-  await niche.web.close();
-});
-const { key } = await env.newApiKey('terminal');
-const CLI = fileURLToPath(new URL('../../services/cli/main.ts', import.meta.url));
-
-/** Runs `blb` as a person would, in its own process; resolves with what it printed and its exit code. */
-function blb(args: string[], env: Record<string, string> = {}, onStderr?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, [...process.execArgv, CLI, ...args], {
-    env: { ...process.env, BLB_URL: serviceUrl, BLB_API_KEY: key, BLB_POLL_MS: '200', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-    onStderr?.(stderr, child);
-  });
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-}
+const { niche, env, key, blb } = await startCliService();
 
 t.test('blb crawl: progress, then the prospects as a table and a CSV', async (t) => {
   const csv = join(mkdtempSync(join(tmpdir(), 'blb-cli-')), 'prospects.csv');

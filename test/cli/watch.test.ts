@@ -1,36 +1,9 @@
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
-import { startEnvironment } from '../support/environment.js';
-import { startNiche } from '../support/niche.js';
+import { startCliService } from '../support/cli-service.js';
 
-const niche = await startNiche();
-const env = await startEnvironment({ resolver: niche.web.resolver, workers: true });
-await env.app.listen({ port: 0, host: '127.0.0.1' });
-const serviceUrl = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
-t.teardown(async () => {
-  await env.close();
-  await niche.web.close();
-});
-const { key } = await env.newApiKey('terminal');
-const CLI = fileURLToPath(new URL('../../services/cli/main.ts', import.meta.url));
+const { niche, env, key, blb } = await startCliService();
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const MINUTE = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC';
-
-/** Runs `blb` as a person would, in its own process; resolves with what it printed and its exit code. */
-function blb(args: string[]) {
-  const child = spawn(process.execPath, [...process.execArgv, CLI, ...args], {
-    env: { ...process.env, BLB_URL: serviceUrl, BLB_API_KEY: key },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-}
 
 const api = async (url: string) => (await env.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } })).json();
 
