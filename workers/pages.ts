@@ -8,8 +8,10 @@ import { isOutbound, registrableDomain } from '../services/crawl/urls.js';
 import { isFollowed } from '../services/crawl/vocabulary.js';
 import { attemptPage } from '../services/crawl/check-url.js';
 import { recordCrawledPages, type CrawledPage } from '../services/transactions/crawl-transactions.js';
-import { markRunning } from '../services/store/crawls.js';
-import { pagesForWork, recordPageResult, type PageResult } from '../services/store/pages.js';
+import { addSeedToProfile, markRunning } from '../services/store/crawls.js';
+import { pagesForWork, recordPageResult, type PageResult, type PageWork } from '../services/store/pages.js';
+import { linkRelevance, relevance, type NicheProfile, type PageTerms } from '../services/crawl/relevance.js';
+import type { ExtractedLink } from '../services/crawl/extract.js';
 import { batched, batchedLookup } from '../services/batching.js';
 import { saveVerdict } from '../services/store/verdicts.js';
 import { createFinisher, type FinishDeps } from './finish-crawl.js';
@@ -21,6 +23,11 @@ export type PageDeps = PoliteDeps & FinishDeps & Pick<Runtime, 'http' | 'robots'
 };
 
 const domainOf = (url: string | null) => (url ? registrableDomain(url) : null);
+
+/** A page's links, most relevant to the niche first (a stable sort: ties keep the page's order). */
+function byLinkRelevance(profile: NicheProfile, links: ExtractedLink[]): ExtractedLink[] {
+  return links.map((link) => ({ link, fit: linkRelevance(profile, link) })).sort((a, b) => b.fit - a.fit).map(({ link }) => link);
+}
 
 /**
  * Crawls one page: robots.txt, a polite fetch (retried later on transient trouble), extraction in a
@@ -34,6 +41,21 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
   const workOf = batchedLookup((pageIds: number[]) => pagesForWork(db, pageIds, runtime.config.verdictMaxAgeMs));
   const record = batched((pages: CrawledPage[]) => recordCrawledPages(db, pages));
   const finishCrawl = createFinisher(runtime);
+
+  /**
+   * The page's fit to its crawl's niche, and whether its links are followed: a seed's words go into the
+   * niche's profile first; an outward crawl follows only pages at least minRelevance relevant (seeds
+   * always). A page without words to read (the linear scan) or a crawl with no profile yet is followed.
+   */
+  async function nicheFit(page: PageWork, terms: PageTerms | null): Promise<{ relevance: number | null; follow: boolean; profile: NicheProfile | null }> {
+    if (!terms) return { relevance: null, follow: true, profile: null };
+    const seeded = page.depth === 0 && !page.crawl.profilePages.map(Number).includes(page.id);
+    const profile = seeded ? await addSeedToProfile(db, page.crawlId, page.id, terms) : page.crawl.nicheProfile;
+    if (!profile) return { relevance: null, follow: true, profile: null };
+    const fit = relevance(profile, terms);
+    const { minRelevance, scope } = page.crawl;
+    return { relevance: fit, follow: page.depth === 0 || scope === 'site' || minRelevance === null || fit >= minRelevance, profile };
+  }
 
   return async function processPage(job: Job<PageJob>, token?: string): Promise<void> {
     const page = await workOf(job.data.pageId);
@@ -83,15 +105,20 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
       log.warn({ reason: error.code }, 'parse given up');
       return settleFetched({ state: 'failed', ...fetched, outcome: error.code });
     }
-    const links = extracted.links.map((link) => ({ ...link, outbound: isOutbound(result.finalUrl, link.url), followed: isFollowed(link.rel) }));
+    const niche = await nicheFit(page, extracted.terms ?? null);
+    // A steered crawl's budget goes to the links that look most like the niche first (their anchor text
+    // and URL words): the crawl plans a page's links in this order, as far as its budget goes.
+    const ordered = niche.profile && page.crawl.scope === 'outward' && page.crawl.minRelevance !== null ? byLinkRelevance(niche.profile, extracted.links) : extracted.links;
+    const links = ordered.map((link) => ({ ...link, outbound: isOutbound(result.finalUrl, link.url), followed: isFollowed(link.rel) }));
     const planned = await record({
       crawlId: page.crawlId,
       pageId: page.id,
       result: {
         state: 'crawled', ...fetched, title: extracted.title, outcome: result.truncated ? 'truncated' : extracted.fallback ?? null,
-        description: extracted.description, lang: extracted.lang, domain: domainOf(result.finalUrl),
+        description: extracted.description, lang: extracted.lang, domain: domainOf(result.finalUrl), relevance: niche.relevance,
       },
       links,
+      follow: niche.follow,
       contacts: extracted.contacts,
       cacheVerdictOf: page.url,
     });

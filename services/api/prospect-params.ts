@@ -33,6 +33,7 @@ export function filterOf(query: FilterQuery): ProspectFilter {
     domainStates: listOf('domainAvailability', query.domainAvailability, DOMAIN_STATES),
     followedOnly: query.followedOnly,
     minScore: query.minScore,
+    minRelevance: query.minRelevance,
     q: query.q,
   };
 }

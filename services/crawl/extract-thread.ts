@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { extractPage, type ExtractedPage } from './extract.js';
 import { scanPage } from './scan-page.js';
+import { pageTerms } from './relevance.js';
 
 export interface ParseTask {
   /** The pool's number for this attempt, echoed in the ParseStarted message. */
@@ -24,5 +25,8 @@ export default function parse({ id, html, url, linear }: ParseTask): ExtractedPa
   // Posted only once this module is loaded and the task is running here: a thread's start-up (seconds
   // under the test runner's TypeScript loader) and the task's time in the queue do not count.
   parentPort!.postMessage({ parseStarted: id } satisfies ParseStarted);
-  return linear ? scanPage(html, url) : extractPage(html, url);
+  if (linear) return { ...scanPage(html, url), terms: null };
+  // The page's words for its relevance are read here too (stemming is CPU work); its text stays here.
+  const { content, ...page } = extractPage(html, url);
+  return { ...page, terms: content ? pageTerms({ title: page.title, headings: content.headings, text: content.text, declaredLang: page.lang }) : null };
 }

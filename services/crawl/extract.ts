@@ -1,4 +1,5 @@
 import { parseHTML } from 'linkedom';
+import type { PageTerms } from './relevance.js';
 import { contactHints, type ContactHints } from './contacts.js';
 import { linkContext, linkPosition, type DomElement, type LinkPosition } from './link-context.js';
 import { normalizeUrl } from './urls.js';
@@ -26,7 +27,27 @@ export interface ExtractedPage {
    * linear scan instead: the reason, kept as the page's outcome.
    */
   fallback?: 'parse_timeout' | 'parse_memory';
+  /** The page's headings and content text (extractPage only: the parse thread turns them into `terms`). */
+  content?: PageContent;
+  /** The page's words for its niche relevance (crawl/relevance.ts), read in the parse thread; null when unread. */
+  terms?: PageTerms | null;
 }
+
+/** The text a page's relevance is read from: its h1-h3 headings and the text of its content. */
+export interface PageContent {
+  headings: string[];
+  text: string;
+}
+
+/** What pageContent reads of the element that holds the content. */
+type ContentRoot = { textContent: string | null; querySelectorAll(selector: string): Iterable<{ textContent: string | null }> };
+
+// The content's text read for relevance, at most: enough words to know what a page is about.
+export const MAX_CONTENT_CHARS = 20_000;
+// What is not the page's content: menus, sidebars, forms and what is never shown.
+const NOT_CONTENT = 'nav, aside, form, script, style, noscript, template, svg, [hidden], [role="navigation"], [role="complementary"], [role="search"]';
+// The site's own banner and footer, when they are not inside the article or main content.
+const SITE_CHROME = 'body > header, body > footer, [role="banner"], [role="contentinfo"]';
 
 export const MAX_ANCHOR_CHARS = 300;
 export const MAX_TITLE_CHARS = 500;
@@ -69,7 +90,21 @@ export function extractPage(html: string, pageUrl: string, maxLinks = 5_000): Ex
     lang: lang ? lang.toLowerCase() : null,
     links: [...links.values()],
     contacts: contactHints(document as never, pageUrl, base),
+    // Last: it takes the page's menus and chrome out of the document.
+    content: pageContent(document),
   };
+}
+
+/**
+ * The page's content for its relevance: its article, else its main, else its body, without menus,
+ * sidebars, forms, hidden parts and the site's banner and footer. Removes those from the document.
+ */
+function pageContent(document: ReturnType<typeof parseHTML>['document']): PageContent {
+  for (const element of document.querySelectorAll(`${NOT_CONTENT}, ${SITE_CHROME}`) as Iterable<{ remove(): void }>) element.remove();
+  const root = (document.querySelector('article') ?? document.querySelector('main') ?? document.body ?? document.documentElement) as ContentRoot | null;
+  if (!root) return { headings: [], text: '' };
+  const headings = [...root.querySelectorAll('h1, h2, h3')].slice(0, 30).map((heading) => squeeze(heading.textContent, 200));
+  return { headings: headings.filter(Boolean), text: squeeze(root.textContent, MAX_CONTENT_CHARS) };
 }
 
 function anchorTextOf(element: DomElement): string {

@@ -16,6 +16,11 @@ export const SCORE_PARTS = {
   position: { content: 15, sidebar: 5, navigation: 3, footer: 2 } satisfies Record<LinkPosition, number>,
   /** The source page's weight in the crawled link graph: other crawled pages linking to it. */
   sourceInlinks: { points: 15, fullAt: 10 },
+  /**
+   * The source page's fit to the niche (0 to 1) scales the sum: a page wholly off the niche keeps this
+   * share of its points, a page on it keeps them all (a page not scored counts as on it).
+   */
+  relevance: { floor: 0.6 },
 } as const;
 
 export interface ScoreInput {
@@ -24,6 +29,8 @@ export interface ScoreInput {
   followed: boolean;
   position: LinkPosition;
   sourceInlinks: number;
+  /** The source page's relevance to the niche; null when it was not scored. */
+  relevance?: number | null;
 }
 
 const logPart = (count: number, part: { points: number; fullAt: number }) =>
@@ -31,11 +38,14 @@ const logPart = (count: number, part: { points: number; fullAt: number }) =>
 
 /** The score; PostgreSQL computes the same from the same parts (services/store/score-function.ts). */
 export function opportunityScore(input: ScoreInput): number {
-  return Math.round(
-    logPart(input.referringDomains, SCORE_PARTS.referringDomains) +
+  const { floor } = SCORE_PARTS.relevance;
+  // Halves up, as the SQL twin rounds (floor(x + 0.5)).
+  return Math.floor(0.5 +
+    (logPart(input.referringDomains, SCORE_PARTS.referringDomains) +
       logPart(input.referringPages, SCORE_PARTS.referringPages) +
       (input.followed ? SCORE_PARTS.followed : 0) +
       (SCORE_PARTS.position[input.position] ?? SCORE_PARTS.position.footer) +
-      logPart(input.sourceInlinks, SCORE_PARTS.sourceInlinks),
+      logPart(input.sourceInlinks, SCORE_PARTS.sourceInlinks)) *
+      (floor + (1 - floor) * (input.relevance ?? 1)),
   );
 }

@@ -23,6 +23,10 @@ export interface CrawlSettings {
   /** Per-host politeness for this crawl; null: the service default. */
   hostConcurrency: number | null;
   hostIntervalMs: number | null;
+  /** Words the niche is about, added to what its seed pages say (crawl/relevance.ts). */
+  keywords: string[];
+  /** An outward crawl follows the links of pages at least this relevant to the niche; null: every page's. */
+  minRelevance: number | null;
 }
 
 /** A crawl request as the API takes it: anything left out gets its default. */
@@ -33,6 +37,14 @@ export type CrawlRequest = Partial<Omit<CrawlSettings, 'seeds'>> & { seeds: stri
  * cap; maxPages still bounds it), an outward crawl fans out fast across hosts, so two hops.
  */
 export const defaultMaxDepth = (scope: CrawlScope): number | null => (scope === 'site' ? null : 2);
+
+/**
+ * minRelevance when the caller gives none: an outward crawl does not follow the links of pages that
+ * score below this against its niche (the README's relevance table shows how it was chosen); a site
+ * crawl follows every page of its site.
+ */
+export const defaultMinRelevance = (scope: CrawlScope): number | null => (scope === 'site' ? null : DEFAULT_MIN_RELEVANCE);
+export const DEFAULT_MIN_RELEVANCE = 0.3;
 
 /** A crawl's settings: the request's, defaults for the rest; `seeds` already checked and normalized. */
 export function crawlSettings(request: CrawlRequest, seeds: string[]): CrawlSettings {
@@ -48,5 +60,7 @@ export function crawlSettings(request: CrawlRequest, seeds: string[]): CrawlSett
     exclude: request.exclude ?? [],
     hostConcurrency: request.hostConcurrency ?? null,
     hostIntervalMs: request.hostIntervalMs ?? null,
+    keywords: [...new Set((request.keywords ?? []).map((keyword) => keyword.trim()).filter(Boolean))],
+    minRelevance: request.minRelevance === undefined ? defaultMinRelevance(scope) : request.minRelevance,
   };
 }

@@ -1,5 +1,6 @@
-import type { Queryable } from './db.js';
+import { withTransaction, type Db, type Queryable } from './db.js';
 import type { CrawlSettings, CrawlStatus } from '../crawl/settings.js';
+import { buildProfile, mergeProfile, type NicheProfile, type PageTerms } from '../crawl/relevance.js';
 
 export interface CrawlStats {
   pagesCrawled: number;
@@ -14,6 +15,8 @@ export interface Crawl extends CrawlSettings {
   id: string;
   accountId: string;
   status: CrawlStatus;
+  /** What the crawl takes the niche to be: its language and heaviest stems (null until a seed page or keyword says). */
+  niche: { lang: string | null; topTerms: string[] } | null;
   /** The watch this crawl is a run of, if any. */
   watchId: string | null;
   error: string | null;
@@ -29,12 +32,19 @@ export interface Crawl extends CrawlSettings {
 export const CRAWL_SETTINGS_JSON = `json_build_object('scope', c.scope, 'seeds', c.seeds, 'maxDepth', c.max_depth,
   'maxPages', c.max_pages, 'respectRobots', c.respect_robots, 'maxPagesPerHost', c.max_pages_per_host,
   'include', c.include_patterns, 'exclude', c.exclude_patterns, 'hostConcurrency', c.host_concurrency,
-  'hostIntervalMs', c.host_interval_ms)`;
+  'hostIntervalMs', c.host_interval_ms, 'keywords', c.keywords, 'minRelevance', c.min_relevance)`;
+
+/** How many of the niche profile's heaviest stems a crawl shows (the profile keeps them by weight, heaviest first). */
+const NICHE_TERMS_SHOWN = 12;
 
 const CRAWL_COLUMNS = `c.id, c.account_id AS "accountId", c.status, c.scope, c.seeds, c.max_depth AS "maxDepth",
   c.max_pages AS "maxPages", c.respect_robots AS "respectRobots", c.max_pages_per_host AS "maxPagesPerHost",
   c.include_patterns AS include, c.exclude_patterns AS exclude, c.host_concurrency AS "hostConcurrency",
-  c.host_interval_ms AS "hostIntervalMs", c.watch_id AS "watchId", c.error, c.created_at AS "createdAt",
+  c.host_interval_ms AS "hostIntervalMs", c.keywords, c.min_relevance AS "minRelevance",
+  CASE WHEN c.niche_profile IS NOT NULL THEN json_build_object('lang', c.niche_profile -> 'lang', 'topTerms',
+    coalesce((SELECT json_agg(t.term ->> 0) FROM (SELECT jsonb_array_elements(c.niche_profile -> 'terms') AS term LIMIT ${NICHE_TERMS_SHOWN}) t), '[]'))
+  END AS niche,
+  c.watch_id AS "watchId", c.error, c.created_at AS "createdAt",
   c.started_at AS "startedAt", c.finished_at AS "finishedAt", c.created_at::text AS "cursorKey"`;
 
 // Counted on read rather than kept as counters: always exact. Every status call of a running crawl reads
@@ -43,8 +53,10 @@ const CRAWL_STATS = `(SELECT json_build_object(
     'pagesCrawled', p.crawled, 'pagesFailed', p.failed,
     'linksFound', (SELECT count(*) FROM links l WHERE l.crawl_id = c.id),
     'linksChecked', t.checked, 'deadLinks', t.dead,
-    'prospects', (SELECT count(*) FROM prospect_sightings s WHERE s.crawl_id = c.id))
-  FROM (SELECT count(*) FILTER (WHERE state = 'crawled') AS crawled, count(*) FILTER (WHERE state = 'failed') AS failed
+    'prospects', (SELECT count(*) FROM prospect_sightings s WHERE s.crawl_id = c.id),
+    'offTopicPages', p.off_topic)
+  FROM (SELECT count(*) FILTER (WHERE state = 'crawled') AS crawled, count(*) FILTER (WHERE state = 'failed') AS failed,
+          count(*) FILTER (WHERE state = 'crawled' AND relevance < c.min_relevance) AS off_topic
         FROM pages WHERE crawl_id = c.id) p,
        (SELECT count(*) FILTER (WHERE state = 'checked') AS checked, count(*) FILTER (WHERE verdict = 'dead') AS dead
         FROM crawl_targets WHERE crawl_id = c.id) t) AS stats`;
@@ -53,11 +65,13 @@ const CRAWL_STATS = `(SELECT json_build_object(
 export async function insertCrawl(db: Queryable, accountId: string, settings: CrawlSettings, watchId: string | null = null): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `/* crawls.insertCrawl */ INSERT INTO crawls (account_id, scope, seeds, max_depth, max_pages, respect_robots, max_pages_per_host,
-       include_patterns, exclude_patterns, host_concurrency, host_interval_ms, watch_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+       include_patterns, exclude_patterns, host_concurrency, host_interval_ms, keywords, min_relevance, watch_id, niche_profile)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
     [
       accountId, settings.scope, settings.seeds, settings.maxDepth, settings.maxPages, settings.respectRobots,
-      settings.maxPagesPerHost, settings.include, settings.exclude, settings.hostConcurrency, settings.hostIntervalMs, watchId,
+      settings.maxPagesPerHost, settings.include, settings.exclude, settings.hostConcurrency, settings.hostIntervalMs,
+      settings.keywords ?? [], settings.minRelevance ?? null, watchId,
+      settings.keywords?.length ? JSON.stringify(buildProfile([], settings.keywords)) : null,
     ],
   );
   return rows[0]!.id;
@@ -215,4 +229,26 @@ export async function crawlEventData(db: Queryable, crawlId: string): Promise<{ 
   const { rows } = await db.query(`/* crawls.crawlEventData */ SELECT ${CRAWL_COLUMNS}, ${CRAWL_STATS} FROM crawls c WHERE c.id = $1`, [crawlId]);
   const { accountId, cursorKey: _cursorKey, ...data } = rows[0];
   return { accountId, data };
+}
+
+/**
+ * Folds a crawled seed page's terms into its crawl's niche profile, once per page (a repeated job finds
+ * it there), under the crawl's row lock so that seeds recorded at the same moment all count. Returns
+ * the profile as it now stands.
+ */
+export async function addSeedToProfile(db: Db, crawlId: string, pageId: number, terms: PageTerms): Promise<NicheProfile | null> {
+  return withTransaction(db, async (tx) => {
+    const { rows } = await tx.query<{ profile: NicheProfile | null; pages: string[]; keywords: string[] }>(
+      `/* crawls.addSeedToProfile */ SELECT niche_profile AS profile, profile_pages AS pages, keywords FROM crawls WHERE id = $1 FOR NO KEY UPDATE`,
+      [crawlId],
+    );
+    const row = rows[0];
+    if (!row || row.pages.map(Number).includes(pageId)) return row?.profile ?? null;
+    const profile = mergeProfile(row.profile ?? buildProfile([], row.keywords), terms, row.keywords);
+    await tx.query(
+      `/* crawls.addSeedToProfile */ UPDATE crawls SET niche_profile = $2, profile_pages = array_append(profile_pages, $3) WHERE id = $1`,
+      [crawlId, JSON.stringify(profile), pageId],
+    );
+    return profile;
+  });
 }

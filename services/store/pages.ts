@@ -4,6 +4,7 @@ import type { CrawlSettings, CrawlStatus } from '../crawl/settings.js';
 import type { PageState } from '../crawl/vocabulary.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import type { ContactHints } from '../crawl/contacts.js';
+import type { NicheProfile } from '../crawl/relevance.js';
 import { freshVerdictJson, verdictOf } from './verdicts.js';
 
 
@@ -18,7 +19,8 @@ export interface PlannedPage {
 
 export interface PageWork extends Omit<PlannedPage, 'ordinal'> {
   state: PageState;
-  crawl: CrawlSettings & { status: CrawlStatus };
+  /** Its crawl's settings and status, and the niche profile as it stands (with the seed pages in it). */
+  crawl: CrawlSettings & { status: CrawlStatus; nicheProfile: NicheProfile | null; profilePages: number[] };
   /** A fresh cached verdict of the page's URL (from any crawl), or null. */
   cached: SettledVerdict | null;
 }
@@ -36,6 +38,8 @@ export interface PageResult {
   lang?: string | null;
   /** The registrable domain of finalUrl (null when there is none). */
   domain: string | null;
+  /** Its fit to the crawl's niche, 0 to 1 (crawled pages with text to read only). */
+  relevance?: number | null;
 }
 
 export interface StoredLink {
@@ -56,7 +60,7 @@ export interface StoredLink {
 export async function pagesForWork(db: Queryable, pageIds: number[], verdictMaxAgeMs: number): Promise<Map<number, PageWork>> {
   const { rows } = await db.query(
     `/* pages.pagesForWork */ SELECT p.id, p.crawl_id AS "crawlId", p.url, p.depth, p.state,
-       jsonb_build_object('status', c.status) || ${CRAWL_SETTINGS_JSON}::jsonb AS crawl, ${freshVerdictJson('p.url', '$2')} AS cached
+       jsonb_build_object('status', c.status, 'nicheProfile', c.niche_profile, 'profilePages', c.profile_pages) || ${CRAWL_SETTINGS_JSON}::jsonb AS crawl, ${freshVerdictJson('p.url', '$2')} AS cached
      FROM pages p JOIN crawls c ON c.id = p.crawl_id WHERE p.id = ANY($1::bigint[])`,
     [pageIds, verdictMaxAgeMs / 1000],
   );
@@ -74,15 +78,15 @@ export async function recordPageResults(db: Queryable, results: { pageId: number
   const { rows } = await db.query<{ id: number }>(
     `/* pages.recordPageResults */ UPDATE pages p SET state = u.state, final_url = u.final_url, http_status = u.http_status, title = u.title,
        outcome = u.outcome, verdict = u.verdict, evidence = u.evidence::jsonb, domain = u.domain, description = u.description, lang = u.lang,
-       fetched_at = now()
-     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-       AS u(id, state, final_url, http_status, title, outcome, verdict, evidence, domain, description, lang)
+       relevance = u.relevance, fetched_at = now()
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::real[])
+       AS u(id, state, final_url, http_status, title, outcome, verdict, evidence, domain, description, lang, relevance)
      WHERE p.id = u.id AND p.state = 'queued'
      RETURNING p.id`,
     [
       sorted.map((r) => r.pageId), of((r) => r.state), of((r) => r.finalUrl), of((r) => r.httpStatus), of((r) => r.title),
       of((r) => r.outcome), of((r) => r.verdict?.verdict ?? null), of((r) => (r.verdict ? evidenceOf(r.verdict) : null)),
-      of((r) => r.domain), of((r) => r.description ?? null), of((r) => r.lang ?? null),
+      of((r) => r.domain), of((r) => r.description ?? null), of((r) => r.lang ?? null), of((r) => r.relevance ?? null),
     ],
   );
   return new Set(rows.map((row) => row.id));

@@ -14,6 +14,8 @@ export interface ProspectFilter {
   domainStates?: string[];
   followedOnly?: boolean;
   minScore?: number;
+  /** The source page's relevance to its crawl's niche, at least (pages never scored pass). */
+  minRelevance?: number;
   /** Text search over the dead URL, source URL, source title and anchor text. */
   q?: string;
   /** Exactly these prospects (webhook events). */
@@ -47,6 +49,7 @@ export function prospectWhere(accountId: string, filter: ProspectFilter): { sql:
   if (filter.followedOnly) clauses.push('r.followed');
   if (filter.prospectIds) add((p) => `r.id = ANY(${p}::bigint[])`, filter.prospectIds);
   if (filter.minScore !== undefined) add((p) => `r.score >= ${p}`, filter.minScore);
+  if (filter.minRelevance !== undefined) add((p) => `coalesce(p.relevance, 1) >= ${p}`, filter.minRelevance);
   if (filter.q) {
     add(
       (p) => `(r.dead_url ILIKE ${p} OR coalesce(p.final_url, p.url) ILIKE ${p} OR p.title ILIKE ${p} OR r.anchor_text ILIKE ${p})`,

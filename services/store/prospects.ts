@@ -5,11 +5,12 @@ import { archiveJson } from './archive.js';
 import { DOMAIN_FACTS_COLUMN, DOMAIN_FACTS_JOIN } from './domain-facts.js';
 
 export type { ProspectFilter };
-export type ProspectSort = 'score' | 'firstSeen';
-/** Keyset position: the last row's id, and its score when sorting by score. */
+export type ProspectSort = 'score' | 'firstSeen' | 'relevance';
+/** Keyset position: the last row's id, and its score or its source page's relevance when sorting by those. */
 export interface ProspectCursor {
   id: number;
   score?: number;
+  relevance?: number;
 }
 
 export interface Prospect {
@@ -33,7 +34,7 @@ const SEEN_BY_IDS = 20;
 const RECORD = `
   r.id::text AS id, r.crawl_id AS "crawlId", r.status, r.notes, r.score,
   coalesce(p.final_url, p.url) AS "sourceUrl", p.title AS "sourceTitle", p.description AS "sourceDescription",
-  p.lang AS "sourceLang", r.source_domain AS "sourceDomain",
+  p.lang AS "sourceLang", p.relevance AS "sourceRelevance", r.source_domain AS "sourceDomain",
   r.dead_url AS "deadUrl", r.dead_domain AS "deadDomain", r.reason = 'dns_failure' AS "deadDomainExpired",
   r.reason, r.http_status AS "httpStatus",
   r.anchor_text AS "anchorText", r.context, r.position, r.rel, r.followed, NULL AS "relFlags",
@@ -63,8 +64,8 @@ const FROM = `prospects r JOIN pages p ON p.id = r.source_page_id
   ${DOMAIN_FACTS_JOIN}`;
 
 /**
- * One page of an account's prospects. Keyset paging: by id (oldest first) or by score (highest first,
- * then id), so rows inserted while a client pages never shift the rows it has not read yet. Scores are
+ * One page of an account's prospects. Keyset paging: by id (oldest first), or by score or relevance
+ * (highest first, then id), so rows inserted while a client pages never shift the rows it has not read yet. Scores are
  * set when a prospect is found and refreshed once, when its crawl completes.
  */
 export async function listProspects(
@@ -74,15 +75,17 @@ export async function listProspects(
 ): Promise<Prospect[]> {
   const { sql, params } = prospectWhere(accountId, query.filter);
   const where = [sql];
-  if (query.after && query.sort === 'score') {
-    params.push(query.after.score ?? 0, query.after.id);
-    where.push(`(r.score, r.id) < ($${params.length - 1}, $${params.length})`);
+  // Relevance sorts pages never scored as fully relevant (as the score does), highest first.
+  const key = { score: 'r.score', relevance: 'coalesce(p.relevance, 1)', firstSeen: null }[query.sort];
+  if (query.after && key) {
+    params.push(query.after[query.sort as 'score' | 'relevance'] ?? 0, query.after.id);
+    where.push(`(${key}, r.id) < ($${params.length - 1}, $${params.length})`);
   } else if (query.after) {
     params.push(query.after.id);
     where.push(`r.id > $${params.length}`);
   }
   params.push(query.limit);
-  const order = query.sort === 'score' ? 'r.score DESC, r.id DESC' : 'r.id';
+  const order = key ? `${key} DESC, r.id DESC` : 'r.id';
   const { rows } = await db.query<Prospect>(
     `/* prospects.listProspects */ SELECT ${RECORD} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
     params,
@@ -104,16 +107,17 @@ const withRelFlags = (row: Prospect): Prospect => ({ ...row, relFlags: relFlags(
  * Turns every outbound link of the crawl to the given dead targets into a prospect: one per account and
  * opportunity (source page URL, dead URL). A new one goes into the webhook outbox and its history in the
  * same statement; one found before takes this sighting (the crawl, what it saw, last seen now) and is
- * open again if it had been resolved. Every sighting is recorded for the crawl's own view. Idempotent:
+ * open again if it had been resolved. Every sighting is recorded for the crawl's own view. A page less
+ * relevant than the crawl's minRelevance makes none (its dead links are not the niche's). Idempotent:
  * a repeated call finds the opportunity and its sighting there. Targets not (yet) judged dead are
- * skipped. `sources` give the domain and final URL of pages whose rows do not say them yet (their
+ * skipped. `sources` give the domain, final URL and relevance of pages whose rows do not say them yet (their
  * results are recorded later in the same transaction).
  */
 export async function createProspects(
   db: Queryable,
   crawlId: string,
   targets: { url: string; domain: string }[],
-  sources: { pageId: number; domain: string | null; finalUrl: string | null }[] = [],
+  sources: { pageId: number; domain: string | null; finalUrl: string | null; relevance: number | null }[] = [],
 ): Promise<number> {
   if (targets.length === 0) return 0;
   const { rowCount } = await db.query(
@@ -122,13 +126,15 @@ export async function createProspects(
        SELECT c.account_id, t.crawl_id, l.source_page_id, t.url AS dead_url, t.reason, t.http_status, l.anchor_text, l.rel,
          l.context, l.position, l.followed, coalesce(s.domain, src.domain, '') AS source_domain, u.domain AS dead_domain,
          coalesce(s.final_url, src.final_url, src.url) AS source_url,
-         crawl_prospect_score(t.crawl_id, t.url, l.source_page_id, l.followed, l.position) AS score
+         crawl_prospect_score(t.crawl_id, t.url, l.source_page_id, l.followed, l.position, coalesce(s.relevance, src.relevance)) AS score
        FROM unnest($2::text[], $3::text[]) AS u(url, domain)
        JOIN crawl_targets t ON t.crawl_id = $1 AND t.url = u.url AND t.verdict = 'dead'
        JOIN crawls c ON c.id = t.crawl_id
        JOIN links l ON l.crawl_id = t.crawl_id AND l.target_url = t.url AND l.outbound
        JOIN pages src ON src.id = l.source_page_id
-       LEFT JOIN unnest($4::bigint[], $5::text[], $6::text[]) AS s(page_id, domain, final_url) ON s.page_id = l.source_page_id
+       LEFT JOIN unnest($4::bigint[], $5::text[], $6::text[], $7::real[]) AS s(page_id, domain, final_url, relevance) ON s.page_id = l.source_page_id
+       -- An off-topic page's dead links are not the niche's prospects (seeds are the niche).
+       WHERE c.min_relevance IS NULL OR src.depth = 0 OR coalesce(s.relevance, src.relevance, 1) >= c.min_relevance
      ) f ORDER BY source_url, dead_url, source_page_id
    ),
    earlier AS (
@@ -157,7 +163,7 @@ export async function createProspects(
    INSERT INTO prospect_notifications (prospect_id, account_id, crawl_id) SELECT id, account_id, crawl_id FROM upserted WHERE inserted`,
     [
       crawlId, targets.map((t) => t.url), targets.map((t) => t.domain),
-      sources.map((s) => s.pageId), sources.map((s) => s.domain), sources.map((s) => s.finalUrl),
+      sources.map((s) => s.pageId), sources.map((s) => s.domain), sources.map((s) => s.finalUrl), sources.map((s) => s.relevance),
     ],
   );
   return rowCount ?? 0;
@@ -166,8 +172,9 @@ export async function createProspects(
 /** Scores a crawl's prospects again on its final link graph (they are scored as found, then frozen). */
 export async function refreshProspectScores(db: Queryable, crawlId: string): Promise<void> {
   await db.query(
-    `/* prospects.refreshProspectScores */ UPDATE prospects SET score = crawl_prospect_score(crawl_id, dead_url, source_page_id, followed, position)
-     WHERE crawl_id = $1`,
+    `/* prospects.refreshProspectScores */ UPDATE prospects r SET score = crawl_prospect_score(r.crawl_id, r.dead_url, r.source_page_id, r.followed, r.position,
+       (SELECT p.relevance FROM pages p WHERE p.id = r.source_page_id))
+      WHERE r.crawl_id = $1`,
     [crawlId],
   );
 }

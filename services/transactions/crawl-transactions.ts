@@ -27,6 +27,8 @@ export interface CrawledPage {
   contacts: ContactHints;
   /** The page's URL when its verdict goes into the shared verdict cache too (it was fetched for this page). */
   cacheVerdictOf?: string;
+  /** Whether the crawl follows its links (plans the pages they lead to); false for an off-topic page. Default true. */
+  follow?: boolean;
 }
 
 /** What a recorded page's job must enqueue after the commit. */
@@ -59,10 +61,14 @@ export function recordCrawledPages(db: Db, pages: CrawledPage[]): Promise<(Recor
       const newTargets = await registerTargets(tx, crawlId, outbound.flat());
       // Targets other pages already had checked: these pages' links to the dead ones are prospects now,
       // with each page's domain and final URL as their source (its row says them only once its result is recorded).
-      await createProspects(tx, crawlId, withDomains([...new Set(outbound.flat())]), ofCrawl.map((page) => ({ pageId: page.pageId, domain: page.result.domain, finalUrl: page.result.finalUrl })));
+      await createProspects(tx, crawlId, withDomains([...new Set(outbound.flat())]), ofCrawl.map((page) => ({
+        pageId: page.pageId, domain: page.result.domain, finalUrl: page.result.finalUrl, relevance: page.result.relevance ?? null,
+      })));
       // The pages' rows are first touched under the planning lock, so a planner lowering their depths
       // (which holds that lock) never waits for this transaction while this one waits for the lock.
-      const { queued, newPages } = await planChildren(tx, crawlId, ofCrawl.map((page) => ({ pageId: page.pageId, linkUrls: page.links.map((link) => link.url) })));
+      const { queued, newPages } = await planChildren(tx, crawlId, ofCrawl.map((page) => ({
+        pageId: page.pageId, linkUrls: page.follow === false ? [] : page.links.map((link) => link.url),
+      })));
       const stored = await recordPageResults(tx, ofCrawl.filter((page) => queued.has(page.pageId)));
       // Each new target goes to the first page that links to it, the new pages to the first page stored.
       const unclaimed = new Map(newTargets.map((target) => [target.url, target]));

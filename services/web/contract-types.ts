@@ -1364,6 +1364,17 @@ export interface components {
             hostConcurrency?: number;
             /** @description Milliseconds between request starts to one host at least (default HOST_INTERVAL_MS, 100); robots.txt Crawl-delay can raise it. */
             hostIntervalMs?: number;
+            /**
+             * @description Words the niche is about, added to what the seed pages say (their title, headings and text). The
+             *     crawl's `niche` shows the words it settled on; every crawled page is scored against them.
+             */
+            keywords?: string[];
+            /**
+             * @description An outward crawl does not follow the links of pages less relevant than this to the niche (their
+             *     links are still checked; the crawl's stats count them as offTopicPages). Default 0.3 for outward,
+             *     null (follow every page) for site. See the README's "Niche relevance".
+             */
+            minRelevance?: number | null;
         };
         CrawlStats: {
             /** @description Pages fetched and parsed. */
@@ -1378,6 +1389,8 @@ export interface components {
             deadLinks: number;
             /** @description Dead outbound links, one per source page and dead URL. */
             prospects: number;
+            /** @description Crawled pages less relevant than minRelevance: their links were checked, not followed. */
+            offTopicPages: number;
         };
         /**
          * @example {
@@ -1395,6 +1408,21 @@ export interface components {
          *       "exclude": [],
          *       "hostConcurrency": null,
          *       "hostIntervalMs": null,
+         *       "keywords": [
+         *         "pruning"
+         *       ],
+         *       "minRelevance": 0.3,
+         *       "niche": {
+         *         "lang": "en",
+         *         "topTerms": [
+         *           "prune",
+         *           "rose",
+         *           "garden",
+         *           "shear",
+         *           "branch",
+         *           "hedg"
+         *         ]
+         *       },
          *       "watchId": null,
          *       "error": null,
          *       "createdAt": "2026-11-21T10:00:00.000Z",
@@ -1406,7 +1434,8 @@ export interface components {
          *         "linksFound": 480,
          *         "linksChecked": 97,
          *         "deadLinks": 6,
-         *         "prospects": 9
+         *         "prospects": 9,
+         *         "offTopicPages": 0
          *       }
          *     }
          */
@@ -1434,6 +1463,15 @@ export interface components {
              * @description The watch this crawl is a run of (null for a crawl started by POST /v1/crawls).
              */
             watchId: string | null;
+            keywords: string[];
+            minRelevance: number | null;
+            /** @description What the crawl takes the niche to be, from its seed pages and keywords (null until one was read). */
+            niche: {
+                /** @description The niche's language: en, de, fr or es (null when none of them). */
+                lang: string | null;
+                /** @description Its heaviest word stems, heaviest first (at most 12). */
+                topTerms: string[];
+            } | null;
             /** @description Why a crawl failed. */
             error: string | null;
             /** Format: date-time */
@@ -1601,6 +1639,8 @@ export interface components {
             sourceDescription?: string | null;
             /** @description The source page's declared language (html lang). */
             sourceLang?: string | null;
+            /** @description The source page's fit to its crawl's niche, 0 to 1 (README: "Niche relevance"); null when it could not be read. */
+            sourceRelevance?: number | null;
             sourceDomain?: string;
             deadUrl: string;
             deadDomain?: string;
@@ -2167,10 +2207,12 @@ export interface components {
         /** @description Only followed links (rel has none of nofollow, sponsored, ugc). */
         FollowedOnlyFilter: boolean;
         MinScoreFilter: number;
+        /** @description Only prospects whose source page is at least this relevant to its crawl's niche (0 to 1); pages never scored pass. */
+        MinRelevanceFilter: number;
         /** @description Case-insensitive text search in the dead URL, source URL, source title and anchor text. */
         TextFilter: string;
-        /** @description `firstSeen`: oldest first (default). `score`: highest opportunity score first. */
-        ProspectSort: "firstSeen" | "score";
+        /** @description `firstSeen`: oldest first (default). `score`: highest opportunity score first. `relevance`: the source pages most relevant to their niche first. */
+        ProspectSort: "firstSeen" | "score" | "relevance";
         CrawlId: string;
         WatchId: string;
         /** @description Items per page. */
@@ -3036,9 +3078,11 @@ export interface operations {
                 /** @description Only followed links (rel has none of nofollow, sponsored, ugc). */
                 followedOnly?: components["parameters"]["FollowedOnlyFilter"];
                 minScore?: components["parameters"]["MinScoreFilter"];
+                /** @description Only prospects whose source page is at least this relevant to its crawl's niche (0 to 1); pages never scored pass. */
+                minRelevance?: components["parameters"]["MinRelevanceFilter"];
                 /** @description Case-insensitive text search in the dead URL, source URL, source title and anchor text. */
                 q?: components["parameters"]["TextFilter"];
-                /** @description `firstSeen`: oldest first (default). `score`: highest opportunity score first. */
+                /** @description `firstSeen`: oldest first (default). `score`: highest opportunity score first. `relevance`: the source pages most relevant to their niche first. */
                 sort?: components["parameters"]["ProspectSort"];
                 /** @description Items per page. */
                 limit?: components["parameters"]["Limit"];
@@ -3146,9 +3190,11 @@ export interface operations {
                 /** @description Only followed links (rel has none of nofollow, sponsored, ugc). */
                 followedOnly?: components["parameters"]["FollowedOnlyFilter"];
                 minScore?: components["parameters"]["MinScoreFilter"];
+                /** @description Only prospects whose source page is at least this relevant to its crawl's niche (0 to 1); pages never scored pass. */
+                minRelevance?: components["parameters"]["MinRelevanceFilter"];
                 /** @description Case-insensitive text search in the dead URL, source URL, source title and anchor text. */
                 q?: components["parameters"]["TextFilter"];
-                /** @description `firstSeen`: oldest first (default). `score`: highest opportunity score first. */
+                /** @description `firstSeen`: oldest first (default). `score`: highest opportunity score first. `relevance`: the source pages most relevant to their niche first. */
                 sort?: components["parameters"]["ProspectSort"];
             };
             header?: never;
@@ -3548,6 +3594,8 @@ export interface operations {
                 /** @description Only followed links (rel has none of nofollow, sponsored, ugc). */
                 followedOnly?: components["parameters"]["FollowedOnlyFilter"];
                 minScore?: components["parameters"]["MinScoreFilter"];
+                /** @description Only prospects whose source page is at least this relevant to its crawl's niche (0 to 1); pages never scored pass. */
+                minRelevance?: components["parameters"]["MinRelevanceFilter"];
                 /** @description Case-insensitive text search in the dead URL, source URL, source title and anchor text. */
                 q?: components["parameters"]["TextFilter"];
                 /** @description Items per page. */

@@ -15,7 +15,7 @@ const accountId = await createAccount(db, 'store-test');
 const newCrawl = (maxPages: number, maxPagesPerHost: number | null = null) =>
   insertCrawl(db, accountId, {
     scope: 'outward', seeds: ['http://a.test/'], maxDepth: 2, maxPages, respectRobots: true,
-    maxPagesPerHost, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
+    maxPagesPerHost, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null, keywords: [], minRelevance: null,
   });
 const crawled = (url: string) => ({ state: 'crawled' as const, finalUrl: url, httpStatus: 200, title: null, outcome: null, verdict: null, domain: 'a.test' });
 

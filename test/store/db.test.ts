@@ -67,14 +67,14 @@ t.test('a failing statement names itself in its error', async (t) => {
   await t.rejects(
     insertCrawl(db, '00000000-0000-0000-0000-000000000000', {
       scope: 'site', seeds: ['http://a.test/'], maxDepth: null, maxPages: 1, respectRobots: true,
-      maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
+      maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null, keywords: [], minRelevance: null,
     }),
     { code: '23503', query: 'crawls.insertCrawl', message: /^crawls\.insertCrawl: insert or update on table "crawls"/ },
   );
   await t.rejects(
     withTransaction(db, (tx) => insertCrawl(tx, 'not-a-uuid', {
       scope: 'site', seeds: [], maxDepth: null, maxPages: 1, respectRobots: true,
-      maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
+      maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null, keywords: [], minRelevance: null,
     })),
     { message: /^crawls\.insertCrawl: / },
     'inside a transaction too',

@@ -14,7 +14,7 @@ const accountId = await createAccount(db, 'frontier-test');
 const newCrawl = (maxDepth: number | null) =>
   insertCrawl(db, accountId, {
     scope: 'site', seeds: ['http://a.test/'], maxDepth, maxPages: 1_000, respectRobots: true,
-    maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
+    maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null, keywords: [], minRelevance: null,
   });
 const link = (url: string) => ({ url, anchorText: 'x', rel: '', outbound: false, followed: true, context: '', position: 'content' });
 const contacts = { emails: [], contactPages: [], authors: [] };

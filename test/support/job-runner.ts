@@ -91,7 +91,7 @@ export function jobRunner(env: TestEnvironment) {
 export async function newCrawl(db: Queryable, accountId: string, seeds: string[], settings: Partial<CrawlSettings> = {}) {
   const crawlId = await insertCrawl(db, accountId, {
     scope: 'site', seeds, maxDepth: null, maxPages: 100, respectRobots: true, maxPagesPerHost: null,
-    include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null, ...settings,
+    include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null, keywords: [], minRelevance: null, ...settings,
   });
   const pages = await planPages(db, crawlId, seeds.map((url) => ({ url, depth: 0 })));
   await markRunning(db, crawlId);

@@ -36,7 +36,7 @@ const accountId = await createAccount(db, 'reconciler-test');
 async function newCrawl(urls: string[]) {
   const crawlId = await insertCrawl(db, accountId, {
     scope: 'site', seeds: urls, maxDepth: null, maxPages: 100, respectRobots: true,
-    maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null,
+    maxPagesPerHost: null, include: [], exclude: [], hostConcurrency: null, hostIntervalMs: null, keywords: [], minRelevance: null,
   });
   const pages = await planPages(db, crawlId, urls.map((url) => ({ url, depth: 0 })));
   await markRunning(db, crawlId);

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../deps.js';
 import { badRequest, notFound } from '../../errors.js';
-import { findProspect, listProspects, updateProspects, type ProspectChange, type ProspectCursor, type ProspectSort } from '../../store/prospects.js';
+import { findProspect, listProspects, updateProspects, type Prospect, type ProspectChange, type ProspectCursor, type ProspectSort } from '../../store/prospects.js';
 import { prospectHistory } from '../../store/prospect-history.js';
 import { dueLinkChecks } from '../../store/link-checks.js';
 import { normalizeUrl } from '../../crawl/urls.js';
@@ -15,12 +15,15 @@ import type { Route } from '../../web/contract.js';
 type Cursor = ProspectCursor & { sort: ProspectSort };
 const cursorFor = (sort: ProspectSort) => (value: unknown): value is Cursor =>
   (value as Cursor)?.sort === sort && Number.isSafeInteger((value as Cursor).id) &&
-  (sort !== 'score' || Number.isInteger((value as Cursor).score));
+  (sort !== 'score' || Number.isInteger((value as Cursor).score)) &&
+  (sort !== 'relevance' || (typeof (value as Cursor).relevance === 'number' && Number.isFinite((value as Cursor).relevance)));
+/** Where a page of prospects ended, for the next one. */
+const positionOf = (last: Prospect): ProspectCursor => ({ id: Number(last.id), score: last.score, relevance: Number(last.sourceRelevance ?? 1) });
 
 const EXPORT_BATCH = 500;
 const CSV_COLUMNS = [
   'id', 'crawlId', 'status', 'score', 'reason', 'httpStatus', 'deadUrl', 'deadDomain', 'deadDomainExpired', 'sourceUrl',
-  'sourceTitle', 'sourceDomain', 'sourceLang', 'anchorText', 'context', 'position', 'rel', 'followed', 'referringPages',
+  'sourceTitle', 'sourceDomain', 'sourceLang', 'sourceRelevance', 'anchorText', 'context', 'position', 'rel', 'followed', 'referringPages',
   'referringDomains', 'accountReferringPages', 'accountReferringDomains', 'emails', 'contactPages', 'authors',
   'archiveUrl', 'archiveTimestamp', 'archiveTitle', 'archiveWordCount', 'archiveFirstParagraph',
   'firstSeenAt', 'lastSeenAt', 'state', 'resolution', 'resolvedAt', 'replacementUrl', 'notes',
@@ -43,7 +46,7 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
     const rows = await listProspects(db, request.accountId, { filter, sort, after, limit: limit + 1 });
     const items = rows.slice(0, limit);
     const last = rows.length > limit ? items[items.length - 1]! : null;
-    return { items, nextCursor: last ? encodeCursor({ sort, id: Number(last.id), score: last.score }) : null };
+    return { items, nextCursor: last ? encodeCursor({ sort, ...positionOf(last) }) : null };
   });
 
   app.get<Route<'exportProspects'>>(
@@ -63,7 +66,7 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
           for (const row of batch) yield format === 'csv' ? csvLine(csvValues(row)) : `${JSON.stringify(row)}\n`;
           if (batch.length < EXPORT_BATCH) return;
           const last = batch[batch.length - 1]!;
-          after = { id: Number(last.id), score: last.score };
+          after = positionOf(last);
         }
       }
       const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson';
