@@ -8,7 +8,7 @@ import { isOutbound, registrableDomain } from '../services/crawl/urls.js';
 import { isFollowed } from '../services/crawl/vocabulary.js';
 import { attemptPage } from '../services/crawl/check-url.js';
 import { recordCrawledPages, type CrawledPage } from '../services/transactions/crawl-transactions.js';
-import { addSeedToProfile, markRunning } from '../services/store/crawls.js';
+import { addSeedToProfile, markRunning, nicheProfileOf } from '../services/store/crawls.js';
 import { pagesForWork, recordPageResult, type PageResult, type PageWork } from '../services/store/pages.js';
 import { linkRelevance, relevance, type NicheProfile, type PageTerms } from '../services/crawl/relevance.js';
 import type { ExtractedLink } from '../services/crawl/extract.js';
@@ -21,6 +21,9 @@ import { politenessOf, politeAttempt, type PoliteDeps } from './polite-attempt.j
 export type PageDeps = PoliteDeps & FinishDeps & Pick<Runtime, 'http' | 'robots'> & {
   config: Pick<Config, 'retry' | 'politeness' | 'webhooks' | 'verdictMaxAgeMs'>;
 };
+
+/** Crawls whose niche profiles a process keeps at once. */
+const MAX_CACHED_PROFILES = 100;
 
 const domainOf = (url: string | null) => (url ? registrableDomain(url) : null);
 
@@ -42,6 +45,19 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
   const record = batched((pages: CrawledPage[]) => recordCrawledPages(db, pages));
   const finishCrawl = createFinisher(runtime);
 
+  // Each crawl's niche profile, read again only when a seed page went into it since (and kept as one
+  // object, which relevance() keeps its own figures of).
+  const profileCache = new Map<string, { seeds: number; profile: Promise<NicheProfile | null> }>();
+  const profiles = (crawlId: string, seeds: number) => {
+    const known = profileCache.get(crawlId);
+    if (known?.seeds === seeds) return known.profile;
+    const profile = nicheProfileOf(db, crawlId);
+    profileCache.set(crawlId, { seeds, profile });
+    if (profileCache.size > MAX_CACHED_PROFILES) profileCache.delete(profileCache.keys().next().value!);
+    profile.catch(() => profileCache.delete(crawlId));
+    return profile;
+  };
+
   /**
    * The page's fit to its crawl's niche, and whether its links are followed: a seed's words go into the
    * niche's profile first; an outward crawl follows only pages at least minRelevance relevant (seeds
@@ -50,7 +66,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
   async function nicheFit(page: PageWork, terms: PageTerms | null): Promise<{ relevance: number | null; follow: boolean; profile: NicheProfile | null }> {
     if (!terms) return { relevance: null, follow: true, profile: null };
     const seeded = page.depth === 0 && !page.crawl.profilePages.map(Number).includes(page.id);
-    const profile = seeded ? await addSeedToProfile(db, page.crawlId, page.id, terms) : page.crawl.nicheProfile;
+    const profile = seeded ? await addSeedToProfile(db, page.crawlId, page.id, terms) : await profiles(page.crawlId, page.crawl.profilePages.length);
     if (!profile) return { relevance: null, follow: true, profile: null };
     const fit = relevance(profile, terms);
     const { minRelevance, scope } = page.crawl;

@@ -43,7 +43,7 @@ export interface PageContent {
 type ContentRoot = { textContent: string | null; querySelectorAll(selector: string): Iterable<{ textContent: string | null }> };
 
 // The content's text read for relevance, at most: enough words to know what a page is about.
-export const MAX_CONTENT_CHARS = 20_000;
+export const MAX_CONTENT_CHARS = 8_000;
 // What is not the page's content: menus, sidebars, forms and what is never shown.
 const NOT_CONTENT = 'nav, aside, form, script, style, noscript, template, svg, [hidden], [role="navigation"], [role="complementary"], [role="search"]';
 // The site's own banner and footer, when they are not inside the article or main content.
@@ -104,7 +104,8 @@ function pageContent(document: ReturnType<typeof parseHTML>['document']): PageCo
   const root = (document.querySelector('article') ?? document.querySelector('main') ?? document.body ?? document.documentElement) as ContentRoot | null;
   if (!root) return { headings: [], text: '' };
   const headings = [...root.querySelectorAll('h1, h2, h3')].slice(0, 30).map((heading) => squeeze(heading.textContent, 200));
-  return { headings: headings.filter(Boolean), text: squeeze(root.textContent, MAX_CONTENT_CHARS) };
+  // Whitespace is squeezed in a slice of the text only: a long page's rest is never read.
+  return { headings: headings.filter(Boolean), text: squeeze(root.textContent?.slice(0, 2 * MAX_CONTENT_CHARS), MAX_CONTENT_CHARS) };
 }
 
 function anchorTextOf(element: DomElement): string {

@@ -231,6 +231,15 @@ export async function crawlEventData(db: Queryable, crawlId: string): Promise<{ 
   return { accountId, data };
 }
 
+/** A crawl's niche profile as it stands (null when no seed page or keyword made one yet). */
+export async function nicheProfileOf(db: Queryable, crawlId: string): Promise<NicheProfile | null> {
+  const { rows } = await db.query<{ profile: NicheProfile | null }>(
+    '/* crawls.nicheProfileOf */ SELECT niche_profile AS profile FROM crawls WHERE id = $1',
+    [crawlId],
+  );
+  return rows[0]?.profile ?? null;
+}
+
 /**
  * Folds a crawled seed page's terms into its crawl's niche profile, once per page (a repeated job finds
  * it there), under the crawl's row lock so that seeds recorded at the same moment all count. Returns

@@ -4,7 +4,6 @@ import type { CrawlSettings, CrawlStatus } from '../crawl/settings.js';
 import type { PageState } from '../crawl/vocabulary.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
 import type { ContactHints } from '../crawl/contacts.js';
-import type { NicheProfile } from '../crawl/relevance.js';
 import { freshVerdictJson, verdictOf } from './verdicts.js';
 
 
@@ -19,8 +18,8 @@ export interface PlannedPage {
 
 export interface PageWork extends Omit<PlannedPage, 'ordinal'> {
   state: PageState;
-  /** Its crawl's settings and status, and the niche profile as it stands (with the seed pages in it). */
-  crawl: CrawlSettings & { status: CrawlStatus; nicheProfile: NicheProfile | null; profilePages: number[] };
+  /** Its crawl's settings and status, and the seed pages its niche profile holds (see crawls.nicheProfileOf). */
+  crawl: CrawlSettings & { status: CrawlStatus; profilePages: number[] };
   /** A fresh cached verdict of the page's URL (from any crawl), or null. */
   cached: SettledVerdict | null;
 }
@@ -60,7 +59,7 @@ export interface StoredLink {
 export async function pagesForWork(db: Queryable, pageIds: number[], verdictMaxAgeMs: number): Promise<Map<number, PageWork>> {
   const { rows } = await db.query(
     `/* pages.pagesForWork */ SELECT p.id, p.crawl_id AS "crawlId", p.url, p.depth, p.state,
-       jsonb_build_object('status', c.status, 'nicheProfile', c.niche_profile, 'profilePages', c.profile_pages) || ${CRAWL_SETTINGS_JSON}::jsonb AS crawl, ${freshVerdictJson('p.url', '$2')} AS cached
+       jsonb_build_object('status', c.status, 'profilePages', c.profile_pages) || ${CRAWL_SETTINGS_JSON}::jsonb AS crawl, ${freshVerdictJson('p.url', '$2')} AS cached
      FROM pages p JOIN crawls c ON c.id = p.crawl_id WHERE p.id = ANY($1::bigint[])`,
     [pageIds, verdictMaxAgeMs / 1000],
   );
