@@ -9,7 +9,7 @@ import { isFollowed } from '../services/crawl/vocabulary.js';
 import { attemptPage } from '../services/crawl/check-url.js';
 import { recordCrawledPages, type CrawledPage } from '../services/transactions/crawl-transactions.js';
 import { addSeedToProfile, markRunning, nicheProfileOf } from '../services/store/crawls.js';
-import { pagesForWork, recordPageResult, type PageResult, type PageWork } from '../services/store/pages.js';
+import { pagesForWork, recordPageResult, type PageResult, type PageWork, type PlannedPage } from '../services/store/pages.js';
 import { linkRelevance, relevance, type NicheProfile, type PageTerms } from '../services/crawl/relevance.js';
 import type { ExtractedLink } from '../services/crawl/extract.js';
 import { batched, batchedLookup } from '../services/batching.js';
@@ -27,9 +27,23 @@ const MAX_CACHED_PROFILES = 100;
 
 const domainOf = (url: string | null) => (url ? registrableDomain(url) : null);
 
-/** A page's links, most relevant to the niche first (a stable sort: ties keep the page's order). */
-function byLinkRelevance(profile: NicheProfile, links: ExtractedLink[]): ExtractedLink[] {
-  return links.map((link) => ({ link, fit: linkRelevance(profile, link) })).sort((a, b) => b.fit - a.fit).map(({ link }) => link);
+// A new page of a steered crawl waits in line as if planned up to this many pages later, the less its
+// link looks like the niche (see steer).
+const RELEVANCE_SPREAD = 1_000;
+
+/**
+ * A steered crawl's best-first order. A page's links, most relevant to the niche first (a stable sort:
+ * ties keep the page's order), so that the budget goes to the likeliest ones; and the place in line of
+ * each page they lead to, from the linking page's relevance and the link's own (anchor text and URL
+ * words): on the niche, its place as planned; off it, up to RELEVANCE_SPREAD places later. Jobs are
+ * served by their place (queues.ts fairPriority), so crawls stay fair to each other.
+ */
+function steer(profile: NicheProfile, pageRelevance: number, links: ExtractedLink[]) {
+  const fits = new Map(links.map((link) => [link.url, (pageRelevance + linkRelevance(profile, link)) / 2]));
+  return {
+    links: [...links].sort((a, b) => fits.get(b.url)! - fits.get(a.url)!),
+    place: (page: PlannedPage): PlannedPage => ({ ...page, ordinal: page.ordinal + Math.round((1 - (fits.get(page.url) ?? 1)) * RELEVANCE_SPREAD) }),
+  };
 }
 
 /**
@@ -122,10 +136,9 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
       return settleFetched({ state: 'failed', ...fetched, outcome: error.code });
     }
     const niche = await nicheFit(page, extracted.terms ?? null);
-    // A steered crawl's budget goes to the links that look most like the niche first (their anchor text
-    // and URL words): the crawl plans a page's links in this order, as far as its budget goes.
-    const ordered = niche.profile && page.crawl.scope === 'outward' && page.crawl.minRelevance !== null ? byLinkRelevance(niche.profile, extracted.links) : extracted.links;
-    const links = ordered.map((link) => ({ ...link, outbound: isOutbound(result.finalUrl, link.url), followed: isFollowed(link.rel) }));
+    const steered = niche.profile && niche.relevance !== null && page.crawl.scope === 'outward' && page.crawl.minRelevance !== null
+      ? steer(niche.profile, niche.relevance, extracted.links) : null;
+    const links = (steered?.links ?? extracted.links).map((link) => ({ ...link, outbound: isOutbound(result.finalUrl, link.url), followed: isFollowed(link.rel) }));
     const planned = await record({
       crawlId: page.crawlId,
       pageId: page.id,
@@ -141,7 +154,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
     if (planned) {
       runtime.metrics.count('pages', { outcome: 'crawled' });
       await queues.enqueueChecks(page.crawlId, planned.newTargets, job.opts.priority);
-      await queues.enqueuePages(planned.newPages);
+      await queues.enqueuePages(steered ? planned.newPages.map(steered.place) : planned.newPages);
       log.debug({ links: links.length, targets: planned.newTargets.length, pages: planned.newPages.length }, 'page crawled');
     }
     await finishCrawl(page.crawlId);
