@@ -33,7 +33,13 @@ export const RELEVANCE_LANGUAGES = ['en', 'de', 'fr', 'es'] as const;
 export type RelevanceLanguage = (typeof RELEVANCE_LANGUAGES)[number];
 
 /** A page's weighted stems, in its language: at most MAX_PAGE_TERMS entries, [stem, weight] sorted by weight desc. */
-export interface PageTerms { lang: RelevanceLanguage | null; terms: [string, number][]; words: number }
+export interface PageTerms {
+  lang: RelevanceLanguage | null;
+  terms: [string, number][];
+  words: number;
+  /** For display: the page's commonest word of each kept stem ('pruning' for 'prune'), when it differs from the stem. */
+  shown?: Record<string, string>;
+}
 /** What a page offers the scorer: title, headings (h1-h3), main text (navigation etc. already removed by the caller), declared html lang (e.g. 'en-GB' or null). */
 export interface PageText { title: string | null; headings: string[]; text: string; declaredLang: string | null }
 /**
@@ -45,6 +51,8 @@ export interface NicheProfile {
   lang: RelevanceLanguage | null;
   terms: [string, number][];
   langVotes?: Partial<Record<RelevanceLanguage, number>>;
+  /** For display: a word of each stem as the seeds or keywords wrote it, when it differs from the stem. */
+  shown?: Record<string, string>;
 }
 
 export const MAX_PAGE_TERMS = 200;
@@ -175,14 +183,20 @@ export function pageTerms(page: PageText): PageTerms {
   }
   const lang = declared(page.declaredLang) ?? detectLanguage([...seen].map(([token, [count]]) => [token, count]));
   const counts = new Map<string, number>();
+  // Each stem's heaviest word, to show.
+  const surface = new Map<string, [word: string, weight: number]>();
   let kept = 0;
   for (const [token, [count, weight]] of seen) {
     if (!contentWord(token, lang)) continue;
     kept += count;
     const s = stem(token, lang);
     counts.set(s, (counts.get(s) ?? 0) + weight);
+    const shownSoFar = surface.get(s);
+    if (!shownSoFar || weight > shownSoFar[1] || (weight === shownSoFar[1] && token < shownSoFar[0])) surface.set(s, [token, weight]);
   }
-  return { lang, terms: [...counts].sort(byWeight).slice(0, MAX_PAGE_TERMS), words: kept };
+  const terms = [...counts].sort(byWeight).slice(0, MAX_PAGE_TERMS);
+  const shown = shownOf(terms, (term) => surface.get(term)?.[0]);
+  return { lang, terms, words: kept, ...(Object.keys(shown).length > 0 ? { shown } : {}) };
 }
 
 /** Terms read in another language: an unknown-language (unstemmed) side is stemmed in `lang`, equal stems summed. */
@@ -242,8 +256,21 @@ export function mergeProfile(profile: NicheProfile, seed: PageTerms, keywords: s
     const s = stem(token, lang);
     weights.set(s, Math.max(weights.get(s) ?? 0, top));
   }
-  const terms = [...weights].map(([term, weight]): [string, number] => [term, round(weight, 4)]).sort(byWeight);
-  return { lang, terms: terms.slice(0, MAX_PROFILE_TERMS), langVotes: votes };
+  const terms = [...weights].map(([term, weight]): [string, number] => [term, round(weight, 4)]).sort(byWeight).slice(0, MAX_PROFILE_TERMS);
+  // The word shown for a stem: the one shown before, else a keyword's, else the seed's.
+  const keywordShown = new Map(keywordTokens.filter((token) => contentWord(token, lang)).map((token) => [stem(token, lang), token]));
+  const shown = shownOf(terms, (term) => profile.shown?.[term] ?? keywordShown.get(term) ?? seed.shown?.[term]);
+  return { lang, terms, langVotes: votes, ...(Object.keys(shown).length > 0 ? { shown } : {}) };
+}
+
+/** The words to show of the given terms, for those whose word is known and differs from the term. */
+function shownOf(terms: [string, number][], wordOf: (term: string) => string | undefined): Record<string, string> {
+  const shown: Record<string, string> = {};
+  for (const [term] of terms) {
+    const word = wordOf(term);
+    if (word && word !== term) shown[term] = word;
+  }
+  return shown;
 }
 
 /** The profile of a niche: mergeProfile folded over the seeds in their order (keywords alone: a profile of them). */
@@ -293,7 +320,7 @@ export function relevance(profile: NicheProfile, page: PageTerms): number {
   return round(Math.min(1, Math.max(0, score)), 3);
 }
 
-/** For display: the n heaviest stems. */
+/** The n heaviest stems (a crawl shows each as `shown` has it: store/crawls.ts). */
 export function topTerms(profile: NicheProfile, n: number): string[] {
   return [...profile.terms].sort(byWeight).slice(0, Math.max(0, n)).map(([term]) => term);
 }

@@ -15,7 +15,7 @@ export interface Crawl extends CrawlSettings {
   id: string;
   accountId: string;
   status: CrawlStatus;
-  /** What the crawl takes the niche to be: its language and heaviest stems (null until a seed page or keyword says). */
+  /** What the crawl takes the niche to be: its language and heaviest words (null until a seed page or keyword says). */
   niche: { lang: string | null; topTerms: string[] } | null;
   /** The watch this crawl is a run of, if any. */
   watchId: string | null;
@@ -34,7 +34,10 @@ export const CRAWL_SETTINGS_JSON = `json_build_object('scope', c.scope, 'seeds',
   'include', c.include_patterns, 'exclude', c.exclude_patterns, 'hostConcurrency', c.host_concurrency,
   'hostIntervalMs', c.host_interval_ms, 'keywords', c.keywords, 'minRelevance', c.min_relevance)`;
 
-/** How many of the niche profile's heaviest stems a crawl shows (the profile keeps them by weight, heaviest first). */
+/**
+ * How many of the niche profile's heaviest stems a crawl shows (the profile keeps them by weight, heaviest
+ * first), each as a word the seeds or keywords wrote (crawl/relevance.ts topTerms).
+ */
 const NICHE_TERMS_SHOWN = 12;
 
 const CRAWL_COLUMNS = `c.id, c.account_id AS "accountId", c.status, c.scope, c.seeds, c.max_depth AS "maxDepth",
@@ -42,7 +45,8 @@ const CRAWL_COLUMNS = `c.id, c.account_id AS "accountId", c.status, c.scope, c.s
   c.include_patterns AS include, c.exclude_patterns AS exclude, c.host_concurrency AS "hostConcurrency",
   c.host_interval_ms AS "hostIntervalMs", c.keywords, c.min_relevance AS "minRelevance",
   CASE WHEN c.niche_profile IS NOT NULL THEN json_build_object('lang', c.niche_profile -> 'lang', 'topTerms',
-    coalesce((SELECT json_agg(t.term ->> 0) FROM (SELECT jsonb_array_elements(c.niche_profile -> 'terms') AS term LIMIT ${NICHE_TERMS_SHOWN}) t), '[]'))
+    coalesce((SELECT json_agg(coalesce(c.niche_profile -> 'shown' ->> (t.term ->> 0), t.term ->> 0))
+      FROM (SELECT jsonb_array_elements(c.niche_profile -> 'terms') AS term LIMIT ${NICHE_TERMS_SHOWN}) t), '[]'))
   END AS niche,
   c.watch_id AS "watchId", c.error, c.created_at AS "createdAt",
   c.started_at AS "startedAt", c.finished_at AS "finishedAt", c.created_at::text AS "cursorKey"`;

@@ -1415,12 +1415,12 @@ export interface components {
          *       "niche": {
          *         "lang": "en",
          *         "topTerms": [
-         *           "prune",
-         *           "rose",
+         *           "pruning",
+         *           "roses",
          *           "garden",
-         *           "shear",
-         *           "branch",
-         *           "hedg"
+         *           "shears",
+         *           "branches",
+         *           "hedges"
          *         ]
          *       },
          *       "watchId": null,
@@ -1469,7 +1469,7 @@ export interface components {
             niche: {
                 /** @description The niche's language: en, de, fr or es (null when none of them). */
                 lang: string | null;
-                /** @description Its heaviest word stems, heaviest first (at most 12). */
+                /** @description Its heaviest words, heaviest first (at most 12): one word as the seeds or keywords wrote it for each stem. */
                 topTerms: string[];
             } | null;
             /** @description Why a crawl failed. */

@@ -591,3 +591,14 @@ t.test('cheap enough to score every crawled page (no timing assertion)', async (
   t.comment(`2,000 pages tokenized and scored in ${Math.round(performance.now() - started)} ms`);
   t.ok(total > 0, 'completed');
 });
+
+t.test('the words shown for stems: as the seeds and keywords wrote them', async (t) => {
+  const seed = pageTerms({ title: 'Pruning roses', headings: ['When to prune'], text: 'Pruning roses in spring keeps the roses flowering. Prune above a bud.', declaredLang: 'en' });
+  t.equal(seed.shown?.prune, 'pruning', 'the heaviest word of the stem');
+  t.equal(seed.shown?.rose, 'roses');
+  t.notOk(seed.shown && 'spring' in seed.shown, 'a word that is its own stem needs nothing shown');
+  const profile = buildProfile([seed], ['tulips']);
+  t.equal(profile.shown?.prune, 'pruning');
+  t.equal(profile.shown?.tulip, 'tulips', "a keyword's word");
+  t.equal(mergeProfile(profile, pageTerms({ title: 'Pruned', headings: [], text: 'pruned pruned pruned', declaredLang: 'en' })).shown?.prune, 'pruning', 'a word shown stays');
+});
