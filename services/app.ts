@@ -7,6 +7,7 @@ import { adminPlugin } from './admin/plugin.js';
 import { installErrorHandler } from './web/error-handler.js';
 import { createAjv, loadOpenApi, type OpenApi } from './web/openapi.js';
 import { serviceRoutes } from './web/service-routes.js';
+import { guardedValidator } from './web/input-guard.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,7 +21,8 @@ declare module 'fastify' {
  * service routes (health, metrics, the contract), the public API and the ops admin, two sibling plugins
  * that share only services/web. Requests are validated against openapi.yaml: bodies strictly (a wrong
  * type or an unknown field is a 400), query strings and path parameters with type coercion because they
- * arrive as text.
+ * arrive as text; neither lets through text PostgreSQL cannot store or a number that is not finite
+ * (services/web/input-guard.ts).
  */
 export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi()): Promise<FastifyInstance> {
   const app = Fastify({
@@ -29,7 +31,7 @@ export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi(
   });
   const bodyAjv = createAjv({ coerceTypes: false });
   const textAjv = createAjv({ coerceTypes: 'array' });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => guardedValidator(httpPart === 'body' ? bodyAjv : textAjv, schema));
   installErrorHandler(app);
   const routes: string[] = [];
   app.addHook('onRoute', (route) => {

@@ -31,7 +31,14 @@ const LOGIN_ATTEMPTS_PER_15_MINUTES = 10;
 const PAGE_SIZE = 50;
 
 /** Only a path inside the admin may follow a login: never another site. */
-const safeNext = (next: unknown) => (typeof next === 'string' && /^\/admin(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/admin');
+/**
+ * Where to go after signing in: an /admin path of this site, else /admin. Characters a Location header
+ * cannot carry (non-ASCII, controls) are percent-encoded, as a browser would send them.
+ */
+const safeNext = (next: unknown) =>
+  typeof next === 'string' && /^\/admin(\/|$|\?)/.test(next) && !next.startsWith('//')
+    ? next.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c))
+    : '/admin';
 
 type Form = Record<string, string>;
 const field = (body: unknown, name: string) => ((body as Form | undefined)?.[name] ?? '').trim();
@@ -63,6 +70,12 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
       if (error.statusCode === 401) return reply.redirect('/admin/login', 303);
       const body = html`<div class="error" role="alert">${error.message}</div><p><a href="javascript:history.back()">Back</a></p>`;
       return send(reply, layout({ title: 'That did not work', actor: request.admin?.actor ?? '', path: request.url }, body), error.statusCode);
+    }
+    // Fastify's own refusals (a form over its size limit, a body that cannot be parsed) keep their status.
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const message = status === 413 ? 'The form is larger than the admin accepts (16 KiB).' : 'The request could not be read.';
+      return send(reply, layout({ title: 'That did not work', actor: request.admin?.actor ?? '', path: request.url.split('?')[0]! }, html`<div class="error" role="alert">${message}</div>`), status);
     }
     request.log.error({ err: error }, 'admin page failed');
     return send(reply, html`<p>Something went wrong; the error is in the service's log.</p>`, 500);

@@ -20,7 +20,11 @@ export function decodeCursor<T>(cursor: string, isValid: (value: unknown) => val
 /** A position in a list ordered by (created_at, id): crawls. */
 export type CreatedCursor = { createdAt: string; id: string };
 export const isCreatedCursor = (value: unknown): value is CreatedCursor =>
-  typeof (value as CreatedCursor)?.createdAt === 'string' && isUuid(String((value as CreatedCursor)?.id));
+  typeof (value as CreatedCursor)?.createdAt === 'string' && TIMESTAMP.test((value as CreatedCursor).createdAt) &&
+  !Number.isNaN(Date.parse((value as CreatedCursor).createdAt.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))) &&
+  isUuid(String((value as CreatedCursor)?.id));
+// A timestamptz as PostgreSQL writes it (created_at::text): 2026-12-03 05:41:23.123456+00.
+const TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/;
 
 /** A position in a list ordered by a numeric id. */
 export const isIdCursor = (value: unknown): value is { id: number } => Number.isSafeInteger((value as { id: number })?.id);
