@@ -60,7 +60,7 @@ export async function boardRoutes(app: FastifyInstance, deps: { queues: Queues; 
     board.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const api = request.url.startsWith(`${BOARD_PATH}/api/`);
       try {
-        request.admin = deps.sessions.authenticate(request);
+        request.admin = await deps.sessions.authenticate(request);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         if (!api && error.statusCode === 401) return reply.redirect(loginPath(request.url), 303);

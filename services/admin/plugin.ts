@@ -13,7 +13,7 @@ export async function adminPlugin(app: FastifyInstance, { runtime, openapi }: { 
   // Registered here, inside the admin's own context, so only admin routes parse cookies and /v1
   // never sees one; before the routes, whose onRequest session checks read what it parsed.
   await app.register(cookie);
-  const admin = { operations: createAdminOperations(runtime), sessions: createAdminSessions(runtime.config.adminToken) };
+  const admin = { operations: createAdminOperations(runtime), sessions: createAdminSessions(runtime.config.adminToken, { redis: runtime.redis, keyPrefix: runtime.config.queuePrefix }) };
   await app.register(adminApiRoutes, { ...admin, openapi });
   await app.register(adminUiRoutes, { ...admin, redis: runtime.redis, keyPrefix: runtime.config.queuePrefix });
   await app.register(boardRoutes, { ...admin, queues: runtime.queues });

@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import { AppError, forbidden, unauthorized } from '../errors.js';
@@ -55,7 +56,14 @@ function sameOrigin(request: FastifyRequest): boolean {
  * from the token. And they would cost: the plugin signs in standard base64, not base64url, so every
  * session open at the upgrade would stop verifying and the cookie's value would change shape.
  */
-export function createAdminSessions(adminToken: string | undefined) {
+/** Where ended sessions are remembered until they would have expired anyway (the cookie alone cannot be recalled). */
+export interface EndedSessions {
+  redis: Pick<Redis, 'set' | 'exists'>;
+  keyPrefix: string;
+}
+
+export function createAdminSessions(adminToken: string | undefined, ended: EndedSessions) {
+  const endedKey = (id: string) => `${ended.keyPrefix}:admin-session-ended:${id}`;
   const digest = (value: string) => createHash('sha256').update(value).digest();
   const expected = adminToken === undefined ? null : digest(adminToken);
   const signingKey = adminToken === undefined ? null : digest(`blb admin session\n${adminToken}`);
@@ -65,7 +73,8 @@ export function createAdminSessions(adminToken: string | undefined) {
     // Comparing digests keeps the comparison constant-time whatever the token's length.
     expected !== null && timingSafeEqual(digest(token), expected);
 
-  function sessionActor(request: FastifyRequest): string | null {
+  /** The session a request carries (its actor, id and expiry), when its signature holds and it has not expired. */
+  function sessionOf(request: FastifyRequest): { actor: string; id: string; expires: number } | null {
     // `cookies` is null where the cookie plugin is not registered: no session there rather than a crash.
     const cookie = request.cookies?.[SESSION_COOKIE];
     if (!cookie || !signingKey) return null;
@@ -75,23 +84,29 @@ export function createAdminSessions(adminToken: string | undefined) {
     const given = Buffer.from(signature);
     if (good.length !== given.length || !timingSafeEqual(good, given)) return null;
     try {
-      const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { a: string; e: number };
-      return session.e > Date.now() / 1000 ? actorName(session.a) : null;
+      const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { a: string; e: number; i?: string };
+      const actor = actorName(session.a);
+      // Sessions from before ids were given have none: signing in again gives one.
+      if (session.e <= Date.now() / 1000 || !actor || typeof session.i !== 'string') return null;
+      return { actor, id: session.i, expires: session.e };
     } catch {
       return null;
     }
   }
 
   /** The identity behind a request: the bearer token or a session; throws when there is none. */
-  function authenticate(request: FastifyRequest): AdminActor {
+  async function authenticate(request: FastifyRequest): Promise<AdminActor> {
     if (!expected) throw forbidden('admin_disabled', 'the admin is disabled: set ADMIN_TOKEN to enable it');
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (bearer) {
       if (!tokenMatches(bearer[1]!)) throw unauthorized('the admin token is wrong: send Authorization: Bearer <ADMIN_TOKEN>');
       return { actor: actorName(request.headers['x-admin-actor']) ?? 'admin-token', ip: request.ip };
     }
-    const actor = sessionActor(request);
-    if (!actor) throw unauthorized('admin routes need Authorization: Bearer <ADMIN_TOKEN>, or a session from /admin/login');
+    const session = sessionOf(request);
+    if (!session || (await ended.redis.exists(endedKey(session.id)))) {
+      throw unauthorized('admin routes need Authorization: Bearer <ADMIN_TOKEN>, or a session from /admin/login');
+    }
+    const { actor } = session;
     // A session rides on a cookie, which a browser would also send on another site's form post.
     if (UNSAFE.has(request.method) && !sameOrigin(request)) {
       throw forbidden('cross_site_request', 'admin changes made with a session must come from the admin itself');
@@ -106,14 +121,14 @@ export function createAdminSessions(adminToken: string | undefined) {
     /** onRequest hook for JSON routes: 401/403 with the API's error body. */
     requireForApi() {
       return async (request: FastifyRequest) => {
-        request.admin = authenticate(request);
+        request.admin = await authenticate(request);
       };
     },
     /** onRequest hook for pages: a visitor without a session is sent to the login page. */
     requireForPages() {
       return async (request: FastifyRequest, reply: FastifyReply) => {
         try {
-          request.admin = authenticate(request);
+          request.admin = await authenticate(request);
         } catch (error) {
           if (!(error instanceof AppError) || error.statusCode !== 401 || request.method !== 'GET') throw error;
           return reply.redirect(loginPath(request.url), 303);
@@ -122,11 +137,18 @@ export function createAdminSessions(adminToken: string | undefined) {
     },
     /** Starts a session for `actor` on the reply; Secure when the request came over https (TRUSTED_PROXIES). */
     startSession(reply: FastifyReply, actor: string): void {
-      const payload = Buffer.from(JSON.stringify({ a: actor, e: Math.floor(Date.now() / 1000) + SESSION_SECONDS })).toString('base64url');
+      const session = { a: actor, e: Math.floor(Date.now() / 1000) + SESSION_SECONDS, i: randomBytes(16).toString('base64url') };
+      const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
       reply.setCookie(SESSION_COOKIE, `${payload}.${sign(payload)}`, { ...COOKIE_OPTIONS, maxAge: SESSION_SECONDS, secure: 'auto' });
     },
-    /** Removes the session cookie from the browser. */
-    endSession(reply: FastifyReply): void {
+    /**
+     * Ends the request's session on the server (a copy of its cookie no longer opens the admin) and
+     * removes the cookie from the browser.
+     */
+    async endSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      const session = sessionOf(request);
+      const left = session ? Math.ceil(session.expires - Date.now() / 1000) : 0;
+      if (session && left > 0) await ended.redis.set(endedKey(session.id), '1', 'EX', left);
       // Not reply.clearCookie: it adds an Expires in 1970 to the Max-Age=0 that has always cleared it.
       reply.setCookie(SESSION_COOKIE, '', { ...COOKIE_OPTIONS, maxAge: 0 });
     },

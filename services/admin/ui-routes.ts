@@ -112,7 +112,7 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
 
     pages.post('/admin/logout', async (request, reply) => {
       await ops.audit(request.admin, 'logout', null);
-      sessions.endSession(reply);
+      await sessions.endSession(request, reply);
       return reply.redirect('/admin/login', 303);
     });
 

@@ -30,20 +30,31 @@ export interface AddressGuard {
 
 /**
  * Only globally routable unicast addresses pass: loopback, private, link-local (the cloud metadata
- * address), CGNAT, multicast, reserved, NAT64/6to4 and IPv4-mapped forms of those are refused,
+ * address), CGNAT, multicast, reserved, NAT64/6to4, IPv4-mapped and IPv4-compatible forms of those, and
+ * any IPv6 address outside global unicast 2000::/3 are refused,
  * unless an allowlisted CIDR (SSRF_ALLOWLIST, for tests) covers them.
  */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+const IPV4_MAPPED = /^(?:(?:0{1,4}:){5}|::(?:0{1,4}:)?)ffff:\d{1,3}(?:\.\d{1,3}){3}$/i;
+
 export function createAddressGuard(allowlist: string[], resolve: Resolver = systemResolver): AddressGuard {
   const allowed = allowlist.map((cidr) => ipaddr.parseCIDR(cidr));
 
   const isAllowed = (address: string): boolean => {
     let ip: ipaddr.IPv4 | ipaddr.IPv6;
+    let raw: ipaddr.IPv4 | ipaddr.IPv6;
     try {
+      raw = ipaddr.parse(address);
       ip = ipaddr.process(address);
     } catch {
       return false;
     }
     if (allowed.some(([range, bits]) => range.kind() === ip.kind() && ip.match(range, bits))) return true;
+    // IPv6 beyond the global unicast block 2000::/3 is no public host: IPv4-compatible ::a.b.c.d (which
+    // process() would read as the IPv4 address) and unassigned space. IPv4-mapped forms are judged as IPv4.
+    // (ipaddr.js reads ::a.b.c.d as ::ffff:a.b.c.d: a dotted quad in IPv6 is judged by how it is written.)
+    if (address.includes(':') && address.includes('.') && !IPV4_MAPPED.test(address)) return false;
+    if (raw.kind() === 'ipv6' && raw.range() !== 'ipv4Mapped' && !raw.match(GLOBAL_UNICAST_V6)) return false;
     return ip.range() === 'unicast';
   };
 

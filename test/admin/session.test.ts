@@ -84,9 +84,15 @@ t.test('signing in: a wrong token is refused and audited; the right one starts a
   t.equal(offsite.statusCode, 303);
 });
 
-t.test('signing out removes the cookie from the browser and is audited', async (t) => {
-  const out = await env.app.inject({ method: 'POST', url: '/admin/logout', headers: await session('Lee') });
+t.test('signing out ends the session on the server, removes the cookie from the browser and is audited', async (t) => {
+  const headers = await session('Lee');
+  const other = await session('Kim');
+  const out = await env.app.inject({ method: 'POST', url: '/admin/logout', headers });
   t.equal(out.statusCode, 303);
+  const again = await env.app.inject({ method: 'GET', url: '/admin', headers });
+  t.equal(again.statusCode, 303, 'a copy of the ended session\'s cookie opens nothing');
+  t.equal(again.headers.location, '/admin/login?next=%2Fadmin');
+  t.equal((await env.app.inject({ method: 'GET', url: '/admin', headers: other })).statusCode, 200, 'another session goes on');
   t.equal(out.headers.location, '/admin/login');
   t.same(setCookie(out.headers['set-cookie']), { pair: 'blb_admin=', attributes: ['HttpOnly', 'Max-Age=0', 'Path=/admin', 'SameSite=Strict'] });
   t.match(await auditOf('logout'), [{ actor: 'Lee' }]);

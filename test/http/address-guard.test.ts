@@ -15,6 +15,16 @@ t.test('only public unicast addresses pass', async (t) => {
   t.equal(guard.isAllowed('not-an-ip'), false);
 });
 
+t.test('IPv6 outside global unicast, and IPv4-compatible forms, are refused', async (t) => {
+  const guard = createAddressGuard([]);
+  for (const address of ['::8.8.8.8', '::1.2.3.4', '0:0:0:0:0:0:8.8.8.8', '4000::1', 'e000::1', '100::1']) {
+    t.equal(guard.isAllowed(address), false, `${address} is refused`);
+  }
+  for (const address of ['2001:4860:4860::8888', '::ffff:8.8.8.8', '0:0:0:0:0:ffff:8.8.8.8', '8.8.8.8']) {
+    t.equal(guard.isAllowed(address), true, `${address} passes`);
+  }
+});
+
 t.test('the allowlist opens exactly its CIDRs', async (t) => {
   const guard = createAddressGuard(['127.0.0.0/8']);
   t.equal(guard.isAllowed('127.0.0.1'), true);
