@@ -8,6 +8,8 @@ export interface Config {
   redisUrl: string;
   /** Unset: the admin API is disabled, not open. */
   adminToken: string | undefined;
+  /** When set, GET /metrics answers only requests that carry it as a bearer token (for Prometheus' authorization). */
+  metricsToken: string | undefined;
   queuePrefix: string;
   /** Requests per minute per account on /v1 routes. */
   rateLimitPerMinute: number;
@@ -182,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/blb_prospector', ['postgres:', 'postgresql:']),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     adminToken: env.ADMIN_TOKEN || undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
     queuePrefix: env.QUEUE_PREFIX || 'blb',
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     pageConcurrency: int('PAGE_CONCURRENCY', 32, 1, 1000),
@@ -241,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')}`);
+  if (config.metricsToken !== undefined && config.metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
   if (config.adminToken !== undefined && config.adminToken.length < 16) {
     problems.push('ADMIN_TOKEN must be at least 16 characters');
   }

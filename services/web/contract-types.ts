@@ -53,6 +53,7 @@ export interface paths {
          * @description Fleet-wide counters (pages by state, link verdicts by reason, webhook delivery outcomes, jobs
          *     postponed for busy hosts), queue depths and the age of each queue's oldest waiting job, API
          *     latencies by route, and process metrics. Rates (pages per second) come from rate() in Prometheus.
+         *     Open unless METRICS_TOKEN is set; then it takes that token as a bearer token.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -2334,6 +2335,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            401: components["responses"]["Unauthorized"];
         };
     };
     getOpenApi: {
