@@ -1,13 +1,13 @@
 import type { Runtime } from '../runtime.js';
 import type { AdminActor } from './session.js';
 import { isUuid } from '../ids.js';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, crawlFinished, notFound } from '../errors.js';
 import { generateApiKey } from '../web/keys.js';
 import { withTransaction } from '../store/db.js';
 import { listAudit, recordAudit, type AuditEntry } from '../store/audit.js';
 import { crawlActivity } from '../store/crawl-activity.js';
 import { cancelCrawl, findCrawl, listCrawls, type Crawl } from '../store/crawls.js';
-import type { CrawlStatus } from '../crawl/settings.js';
+import { LIVE_CRAWL_STATUSES, type CrawlStatus } from '../crawl/settings.js';
 import { listTroubledEndpoints, type TroubledEndpoint } from '../store/webhooks.js';
 import { listRuns, listWatches, type Watch, type WatchRun } from '../store/watches.js';
 import { presentSchedule } from '../crawl/schedule.js';
@@ -137,6 +137,7 @@ export function createAdminOperations(runtime: Runtime) {
 
     async cancelCrawl(who: AdminActor, id: string): Promise<AdminCrawl> {
       const before = await this.crawl(id);
+      if (!LIVE_CRAWL_STATUSES.includes(before.status)) throw crawlFinished(before);
       await cancelCrawl(db, 'any', id);
       const after = await this.crawl(id);
       await audit(who, 'crawl.cancel', id, { account: before.accountName, from: before.status, to: after.status });

@@ -226,7 +226,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a crawl of any account (a finished crawl stays as it is); audited */
+        /** Cancel a crawl of any account; audited (a crawl that has ended answers 409 crawl_finished) */
         post: operations["adminCancelCrawl"];
         delete?: never;
         options?: never;
@@ -446,7 +446,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stop a crawl (a finished crawl is returned unchanged) */
+        /** Stop a crawl (a crawl that has ended answers 409 crawl_finished, and stays as it is) */
         post: operations["cancelCrawl"];
         delete?: never;
         options?: never;
@@ -2071,6 +2071,21 @@ export interface components {
         };
     };
     responses: {
+        /** @description The crawl has already ended (completed, failed or cancelled): there is nothing to cancel. */
+        CrawlFinished: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "crawl_finished",
+                 *       "message": "crawl 2f4c0a8e-5b9d-4e2a-8c1f-7a3b6d9e0c21 already completed: there is nothing to cancel"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request is malformed; `message` says what to fix. */
         BadRequest: {
             headers: {
@@ -2604,6 +2619,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["CrawlFinished"];
         };
     };
     adminListWatches: {
@@ -3046,6 +3062,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["CrawlFinished"];
             429: components["responses"]["RateLimited"];
         };
     };

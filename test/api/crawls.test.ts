@@ -1,5 +1,5 @@
 import t from 'tap';
-import { startEnvironment } from '../support/environment.js';
+import { ADMIN_TOKEN, startEnvironment } from '../support/environment.js';
 import { assertContract } from '../support/contract.js';
 import { startFakeWeb } from '../support/fake-web.js';
 
@@ -128,4 +128,12 @@ t.test('crawls are listed newest first with a cursor; cancel stops one', async (
     await env.app.inject({ method: 'POST', url: `/v1/crawls/${ids[0]}/cancel`, headers: as(own.key) }), 200);
   t.equal(cancelled.status, 'cancelled');
   t.ok(cancelled.finishedAt);
+  const again = assertContract(t, 'cancelCrawl',
+    await env.app.inject({ method: 'POST', url: `/v1/crawls/${ids[0]}/cancel`, headers: as(own.key) }), 409);
+  t.same(again, { code: 'crawl_finished', message: `crawl ${ids[0]} already ended (cancelled): there is nothing to cancel` }, 'an ended crawl says so');
+  const adminAgain = assertContract(t, 'adminCancelCrawl',
+    await env.app.inject({ method: 'POST', url: `/admin/api/crawls/${ids[0]}/cancel`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }), 409);
+  t.equal(adminAgain.code, 'crawl_finished');
+  const audited = await env.runtime.db.query(`SELECT 1 FROM admin_audit WHERE action = 'crawl.cancel'`);
+  t.equal(audited.rowCount, 0, 'nothing was done, nothing audited');
 });

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { isUuid } from '../../ids.js';
 import type { RouteDeps } from '../deps.js';
 import { createHash } from 'node:crypto';
-import { badRequest, notFound, AppError } from '../../errors.js';
+import { badRequest, crawlFinished, notFound, AppError } from '../../errors.js';
 import { claimIdempotencyKey, findIdempotentCrawl } from '../../store/idempotency.js';
-import { crawlSettings, type CrawlRequest } from '../../crawl/settings.js';
+import { crawlSettings, LIVE_CRAWL_STATUSES, type CrawlRequest } from '../../crawl/settings.js';
 import { withTransaction } from '../../store/db.js';
 import { cancelCrawl, failCrawlAtStart, findCrawl, insertCrawl, listCrawls, type Crawl } from '../../store/crawls.js';
 import { planPages } from '../../store/frontier.js';
@@ -119,7 +119,9 @@ export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: Ro
     { schema: openapi.requestSchema('cancelCrawl') },
     async (request) => {
       const { id } = request.params;
-      if (!isUuid(id) || !(await cancelCrawl(db, { accountId: request.accountId }, id))) throw notFound('crawl');
+      const before = await crawlOf(request.accountId, id);
+      if (!LIVE_CRAWL_STATUSES.includes(before.status)) throw crawlFinished(before);
+      if (!(await cancelCrawl(db, { accountId: request.accountId }, id))) throw notFound('crawl');
       return presentCrawl(await crawlOf(request.accountId, id));
     },
   );
