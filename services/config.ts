@@ -45,8 +45,9 @@ export interface Config {
     /**
      * A Wayback Machine (or a stand-in), without a trailing slash: its CDX API at <url>/cdx/search/cdx lists
      * captures, <url>/web/<timestamp>id_/<original> serves one as captured, <url>/web/<timestamp>/<original> shows it.
+     * null (ARCHIVE_URL=off): dead pages are not looked up.
      */
-    url: string;
+    url: string | null;
     concurrency: number;
     retryDelayMs: number;
   };
@@ -227,7 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stuckCrawlTimeoutMs: int('STUCK_CRAWL_TIMEOUT_MS', 900_000, 0, 86_400_000),
     archive: {
       // The base URL without its trailing slash: paths are appended to it.
-      url: url('ARCHIVE_URL', 'https://web.archive.org', ['http:', 'https:']).replace(/\/+$/, ''),
+      url: env.ARCHIVE_URL === 'off' ? null : url('ARCHIVE_URL', 'https://web.archive.org', ['http:', 'https:']).replace(/\/+$/, ''),
       concurrency: int('ARCHIVE_CONCURRENCY', 2, 1, 100),
       retryDelayMs: int('ARCHIVE_RETRY_DELAY_MS', 30_000, 0, 3_600_000),
     },

@@ -95,7 +95,7 @@ type Reading =
  */
 export function createArchiveProcessor(runtime: ArchiveDeps) {
   const { db, http, logger, config } = runtime;
-  const base = config.archive.url;
+  const base = config.archive.url ?? '';
 
   async function newestCaptures(url: string, before: Date): Promise<Capture[]> {
     const answer = await http.fetch({
@@ -128,6 +128,8 @@ export function createArchiveProcessor(runtime: ArchiveDeps) {
     const { url } = job.data;
     const lookup = await pendingArchiveLookup(db, url);
     if (!lookup) return;
+    // With ARCHIVE_URL=off no lookup is registered; one asked for before is settled as unavailable.
+    if (config.archive.url === null) return recordArchiveLookup(db, url, { state: 'unavailable' });
     const captures = await newestCaptures(url, lookup.requestedAt);
     if (captures.length === 0) return recordArchiveLookup(db, url, { state: 'none', reason: 'no_capture' });
     const rejected: string[] = [];

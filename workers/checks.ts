@@ -18,7 +18,7 @@ const MAX_PAGE_WAIT_MS = 15_000;
 
 /** What checking a link needs. */
 export type CheckDeps = PoliteDeps & FinishDeps & Pick<Runtime, 'http'> & {
-  config: Pick<Config, 'retry' | 'politeness' | 'webhooks' | 'verdictMaxAgeMs' | 'http'>;
+  config: Pick<Config, 'retry' | 'politeness' | 'webhooks' | 'verdictMaxAgeMs' | 'http' | 'archive'>;
 };
 
 /**
@@ -55,7 +55,9 @@ export function createCheckProcessor(runtime: CheckDeps) {
     if (await record({ target, verdict, cache: fetched })) {
       runtime.metrics.count('checks', { verdict: verdict.verdict, reason: verdict.reason ?? '' });
     }
-    if (verdict.verdict === 'dead' && (await registerArchiveLookup(db, target.url))) await runtime.queues.enqueueArchiveLookup(target.url);
+    // What the dead page was (unless ARCHIVE_URL=off): looked up on its own queue, never waited for.
+    const archived = verdict.verdict === 'dead' && config.archive.url !== null;
+    if (archived && (await registerArchiveLookup(db, target.url))) await runtime.queues.enqueueArchiveLookup(target.url);
     // A domain that no longer resolves or serves a parking page may be for the taking: RDAP is asked once
     // per domain, on its own queue, so the check waits for one insert and an enqueue, never for RDAP.
     const domain = verdict.verdict === 'dead' && DOMAIN_FACT_REASONS.has(verdict.reason ?? '') ? rdapDomainOf(target.url) : null;

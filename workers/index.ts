@@ -41,7 +41,15 @@ interface WorkerSpec {
   settle(job: Job): Promise<unknown>;
   /** At most max jobs started per duration ms, across every worker of the queue (a third party's rate limit). */
   limiter?: { max: number; duration: number };
+  /**
+   * A third party the queue's jobs ask (the archive, RDAP): when it is away every job fails alike, so
+   * failures are logged at warn, without a stack, once per THIRD_PARTY_LOG_MS with how many were alike.
+   */
+  thirdParty?: string;
 }
+
+// A third party that stays away is reported again this often.
+const THIRD_PARTY_LOG_MS = 10 * 60_000;
 
 /** Starts one BullMQ worker per queue, each on a Redis connection of its own, named after it. */
 export function startWorkers(runtime: Runtime): Workers {
@@ -55,10 +63,13 @@ export function startWorkers(runtime: Runtime): Workers {
     { queue: 'pages', concurrency: config.pageConcurrency, processor: createPageProcessor(runtime, parser), settle: workItem('page') },
     { queue: 'checks', concurrency: config.checkConcurrency, processor: createCheckProcessor(runtime), settle: workItem('target') },
     { queue: 'rechecks', concurrency: 4, processor: createRecheckProcessor(runtime, parser), settle: (job) => recordRecheckFailure(db, job.data.prospectId) },
-    { queue: 'archive', concurrency: config.archive.concurrency, processor: createArchiveProcessor(runtime), settle: (job) => giveUpArchiveLookup(runtime, job) },
+    {
+      queue: 'archive', concurrency: config.archive.concurrency, processor: createArchiveProcessor(runtime), settle: (job) => giveUpArchiveLookup(runtime, job),
+      thirdParty: `the archive (ARCHIVE_URL ${config.archive.url ?? 'off'})`,
+    },
     {
       queue: 'domains', concurrency: config.rdap.concurrency, processor: createDomainFactsProcessor(runtime),
-      settle: (job) => giveUpDomainLookup(runtime, job), limiter: RDAP_RATE_LIMIT,
+      settle: (job) => giveUpDomainLookup(runtime, job), limiter: RDAP_RATE_LIMIT, thirdParty: `RDAP (RDAP_URL ${config.rdap.url})`,
     },
     { queue: 'webhooks', concurrency: 16, processor: createDeliveryProcessor(runtime), settle: workItem('delivery') },
     // A slot that failed for good is a run that did not happen; the next slot starts the next one.
@@ -85,8 +96,14 @@ export function startWorkers(runtime: Runtime): Workers {
     });
     worker.on('error', (error) => outages.report('redis', `worker ${spec.queue}`, error));
     // BullMQ emits 'failed' for every failed attempt; a job has failed for good once it is finished.
+    let reported = { at: -Infinity, alike: 0 };
     worker.on('failed', async (job: Job | undefined, error: Error) => {
-      logger.error({ err: error, jobId: job?.id, queue: spec.queue, crawlId: job?.data?.crawlId }, 'job failed');
+      if (!spec.thirdParty) logger.error({ err: error, jobId: job?.id, queue: spec.queue, crawlId: job?.data?.crawlId }, 'job failed');
+      else if (Date.now() - reported.at < THIRD_PARTY_LOG_MS) reported.alike++;
+      else {
+        logger.warn({ queue: spec.queue, error: error.message, alikeSinceLastReport: reported.alike }, `${spec.thirdParty} could not be asked; lookups are retried, then settled without it`);
+        reported = { at: Date.now(), alike: 0 };
+      }
       if (!job?.finishedOn) return;
       // What fails here (the database is away, the process is stopping) is left to the reconciler.
       await spec.settle(job).catch((settleError) => logger.warn({ err: settleError, jobId: job.id }, 'could not settle a failed job'));

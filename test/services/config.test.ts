@@ -17,6 +17,7 @@ t.test('the defaults of the verdict and lookup settings', async (t) => {
   t.equal(config.archive.url, 'https://web.archive.org');
   t.equal(config.rdap.url, 'https://rdap.org');
   t.equal(loadConfig({ ARCHIVE_URL: 'http://wayback.internal:8080/', RDAP_URL: 'https://rdap.internal/' }).archive.url, 'http://wayback.internal:8080', 'no trailing slash');
+  t.equal(loadConfig({ ARCHIVE_URL: 'off' }).archive.url, null, 'ARCHIVE_URL=off: no archive lookups');
 });
 
 t.test('a renamed or bad setting stops the start with a message that says what to set', async (t) => {

@@ -133,3 +133,13 @@ t.test('captures listed but none readable: retried as an archive in trouble, not
   t.equal(ran.state, 'delayed');
   t.match(await recorded(dead('hoe')), { state: 'pending' });
 });
+
+t.test('with ARCHIVE_URL=off, a lookup asked for before is settled as unavailable without asking anyone', async (t) => {
+  const off = createArchiveProcessor({ db, http, logger, config: { archive: { ...config.archive, url: null } } });
+  const asked = wayback.queries.length;
+  await registerArchiveLookup(db, dead('trowel'));
+  await queues.enqueueArchiveLookup(dead('trowel'));
+  t.equal((await runner.run('archive', archiveJobId(dead('trowel')), off)).state, 'completed');
+  t.match(await recorded(dead('trowel')), { state: 'unavailable' });
+  t.equal(wayback.queries.length, asked, 'the archive was not asked');
+});

@@ -20,7 +20,7 @@ const { env, runner } = await processorSetting(t, web);
 const { db, queues, logger, limiter, metrics, hosts, http, config } = env.runtime;
 const { retry, politeness, webhooks, verdictMaxAgeMs } = config;
 const processCheck = createCheckProcessor({
-  db, queues, logger, limiter, metrics, hosts, http, config: { retry, politeness, webhooks, verdictMaxAgeMs, http: config.http },
+  db, queues, logger, limiter, metrics, hosts, http, config: { retry, politeness, webhooks, verdictMaxAgeMs, http: config.http, archive: config.archive },
 });
 const accountId = await createAccount(db, 'checks-test');
 

@@ -28,7 +28,7 @@ const { db, http, queues, logger, limiter, metrics, hosts, guard, config } = env
 const processDomain = createDomainFactsProcessor({ db, http, config: { rdap: config.rdap } });
 const processCheck = createCheckProcessor({
   db, queues, logger, limiter, metrics, hosts, http,
-  config: { retry: config.retry, politeness: config.politeness, webhooks: config.webhooks, verdictMaxAgeMs: config.verdictMaxAgeMs, http: config.http },
+  config: { retry: config.retry, politeness: config.politeness, webhooks: config.webhooks, verdictMaxAgeMs: config.verdictMaxAgeMs, http: config.http, archive: config.archive },
 });
 const accountId = await createAccount(db, 'domain-facts-test');
 
