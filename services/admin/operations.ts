@@ -165,10 +165,13 @@ export function createAdminOperations(runtime: Runtime) {
       return account;
     },
 
+    // An action and its audit row commit together: no change is ever made without its entry.
     async createAccount(who: AdminActor, name: string) {
-      const account = await insertAccount(db, name);
-      await audit(who, 'account.create', account.id, { name });
-      return account;
+      return withTransaction(db, async (tx) => {
+        const account = await insertAccount(tx, name);
+        await recordAudit(tx, { actor: who.actor, ip: who.ip, action: 'account.create', target: account.id, detail: { name } });
+        return account;
+      });
     },
 
     async apiKeys(accountId: string) {
@@ -193,10 +196,15 @@ export function createAdminOperations(runtime: Runtime) {
     },
 
     async revokeApiKey(who: AdminActor, id: string) {
-      const revoked = isUuid(id) ? await revokeApiKey(db, id) : null;
-      if (!revoked) throw notFound('API key');
-      await audit(who, 'api_key.revoke', id, { name: revoked.name, accountId: revoked.accountId, keyPrefix: revoked.keyPrefix });
-      return revoked;
+      return withTransaction(db, async (tx) => {
+        const revoked = isUuid(id) ? await revokeApiKey(tx, id) : null;
+        if (!revoked) throw notFound('API key');
+        await recordAudit(tx, {
+          actor: who.actor, ip: who.ip, action: 'api_key.revoke', target: id,
+          detail: { name: revoked.name, accountId: revoked.accountId, keyPrefix: revoked.keyPrefix },
+        });
+        return revoked;
+      });
     },
 
     hosts: (limit?: number) => runtime.hosts.report(limit),
