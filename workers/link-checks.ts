@@ -2,14 +2,14 @@ import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { Config } from '../services/config.js';
 import type { LinkJob } from '../services/queues.js';
-import { attemptPage } from '../services/crawl/check-url.js';
-import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.js';
+import type { ParsePool } from '../services/crawl/parse-pool.js';
 import { linkChange, observeLink, type LinkObservation } from '../services/crawl/link-presence.js';
 import { dueLinkChecks, linkCheckWork, recordLinkCheck, skipLinkCheck } from '../services/store/link-checks.js';
 import { findProspect } from '../services/store/prospects.js';
 import { createEvent } from '../services/store/webhook-outbox.js';
 import { withTransaction } from '../services/store/db.js';
-import { politenessOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
+import { politenessOf, type PoliteDeps } from './polite-attempt.js';
+import { readSourcePage } from './source-page.js';
 
 /** Checks due are enqueued this many at a time by a scan. */
 const SCAN_BATCH = 500;
@@ -34,21 +34,10 @@ export function createLinkCheckProcessor(runtime: LinkCheckDeps, parser: ParsePo
     }
     const work = await linkCheckWork(db, job.data.prospectId);
     if (!work || work.checks !== job.data.checks) return;
-    const source = await politeAttempt(runtime, job, token, work.sourceUrl, politenessOf(runtime, work), (pace) =>
-      attemptPage(http, work.sourceUrl, pace),
-    );
-    const { verdict, result } = source!;
-    let observation: LinkObservation | null = null;
-    if (verdict.verdict === 'dead') observation = { state: 'page_gone', reason: verdict.reason };
-    else if (verdict.verdict === 'alive' && result.ok && result.body !== null) {
-      try {
-        const page = await parser.parse(result.body, result.finalUrl);
-        const previousAnchor = work.previous?.state === 'present' ? work.previous.anchorText : null;
-        observation = observeLink(page.links, work.replacementUrl, previousAnchor);
-      } catch (error) {
-        if (!(error instanceof ParseAbortedError)) throw error;
-      }
-    }
+    const { verdict, links } = await readSourcePage(runtime, parser, job, token, work.sourceUrl, politenessOf(runtime, work));
+    const previousAnchor = work.previous?.state === 'present' ? work.previous.anchorText : null;
+    const observation: LinkObservation | null = verdict.verdict === 'dead' ? { state: 'page_gone', reason: verdict.reason }
+      : links ? observeLink(links, work.replacementUrl, previousAnchor) : null;
     const change = observation ? linkChange(work.previous, observation) : null;
     const deliveries = await withTransaction(db, async (tx) => {
       const stored = await recordLinkCheck(tx, work, { observation, change, sourceStatus: verdict.httpStatus });

@@ -2,14 +2,15 @@ import type { Job } from 'bullmq';
 import type { Runtime } from '../services/runtime.js';
 import type { Config } from '../services/config.js';
 import type { RecheckJob } from '../services/queues.js';
-import { attemptCheck, attemptPage } from '../services/crawl/check-url.js';
-import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.js';
+import { attemptCheck } from '../services/crawl/check-url.js';
+import type { ParsePool } from '../services/crawl/parse-pool.js';
 import { recheckWork, recordRecheck } from '../services/store/rechecks.js';
 import { saveVerdict } from '../services/store/verdicts.js';
 import { withTransaction } from '../services/store/db.js';
 import { findProspect } from '../services/store/prospects.js';
 import { createEvent } from '../services/store/webhook-outbox.js';
 import { politenessOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
+import { readSourcePage } from './source-page.js';
 
 /** What a recheck needs (besides the parse pool). */
 export type RecheckDeps = PoliteDeps & Pick<Runtime, 'db' | 'http' | 'queues'> & { config: Pick<Config, 'retry' | 'politeness' | 'http'> };
@@ -38,17 +39,8 @@ export function createRecheckProcessor(runtime: RecheckDeps, parser: ParsePool) 
       await job.updateData({ prospectId: work.prospectId, dead });
     }
 
-    const source = await politeAttempt(runtime, job, token, work.sourceUrl, limits, (pace) => attemptPage(http, work.sourceUrl, pace));
-    const { result } = source!;
-    let stillLinked = false;
-    if (result.ok && result.body !== null && source!.verdict.verdict === 'alive') {
-      try {
-        const page = await parser.parse(result.body, result.finalUrl);
-        stillLinked = page.links.some((link) => link.url === work.deadUrl);
-      } catch (error) {
-        if (!(error instanceof ParseAbortedError)) throw error;
-      }
-    }
+    const { result, links } = await readSourcePage(runtime, parser, job, token, work.sourceUrl, limits);
+    const stillLinked = links?.some((link) => link.url === work.deadUrl) ?? false;
     // The outcome and its prospect.rechecked event commit together.
     const deliveries = await withTransaction(db, async (tx) => {
       await recordRecheck(tx, work.prospectId, {
