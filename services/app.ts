@@ -8,6 +8,7 @@ import { installErrorHandler } from './web/error-handler.js';
 import { createAjv, loadOpenApi, type OpenApi } from './web/openapi.js';
 import { serviceRoutes } from './web/service-routes.js';
 import { guardedValidator } from './web/input-guard.js';
+import { useCursorSecret } from './web/cursor.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,6 +34,8 @@ export async function buildApp(runtime: Runtime, openapi: OpenApi = loadOpenApi(
   const textAjv = createAjv({ coerceTypes: 'array' });
   app.setValidatorCompiler(({ schema, httpPart }) => guardedValidator(httpPart === 'body' ? bodyAjv : textAjv, schema));
   installErrorHandler(app);
+  // Every list's cursors (the client API's and the admin's) are signed with the deployment's key.
+  useCursorSecret(runtime.config.cursorSecret);
   const routes: string[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);

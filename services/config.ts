@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 
 /** Every setting of every process, read once from the environment and validated. */
@@ -8,6 +9,12 @@ export interface Config {
   redisUrl: string;
   /** Unset: the admin API is disabled, not open. */
   adminToken: string | undefined;
+  /**
+   * The HMAC key of pagination cursors (services/web/cursor.ts). It must be the same in every API process of a
+   * deployment, or a cursor issued by one machine is refused by the next: CURSOR_SECRET, else derived (see
+   * cursorSecretOf).
+   */
+  cursorSecret: string;
   /** When set, GET /metrics answers only requests that carry it as a bearer token (for Prometheus' authorization). */
   metricsToken: string | undefined;
   queuePrefix: string;
@@ -124,6 +131,7 @@ export class ConfigError extends Error {
 
 // About three days in all, front-loaded: 5 s, 5 min, 30 min, 2 h, 5 h, then 10 h, 10 h, 14 h, 20 h and 10 h.
 const DEFAULT_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h,14h,20h,10h';
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/blb_prospector';
 const DEFAULT_USER_AGENT = 'blb-prospector/0.1 (+https://github.com/blb-prospector/blb-prospector; link checker)';
 
 /** Reads the configuration; throws a ConfigError naming every bad variable at once. */
@@ -182,9 +190,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
-    databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/blb_prospector', ['postgres:', 'postgresql:']),
+    databaseUrl: url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     adminToken: env.ADMIN_TOKEN || undefined,
+    cursorSecret: cursorSecretOf(env),
     metricsToken: env.METRICS_TOKEN || undefined,
     queuePrefix: env.QUEUE_PREFIX || 'blb',
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
@@ -246,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')}`);
   if (config.metricsToken !== undefined && config.metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
+  if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 16) problems.push('CURSOR_SECRET must be at least 16 characters');
   if (config.adminToken !== undefined && config.adminToken.length < 16) {
     problems.push('ADMIN_TOKEN must be at least 16 characters');
   }
@@ -255,4 +265,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * CURSOR_SECRET when set. Otherwise derived from ADMIN_TOKEN, which every API process of a deployment
+ * already shares (admin sessions signed by one machine verify on the next only if it does) and which is
+ * a secret; failing that (the admin disabled), from DATABASE_URL, which every process shares too but which
+ * may be guessable and may be written differently per machine (a local pooler). Hashed with a label, so
+ * the key reveals neither and is no other key of the service. Changing the source ends open cursors:
+ * clients start their listing again.
+ */
+function cursorSecretOf(env: NodeJS.ProcessEnv): string {
+  if (env.CURSOR_SECRET) return env.CURSOR_SECRET;
+  const source = env.ADMIN_TOKEN || env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  return createHash('sha256').update(`blb cursor key\n${source}`).digest('base64url');
 }

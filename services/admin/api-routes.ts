@@ -77,9 +77,11 @@ export async function adminApiRoutes(app: FastifyInstance, { operations: ops, se
   }));
 
   app.get<Route<'listAudit'>>('/admin/api/audit', schema('listAudit'), async (request) => {
-    const { limit = 50, cursor, action } = request.query;
+    const { limit = 50, cursor, action, actor, target, since, until } = request.query;
     const beforeId = cursor ? decodeCursor(cursor, isIdCursor).id : undefined;
-    const rows = await ops.auditLog({ limit: limit + 1, beforeId, action });
+    const rows = await ops.auditLog({
+      limit: limit + 1, beforeId, action, actor, target, since: since ? new Date(since) : undefined, until: until ? new Date(until) : undefined,
+    });
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? encodeCursor({ id: items[items.length - 1]!.id }) : null };
   });

@@ -14,6 +14,19 @@ export const BOARD_PATH = '/admin/queues';
 const REFUSED_ROUTES = new Set(['add', 'empty', 'obliterate', ':jobId/update-data'].map((action) => `${BOARD_PATH}/api/queues/:queueName/${action}`));
 const SETTLED = new Set(['completed', 'failed']);
 
+// bull-board 9 offers a way out only as a misc link, inside the menu behind its header's last icon, and
+// its logo leads to its own home. So its page also gets a link of ours, fixed above the sidebar's foot and
+// outside the React root the board renders into: there on every board screen, in the board's own tab.
+const BACK_TO_ADMIN = `<a href="/admin" id="blb-back-to-admin" style="position:fixed;left:.75rem;bottom:2.5rem;z-index:2147483647;\
+background:#1d2b3a;color:#fff;padding:.35rem .75rem;border-radius:4px;font:600 13px/1.4 system-ui,sans-serif;text-decoration:none;\
+box-shadow:0 1px 4px rgba(0,0,0,.3)">← blb admin</a>`;
+
+/** The board's page with the link back to the admin before its end; anything else unchanged. */
+export function withBackLink(contentType: unknown, payload: unknown): unknown {
+  if (typeof payload !== 'string' || !String(contentType).startsWith('text/html') || !payload.includes('</body>')) return payload;
+  return payload.replace('</body>', `${BACK_TO_ADMIN}</body>`);
+}
+
 /** Why a board request is refused, or null when it may go ahead. */
 async function refusal(request: FastifyRequest, queues: Queues): Promise<string | null> {
   if (request.method === 'GET') return null;
@@ -60,7 +73,7 @@ export async function boardRoutes(app: FastifyInstance, deps: { queues: Queues; 
     board.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const api = request.url.startsWith(`${BOARD_PATH}/api/`);
       try {
-        request.admin = await deps.sessions.authenticate(request);
+        request.admin = await deps.sessions.authenticate(request, reply);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         if (!api && error.statusCode === 401) return reply.redirect(loginPath(request.url), 303);
@@ -73,7 +86,8 @@ export async function boardRoutes(app: FastifyInstance, deps: { queues: Queues; 
     });
     // onSend: the entry is written before the operator sees the action succeed.
     board.addHook('onSend', async (request, reply, payload) => {
-      if (request.method === 'GET' || !request.admin || reply.statusCode >= 400) return payload;
+      if (request.method === 'GET') return withBackLink(reply.getHeader('content-type'), payload);
+      if (!request.admin || reply.statusCode >= 400) return payload;
       const { action, target, detail } = boardAction(request.method, request.url.split('?')[0]!);
       await deps.operations.audit(request.admin, action, target, { ...detail, via: 'queue board' }).catch((error) => {
         request.log.error({ err: error, action }, 'could not write the audit entry of a board action');

@@ -4,8 +4,10 @@ import { isUuid } from '../ids.js';
 import { badRequest, crawlFinished, notFound } from '../errors.js';
 import { generateApiKey } from '../web/keys.js';
 import { withTransaction } from '../store/db.js';
-import { listAudit, recordAudit, type AuditEntry } from '../store/audit.js';
+import { listAudit, recordAudit, type AuditEntry, type AuditFilter } from '../store/audit.js';
 import { crawlActivity } from '../store/crawl-activity.js';
+import { crawlProgress, type CrawlProgress } from '../store/crawl-progress.js';
+import { listProspects, type Prospect, type ProspectCursor } from '../store/prospects.js';
 import { cancelCrawl, findCrawl, listCrawls, type Crawl } from '../store/crawls.js';
 import { LIVE_CRAWL_STATUSES, type CrawlStatus } from '../crawl/settings.js';
 import { listTroubledEndpoints, type TroubledEndpoint } from '../store/webhooks.js';
@@ -135,6 +137,13 @@ export function createAdminOperations(runtime: Runtime) {
       return (await presentCrawls([crawl]))[0]!;
     },
 
+    /** Its pages fetched and links checked over time, for the crawl's page. */
+    crawlProgress: (id: string): Promise<CrawlProgress | null> => (isUuid(id) ? crawlProgress(db, id) : Promise.resolve(null)),
+
+    /** Its prospects, highest score first, a page at a time. */
+    crawlProspects: (crawl: Pick<Crawl, 'id' | 'accountId'>, page: { limit: number; after?: ProspectCursor }): Promise<Prospect[]> =>
+      listProspects(db, crawl.accountId, { filter: { crawlId: crawl.id }, sort: 'score', after: page.after, limit: page.limit }),
+
     async cancelCrawl(who: AdminActor, id: string): Promise<AdminCrawl> {
       const before = await this.crawl(id);
       if (!LIVE_CRAWL_STATUSES.includes(before.status)) throw crawlFinished(before);
@@ -211,7 +220,7 @@ export function createAdminOperations(runtime: Runtime) {
 
     webhookEndpoints: (state?: TroubledEndpoint['state']) => listTroubledEndpoints(db, state),
 
-    auditLog: (page: { limit: number; beforeId?: number; action?: string }): Promise<AuditEntry[]> => listAudit(db, page),
+    auditLog: (page: AuditFilter): Promise<AuditEntry[]> => listAudit(db, page),
   };
 }
 

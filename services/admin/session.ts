@@ -45,10 +45,45 @@ function sameOrigin(request: FastifyRequest): boolean {
 }
 
 /**
+ * Redis, where ended sessions are remembered until they would have expired anyway (the cookie alone cannot
+ * be recalled) and failed bearer tokens are counted.
+ */
+export interface EndedSessions {
+  redis: Pick<Redis, 'set' | 'exists' | 'pttl' | 'multi'>;
+  keyPrefix: string;
+}
+
+// Failed bearer tokens, per client address and the name it gives (X-Admin-Actor): as many as the
+// sign-in page allows, then each further one waits, twice as long as the last, up to the window.
+const BEARER_FAILURES_ALLOWED = 10;
+const BEARER_FAILURE_WINDOW_SECONDS = 15 * 60;
+const FIRST_WAIT_SECONDS = 60;
+
+/**
+ * Counts a wrong bearer token in Redis, so the count holds across API processes, and says how long the
+ * caller must wait before its next wrong one is heard (0: not yet throttled). A wrong token met during a
+ * wait is refused unheard and not counted; the count forgets a caller silent for the window (after its wait).
+ */
+async function countBearerFailure(ended: EndedSessions, caller: string): Promise<number> {
+  const failuresKey = `${ended.keyPrefix}:admin-bearer-failures:${caller}`;
+  const waitKey = `${ended.keyPrefix}:admin-bearer-wait:${caller}`;
+  const waitingMs = await ended.redis.pttl(waitKey);
+  if (waitingMs > 0) return Math.ceil(waitingMs / 1000);
+  const counted = await ended.redis.multi().incr(failuresKey).expire(failuresKey, BEARER_FAILURE_WINDOW_SECONDS).exec();
+  const failures = Number(counted?.[0]?.[1] ?? 0);
+  if (failures < BEARER_FAILURES_ALLOWED) return 0;
+  const wait = Math.min(FIRST_WAIT_SECONDS * 2 ** (failures - BEARER_FAILURES_ALLOWED), BEARER_FAILURE_WINDOW_SECONDS);
+  await ended.redis.multi().set(waitKey, '1', 'EX', wait).expire(failuresKey, wait + BEARER_FAILURE_WINDOW_SECONDS).exec();
+  return 0;
+}
+
+/**
  * Admin authentication. ADMIN_TOKEN is the one secret: machines send it as a bearer token (naming
  * themselves in X-Admin-Actor for the audit log), people exchange it at /admin/login for a session
  * cookie that carries their name, signed with a key derived from the token (changing the token ends
  * every session). Client API keys are never accepted. With ADMIN_TOKEN unset the admin is disabled.
+ * Wrong bearer tokens are throttled per address and name (429 with a growing Retry-After); the right one
+ * always gets in.
  *
  * @fastify/cookie (registered by the admin plugin) reads and writes the cookie; the signature stays
  * ours rather than the plugin's `signed` cookies. Those would gain nothing: the expiry must still
@@ -56,12 +91,6 @@ function sameOrigin(request: FastifyRequest): boolean {
  * from the token. And they would cost: the plugin signs in standard base64, not base64url, so every
  * session open at the upgrade would stop verifying and the cookie's value would change shape.
  */
-/** Where ended sessions are remembered until they would have expired anyway (the cookie alone cannot be recalled). */
-export interface EndedSessions {
-  redis: Pick<Redis, 'set' | 'exists'>;
-  keyPrefix: string;
-}
-
 export function createAdminSessions(adminToken: string | undefined, ended: EndedSessions) {
   const endedKey = (id: string) => `${ended.keyPrefix}:admin-session-ended:${id}`;
   const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -94,13 +123,36 @@ export function createAdminSessions(adminToken: string | undefined, ended: Ended
     }
   }
 
-  /** The identity behind a request: the bearer token or a session; throws when there is none. */
-  async function authenticate(request: FastifyRequest): Promise<AdminActor> {
+  /**
+   * A wrong bearer token: 401, or 429 with Retry-After (set on `reply` when given) once its caller, the
+   * address and the name it gives, has failed too often. Redis unreachable: a plain 401, never a lockout.
+   */
+  async function refuseBearer(request: FastifyRequest, name: string | null, reply?: FastifyReply): Promise<never> {
+    const caller = `${request.ip}:${createHash('sha256').update(name ?? '').digest('base64url').slice(0, 16)}`;
+    const waitSeconds = await countBearerFailure(ended, caller).catch((error: unknown) => {
+      request.log.warn({ err: error }, 'admin token failures cannot be counted; the wrong token is refused without it');
+      return 0;
+    });
+    if (waitSeconds > 0) {
+      reply?.header('retry-after', waitSeconds);
+      throw new AppError(429, 'too_many_failed_attempts', `too many wrong admin tokens from this address and name; retry in ${waitSeconds} s with the right token`);
+    }
+    throw unauthorized('the admin token is wrong: send Authorization: Bearer <ADMIN_TOKEN>');
+  }
+
+  /**
+   * The identity behind a request: the bearer token or a session; throws when there is none. `reply`
+   * receives the Retry-After of a throttled bearer token.
+   */
+  async function authenticate(request: FastifyRequest, reply?: FastifyReply): Promise<AdminActor> {
     if (!expected) throw forbidden('admin_disabled', 'the admin is disabled: set ADMIN_TOKEN to enable it');
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (bearer) {
-      if (!tokenMatches(bearer[1]!)) throw unauthorized('the admin token is wrong: send Authorization: Bearer <ADMIN_TOKEN>');
-      return { actor: actorName(request.headers['x-admin-actor']) ?? 'admin-token', ip: request.ip };
+      const name = actorName(request.headers['x-admin-actor']);
+      // The token is compared first, in full and in constant time, whatever the caller's failures: the
+      // right token always gets in, so failures from a shared address never lock out the machines behind it.
+      if (tokenMatches(bearer[1]!)) return { actor: name ?? 'admin-token', ip: request.ip };
+      return refuseBearer(request, name, reply);
     }
     const session = sessionOf(request);
     if (!session || (await ended.redis.exists(endedKey(session.id)))) {
@@ -120,15 +172,15 @@ export function createAdminSessions(adminToken: string | undefined, ended: Ended
     authenticate,
     /** onRequest hook for JSON routes: 401/403 with the API's error body. */
     requireForApi() {
-      return async (request: FastifyRequest) => {
-        request.admin = await authenticate(request);
+      return async (request: FastifyRequest, reply: FastifyReply) => {
+        request.admin = await authenticate(request, reply);
       };
     },
     /** onRequest hook for pages: a visitor without a session is sent to the login page. */
     requireForPages() {
       return async (request: FastifyRequest, reply: FastifyReply) => {
         try {
-          request.admin = await authenticate(request);
+          request.admin = await authenticate(request, reply);
         } catch (error) {
           if (!(error instanceof AppError) || error.statusCode !== 401 || request.method !== 'GET') throw error;
           return reply.redirect(loginPath(request.url), 303);

@@ -3,20 +3,22 @@ import type { Redis } from 'ioredis';
 import type { AdminOperations } from './operations.js';
 import { actorName, type AdminSessions } from './session.js';
 import { html, type Html } from './html.js';
-import { AppError, badRequest } from '../errors.js';
+import { AppError, badRequest, crawlFinished } from '../errors.js';
 import { isUuid } from '../ids.js';
 import { decodeCursor, encodeCursor, isCreatedCursor, isIdCursor } from '../web/cursor.js';
-import type { CrawlStatus } from '../crawl/settings.js';
+import { LIVE_CRAWL_STATUSES, type CrawlStatus } from '../crawl/settings.js';
 import { CRAWL_STATUSES } from '../crawl/vocabulary.js';
 import { layout } from './views/layout.js';
 import { disabledPage, loginPage } from './views/login.js';
 import { fleetPage } from './views/fleet.js';
-import { crawlTable, crawlsPage } from './views/crawls.js';
+import { crawlsPage } from './views/crawls.js';
+import { cancelCrawlPage, crawlPage } from './views/crawl-page.js';
+import { notFoundBody, readablePath } from './views/not-found.js';
 import { watchesPage } from './views/watches.js';
 import { accountPage, accountsPage } from './views/accounts.js';
 import { hostsPage } from './views/hosts.js';
 import { webhooksPage } from './views/webhooks.js';
-import { auditPage } from './views/audit.js';
+import { auditFilterOf, auditPage, type AuditFilterFields } from './views/audit.js';
 
 interface Deps {
   operations: AdminOperations;
@@ -29,6 +31,16 @@ interface Deps {
 const KNOWN_CRAWL_STATUSES = new Set<string>(CRAWL_STATUSES);
 const LOGIN_ATTEMPTS_PER_15_MINUTES = 10;
 const PAGE_SIZE = 50;
+const PROSPECTS_SHOWN = 25;
+const AUDIT_FILTERS = ['actor', 'action', 'target', 'from', 'to'] as const;
+// Unknown paths under these answer the JSON 404 of every API; other /admin paths get the admin's own page.
+const JSON_PATHS = /^\/admin\/(api|queues\/api)(\/|$)/;
+
+/** Where a crawl page's list of prospects goes on: the last row's score and id, and how many came before. */
+type ProspectPosition = { id: number; score: number; offset: number };
+const isProspectPosition = (value: unknown): value is ProspectPosition =>
+  [(value as ProspectPosition)?.id, (value as ProspectPosition)?.offset].every(Number.isSafeInteger) &&
+  Number.isFinite((value as ProspectPosition)?.score);
 
 /** Only a path inside the admin may follow a login: never another site. */
 /**
@@ -39,6 +51,8 @@ const safeNext = (next: unknown) =>
   typeof next === 'string' && /^\/admin(\/|$|\?)/.test(next) && !next.startsWith('//')
     ? next.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c))
     : '/admin';
+
+const crawlTitle = (crawl: { id: string; accountName: string }) => `Crawl ${crawl.id.slice(0, 8)} of ${crawl.accountName}`;
 
 type Form = Record<string, string>;
 const field = (body: unknown, name: string) => ((body as Form | undefined)?.[name] ?? '').trim();
@@ -56,10 +70,10 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
   });
 
   const send = (reply: FastifyReply, page: Html, status = 200) => reply.status(status).type('text/html; charset=utf-8').send(page.value);
-  const show = (request: FastifyRequest, reply: FastifyReply, title: string, body: Html) => {
+  const show = (request: FastifyRequest, reply: FastifyReply, title: string, body: Html, status = 200) => {
     // A notice follows an action taken here; a link from another site cannot put words in the admin's mouth.
     const notice = request.headers['sec-fetch-site'] === 'cross-site' ? undefined : (request.query as { notice?: string }).notice;
-    return send(reply, layout({ title, actor: request.admin.actor, path: request.url.split('?')[0]!, notice }, body));
+    return send(reply, layout({ title, actor: request.admin.actor, path: request.url.split('?')[0]!, notice }, body), status);
   };
   const done = (reply: FastifyReply, to: string, notice: string) =>
     reply.redirect(`${to}${to.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}`, 303);
@@ -68,8 +82,10 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
     if (error instanceof AppError) {
       if (error.code === 'admin_disabled') return send(reply, disabledPage(), 403);
       if (error.statusCode === 401) return reply.redirect('/admin/login', 303);
-      const body = html`<div class="error" role="alert">${error.message}</div><p><a href="javascript:history.back()">Back</a></p>`;
-      return send(reply, layout({ title: 'That did not work', actor: request.admin?.actor ?? '', path: request.url }, body), error.statusCode);
+      const [title, body] = error.statusCode === 404
+        ? ['Not found', notFoundBody(`${error.message[0]!.toUpperCase()}${error.message.slice(1)}.`)]
+        : ['That did not work', html`<div class="error" role="alert">${error.message}</div><p><a href="javascript:history.back()">Back</a> · <a href="/admin">The admin home</a></p>`];
+      return send(reply, layout({ title, actor: request.admin?.actor ?? '', path: request.url.split('?')[0]! }, body), error.statusCode);
     }
     // Fastify's own refusals (a form over its size limit, a body that cannot be parsed) keep their status.
     const status = (error as { statusCode?: number }).statusCode ?? 500;
@@ -80,6 +96,8 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
     request.log.error({ err: error }, 'admin page failed');
     return send(reply, html`<p>Something went wrong; the error is in the service's log.</p>`, 500);
   });
+
+  const pageSession = sessions.requireForPages();
 
   // Signing in and out: outside the session check.
   app.get<{ Querystring: { next?: string } }>('/admin/login', async (request, reply) => {
@@ -108,7 +126,7 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
   });
 
   await app.register(async (pages) => {
-    pages.addHook('onRequest', sessions.requireForPages());
+    pages.addHook('onRequest', pageSession);
 
     pages.post('/admin/logout', async (request, reply) => {
       await ops.audit(request.admin, 'logout', null);
@@ -131,14 +149,39 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
       return show(request, reply, 'Crawls', crawlsPage({ crawls: page.items, status, nextHref }));
     });
 
-    pages.get<{ Params: { id: string } }>('/admin/crawls/:id', async (request, reply) => {
+    pages.get<{ Params: { id: string }; Querystring: { prospects?: string } }>('/admin/crawls/:id', async (request, reply) => {
       const crawl = await ops.crawl(request.params.id);
-      return show(request, reply, `Crawl ${crawl.id.slice(0, 8)} of ${crawl.accountName}`, crawlTable([crawl]));
+      const position = request.query.prospects ? decodeCursor(request.query.prospects, isProspectPosition) : undefined;
+      const [progress, rows] = await Promise.all([
+        ops.crawlProgress(crawl.id),
+        ops.crawlProspects(crawl, { limit: PROSPECTS_SHOWN + 1, after: position }),
+      ]);
+      const prospects = rows.slice(0, PROSPECTS_SHOWN);
+      const offset = position?.offset ?? 0;
+      const last = rows.length > PROSPECTS_SHOWN ? prospects[prospects.length - 1]! : null;
+      const next = last && encodeCursor({ id: Number(last.id), score: last.score, offset: offset + prospects.length });
+      const nextProspectsHref = next ? `/admin/crawls/${crawl.id}?prospects=${next}#prospects` : null;
+      return show(request, reply, crawlTitle(crawl), crawlPage({ crawl, progress, prospects, prospectsOffset: offset, nextProspectsHref }));
+    });
+
+    // Cancelling asks first, on a page of its own: a form, so it works without JavaScript.
+    pages.get<{ Params: { id: string } }>('/admin/crawls/:id/cancel', async (request, reply) => {
+      const crawl = await ops.crawl(request.params.id);
+      const ended = LIVE_CRAWL_STATUSES.includes(crawl.status) ? null : crawlFinished(crawl);
+      return show(request, reply, `Cancel ${crawlTitle(crawl).toLowerCase()}?`, cancelCrawlPage(crawl, ended?.message ?? null), ended?.statusCode);
     });
 
     pages.post<{ Params: { id: string } }>('/admin/crawls/:id/cancel', async (request, reply) => {
-      const crawl = await ops.cancelCrawl(request.admin, request.params.id);
-      return done(reply, '/admin/crawls', `Crawl ${crawl.id.slice(0, 8)} of ${crawl.accountName} is ${crawl.status}.`);
+      if (field(request.body, 'confirm') !== 'yes') return reply.redirect(`/admin/crawls/${encodeURIComponent(request.params.id)}/cancel`, 303);
+      try {
+        const crawl = await ops.cancelCrawl(request.admin, request.params.id);
+        return done(reply, `/admin/crawls/${crawl.id}`, `Crawl ${crawl.id.slice(0, 8)} of ${crawl.accountName} is ${crawl.status}.`);
+      } catch (error) {
+        // Ended between the question and the answer (or cancelled in another tab): say so, beside the way back.
+        if (!(error instanceof AppError) || error.code !== 'crawl_finished') throw error;
+        const crawl = await ops.crawl(request.params.id);
+        return show(request, reply, `Cancel ${crawlTitle(crawl).toLowerCase()}?`, cancelCrawlPage(crawl, error.message), error.statusCode);
+      }
     });
 
     pages.get<{ Querystring: { account?: string; cursor?: string } }>('/admin/watches', async (request, reply) => {
@@ -183,13 +226,30 @@ export async function adminUiRoutes(app: FastifyInstance, { operations: ops, ses
     pages.get('/admin/webhooks', async (request, reply) =>
       show(request, reply, 'Failing and disabled webhook endpoints', webhooksPage(await ops.webhookEndpoints())));
 
-    pages.get<{ Querystring: { cursor?: string } }>('/admin/audit', async (request, reply) => {
-      const cursor = request.query.cursor;
-      const beforeId = cursor ? decodeCursor(cursor, isIdCursor).id : undefined;
-      const rows = await ops.auditLog({ limit: PAGE_SIZE + 1, beforeId });
+    pages.get<{ Querystring: Record<string, unknown> }>('/admin/audit', async (request, reply) => {
+      const { cursor } = request.query;
+      // Only the filters, each as one text (a repeated parameter is not one), are read and passed on to the next page.
+      const fields: AuditFilterFields = Object.fromEntries(AUDIT_FILTERS.flatMap((name) => {
+        const value = request.query[name];
+        return typeof value === 'string' && value.trim() ? [[name, value.trim()]] : [];
+      }));
+      const beforeId = typeof cursor === 'string' && cursor ? decodeCursor(cursor, isIdCursor).id : undefined;
+      const rows = await ops.auditLog({ ...auditFilterOf(fields), limit: PAGE_SIZE + 1, beforeId });
       const entries = rows.slice(0, PAGE_SIZE);
-      const nextHref = rows.length > PAGE_SIZE ? `/admin/audit?cursor=${encodeCursor({ id: entries[entries.length - 1]!.id })}` : null;
-      return show(request, reply, 'Audit log', auditPage({ entries, nextHref }));
+      const next = new URLSearchParams({ ...fields, cursor: encodeCursor({ id: entries[entries.length - 1]?.id ?? 0 }) });
+      return show(request, reply, 'Audit log', auditPage({ entries, filter: fields, nextHref: rows.length > PAGE_SIZE ? `/admin/audit?${next}` : null }));
     });
   });
+
+  // Any other /admin page: the admin's own 404, signed in like its pages, with the way back.
+  await app.register(async (unknown) => {
+    unknown.addHook('onRequest', async (request, reply) => {
+      if (!JSON_PATHS.test(request.url)) return pageSession(request, reply);
+    });
+    unknown.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!;
+      if (JSON_PATHS.test(path)) return reply.status(404).send({ code: 'not_found', message: `no route ${request.method} ${path}` });
+      return show(request, reply, 'Page not found', notFoundBody(html`There is no admin page at <code>${readablePath(path)}</code>.`), 404);
+    });
+  }, { prefix: '/admin' });
 }

@@ -21,13 +21,31 @@ export async function recordAudit(db: Queryable, entry: AuditRecord): Promise<vo
   ]);
 }
 
+/** Which entries of the audit log to read; every filter given must hold. */
+export interface AuditFilter {
+  limit: number;
+  beforeId?: number;
+  /** An action (api_key.revoke) or a family of them (api_key). */
+  action?: string;
+  /** Who did it, exactly as recorded. */
+  actor?: string;
+  /** On what, exactly: an id or a queue name. */
+  target?: string;
+  /** At or after this time. */
+  since?: Date;
+  /** Before this time. */
+  until?: Date;
+}
+
 /** The audit log, newest first, paged by id. */
-export async function listAudit(db: Queryable, page: { limit: number; beforeId?: number; action?: string }): Promise<AuditEntry[]> {
+export async function listAudit(db: Queryable, page: AuditFilter): Promise<AuditEntry[]> {
   const { rows } = await db.query<AuditEntry>(
     `/* audit.listAudit */ SELECT id, at, actor, action, target, detail, ip FROM admin_audit
      WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR action = $2 OR action LIKE $2 || '.%')
+       AND ($4::text IS NULL OR actor = $4) AND ($5::text IS NULL OR target = $5)
+       AND ($6::timestamptz IS NULL OR at >= $6) AND ($7::timestamptz IS NULL OR at < $7)
      ORDER BY id DESC LIMIT $3`,
-    [page.beforeId ?? null, page.action ?? null, page.limit],
+    [page.beforeId ?? null, page.action ?? null, page.limit, page.actor ?? null, page.target ?? null, page.since ?? null, page.until ?? null],
   );
   return rows;
 }

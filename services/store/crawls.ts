@@ -58,11 +58,13 @@ const CRAWL_STATS = `(SELECT json_build_object(
     'linksFound', (SELECT count(*) FROM links l WHERE l.crawl_id = c.id),
     'linksChecked', t.checked, 'deadLinks', t.dead,
     'prospects', (SELECT count(*) FROM prospect_sightings s WHERE s.crawl_id = c.id),
-    'offTopicPages', p.off_topic)
+    'offTopicPages', p.off_topic, 'duplicatePages', p.duplicates, 'pagesQueued', p.queued, 'linksQueued', t.pending)
   FROM (SELECT count(*) FILTER (WHERE state = 'crawled') AS crawled, count(*) FILTER (WHERE state = 'failed') AS failed,
-          count(*) FILTER (WHERE state = 'crawled' AND relevance < c.min_relevance) AS off_topic
+          count(*) FILTER (WHERE state = 'crawled' AND relevance < c.min_relevance) AS off_topic,
+          count(*) FILTER (WHERE duplicate_of IS NOT NULL) AS duplicates, count(*) FILTER (WHERE state = 'queued') AS queued
         FROM pages WHERE crawl_id = c.id) p,
-       (SELECT count(*) FILTER (WHERE state = 'checked') AS checked, count(*) FILTER (WHERE verdict = 'dead') AS dead
+       (SELECT count(*) FILTER (WHERE state = 'checked') AS checked, count(*) FILTER (WHERE verdict = 'dead') AS dead,
+          count(*) FILTER (WHERE state = 'pending') AS pending
         FROM crawl_targets WHERE crawl_id = c.id) t) AS stats`;
 
 /** A new crawl; `watchId` when it is a run of that watch. */

@@ -1191,7 +1191,7 @@ export interface webhooks {
 export interface components {
     schemas: {
         Error: {
-            /** @description Stable, machine-readable: invalid_request, invalid_seed, seed_blocked_address, invalid_cursor, unauthorized, admin_disabled, not_found, service_unavailable, internal_error, ... */
+            /** @description Stable, machine-readable: invalid_request, invalid_seed, seed_blocked_address, invalid_cursor, unauthorized, admin_disabled, too_many_failed_attempts, not_found, service_unavailable, internal_error, ... */
             code: string;
             /** @description What went wrong and what to fix. */
             message: string;
@@ -1392,6 +1392,12 @@ export interface components {
             prospects: number;
             /** @description Crawled pages less relevant than minRelevance: their links were checked, not followed. */
             offTopicPages: number;
+            /** @description Crawled pages that are another crawled page under a second URL (the same declared rel=canonical on their site, or the same bytes): counted as crawled, their links read once, on the first of them. */
+            duplicatePages: number;
+            /** @description Pages planned and not fetched yet (with pagesCrawled and pagesFailed, the pages the crawl knows of so far). */
+            pagesQueued: number;
+            /** @description Distinct outbound URLs waiting for their verdict (with linksChecked, those the crawl knows of so far). */
+            linksQueued: number;
         };
         /**
          * @example {
@@ -2175,6 +2181,23 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Too many wrong admin tokens from this client address and X-Admin-Actor name; retry after the Retry-After header's seconds (with the right token, at once: the right token is never throttled). */
+        AdminThrottled: {
+            headers: {
+                /** @description Seconds until a wrong token from this address and name is heard again; doubles with each further failure, up to 900. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "too_many_failed_attempts",
+                 *       "message": "too many wrong admin tokens from this address and name; retry in 60 s with the right token"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description PostgreSQL or Redis is unreachable; nothing was started. Retry later. */
         Unavailable: {
             headers: {
@@ -2233,7 +2256,7 @@ export interface components {
         WatchId: string;
         /** @description Items per page. */
         Limit: number;
-        /** @description The `nextCursor` of the previous page. */
+        /** @description The `nextCursor` of the previous page, passed back unchanged. Cursors are opaque and signed by the service: one that was edited, built by hand, or issued for another list or sort is a 400 invalid_cursor. */
         Cursor: string;
     };
     requestBodies: never;
@@ -2396,6 +2419,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     listQueues: {
@@ -2420,6 +2444,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     pauseQueue: {
@@ -2438,6 +2463,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     resumeQueue: {
@@ -2456,6 +2482,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     retryFailedJobs: {
@@ -2485,6 +2512,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     cleanQueue: {
@@ -2535,6 +2563,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     adminListCrawls: {
@@ -2545,7 +2574,7 @@ export interface operations {
                 accountId?: string;
                 /** @description Items per page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, passed back unchanged. Cursors are opaque and signed by the service: one that was edited, built by hand, or issued for another list or sort is a 400 invalid_cursor. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2569,6 +2598,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     adminGetCrawl: {
@@ -2594,6 +2624,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     adminCancelCrawl: {
@@ -2620,6 +2651,7 @@ export interface operations {
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["CrawlFinished"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     adminListWatches: {
@@ -2629,7 +2661,7 @@ export interface operations {
                 accountId?: string;
                 /** @description Items per page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, passed back unchanged. Cursors are opaque and signed by the service: one that was edited, built by hand, or issued for another list or sort is a 400 invalid_cursor. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2657,6 +2689,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     listAccounts: {
@@ -2681,6 +2714,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     createAccount: {
@@ -2713,6 +2747,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     getAccount: {
@@ -2738,6 +2773,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     listApiKeys: {
@@ -2765,6 +2801,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     revokeApiKey: {
@@ -2790,6 +2827,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     createApiKey: {
@@ -2833,6 +2871,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     listHosts: {
@@ -2859,6 +2898,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     listTroubledEndpoints: {
@@ -2886,6 +2926,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     listAudit: {
@@ -2893,9 +2934,17 @@ export interface operations {
             query?: {
                 /** @description An action (api_key.revoke) or a family (api_key). */
                 action?: string;
+                /** @description Who did it */
+                actor?: string;
+                /** @description On what, exactly: an id (crawl, account, key) or a queue name. */
+                target?: string;
+                /** @description Entries at or after this time. */
+                since?: string;
+                /** @description Entries before this time. */
+                until?: string;
                 /** @description Items per page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, passed back unchanged. Cursors are opaque and signed by the service: one that was edited, built by hand, or issued for another list or sort is a 400 invalid_cursor. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2919,6 +2968,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminForbidden"];
+            429: components["responses"]["AdminThrottled"];
         };
     };
     listCrawls: {
@@ -2926,7 +2976,7 @@ export interface operations {
             query?: {
                 /** @description Items per page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, passed back unchanged. Cursors are opaque and signed by the service: one that was edited, built by hand, or issued for another list or sort is a 400 invalid_cursor. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3105,7 +3155,7 @@ export interface operations {
                 sort?: components["parameters"]["ProspectSort"];
                 /** @description Items per page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, passed back unchanged. Cursors are opaque and signed by the service: one that was edited, built by hand, or issued for another list or sort is a 400 invalid_cursor. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3360,7 +3410,7 @@ export interface operations {
             query?: {
                 /** @description Items per page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, passed back unchanged. Cursors are opaque and signed by the service: one that was edited, built by hand, or issued for another list or sort is a 400 invalid_cursor. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3518,7 +3568,7 @@ export interface operations {
             query?: {
                 /** @description Items per page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, passed back unchanged. Cursors are opaque and signed by the service: one that was edited, built by hand, or issued for another list or sort is a 400 invalid_cursor. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3619,7 +3669,7 @@ export interface operations {
                 q?: components["parameters"]["TextFilter"];
                 /** @description Items per page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, passed back unchanged. Cursors are opaque and signed by the service: one that was edited, built by hand, or issued for another list or sort is a 400 invalid_cursor. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3852,7 +3902,7 @@ export interface operations {
             query?: {
                 /** @description Items per page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, passed back unchanged. Cursors are opaque and signed by the service: one that was edited, built by hand, or issued for another list or sort is a 400 invalid_cursor. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;

@@ -5,14 +5,14 @@ import type { AdminCrawl } from '../operations.js';
 import { crawlTable } from './crawls.js';
 
 export function queueTable(queues: QueueSummary[]): Html {
-  return html`<table id="queues"><thead><tr><th>Queue</th><th>State</th><th class="num">Waiting</th><th class="num">Active</th>
+  return html`<div class="wide"><table id="queues"><thead><tr><th>Queue</th><th>State</th><th class="num">Waiting</th><th class="num">Active</th>
 <th class="num">Delayed</th><th class="num">Failed</th><th class="num">Completed</th><th class="num">Oldest waiting</th></tr></thead><tbody>
 ${queues.map((queue) => html`<tr data-queue="${queue.name}"><td><a href="/admin/queues/queue/${queue.name}">${queue.name}</a></td>
 <td><span class="tag ${queue.paused ? 'paused' : 'ok'}">${queue.paused ? 'paused' : 'running'}</span></td>
 <td class="num">${queue.counts.waiting + queue.counts.prioritized + queue.counts.paused}</td><td class="num">${queue.counts.active}</td>
 <td class="num">${queue.counts.delayed}</td><td class="num">${queue.counts.failed}</td><td class="num">${queue.counts.completed}</td>
 <td class="num">${queue.oldestWaitingSeconds} s</td></tr>`)}
-</tbody></table>`;
+</tbody></table></div>`;
 }
 
 export function fleetPage(state: { readiness: Readiness; queues: QueueSummary[]; running: AdminCrawl[] }): Html {
