@@ -1,4 +1,6 @@
 import { userInfo } from 'node:os';
+import { inCliWords, type FieldNames } from './field-words.js';
+
 function osUser(): string {
   try {
     return userInfo().username;
@@ -18,12 +20,13 @@ export interface ApiTarget {
 
 /**
  * Calls the blb-prospector API and turns what can go wrong into sentences: a service that is not
- * running, a refused key, a request the API rejected (its message says what to fix).
+ * running, a refused key, a request the API rejected (its message says what to fix, naming the options
+ * the person typed when `fields` says which option set which field of the body).
  */
 export async function callApi<T>(
   target: ApiTarget,
   path: string,
-  options: { method?: string; body?: unknown; admin?: boolean; raw?: boolean } = {},
+  options: { method?: string; body?: unknown; fields?: FieldNames; admin?: boolean; raw?: boolean } = {},
 ): Promise<T> {
   const token = options.admin ? target.adminToken : target.key;
   if (!token) {
@@ -53,7 +56,7 @@ export async function callApi<T>(
   }
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { message?: string } | null;
-    throw new CliError(body?.message ?? `the service answered ${response.status}`);
+    throw new CliError(body?.message ? inCliWords(body.message, options.fields ?? {}) : `the service answered ${response.status}`);
   }
   return (options.raw ? response : response.status === 204 ? undefined : await response.json()) as T;
 }

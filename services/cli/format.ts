@@ -10,9 +10,9 @@ export function table(columns: { title: string; width: number }[], rows: unknown
   return [line(columns.map((c) => c.title)), line(columns.map((c) => '-'.repeat(c.width))), ...rows.map(line)].join('\n');
 }
 
-/** A progress bar of `width` characters for done out of total. */
+/** A progress bar of `width` characters for done out of total: full only when all is done. */
 export function bar(done: number, total: number, width = 24): string {
-  const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
+  const filled = total > 0 ? Math.min(width, Math.floor((done / total) * width)) : 0;
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 

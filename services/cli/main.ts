@@ -4,7 +4,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { callApi, CliError, type ApiTarget } from './api.js';
-import { bar, table, when } from './format.js';
+import { CRAWL_FIELD_NAMES, crawlRequest, KEY_FIELD_NAMES, WATCH_FIELD_NAMES, type Values } from './body-options.js';
+import { table, when } from './format.js';
+import { progressLine, type Crawl } from './progress.js';
 
 const USAGE = `blb: crawl a niche for dead-link prospects from a terminal
 
@@ -31,15 +33,6 @@ interface Watch {
   paused: boolean;
   nextRunAt: string | null;
   lastRun: WatchRun | null;
-}
-type Values = Record<string, string | boolean | undefined>;
-
-interface Crawl {
-  id: string;
-  status: string;
-  maxPages: number;
-  error: string | null;
-  stats: { pagesCrawled: number; pagesFailed: number; linksChecked: number; deadLinks: number; prospects: number };
 }
 
 const POLL_MS = Number(process.env.BLB_POLL_MS ?? 1_000);
@@ -79,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'keys' && sub === 'create' && rest[0]) {
     const created = await callApi<{ key: string; accountId: string }>(target, '/admin/api/api-keys', {
-      method: 'POST', admin: true, body: { name: rest[0], ...(values.account ? { accountId: values.account } : {}) },
+      method: 'POST', admin: true, body: { name: rest[0], ...(values.account ? { accountId: values.account } : {}) }, fields: KEY_FIELD_NAMES,
     });
     out(`API key for account ${created.accountId} (shown once, keep it):\n${created.key}`);
     return 0;
@@ -113,23 +106,11 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
-/** The crawl a `blb crawl` or each run of a watch starts, from the seeds and the crawl options. */
-function crawlRequest(seeds: string[], values: Values) {
-  const whole = (flag: string) => {
-    const value = values[flag];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new CliError(`--${flag} must be a whole number, not '${String(value)}'`);
-    return Number(value);
-  };
-  return {
-    seeds, scope: values.scope, maxDepth: whole('depth'), maxPages: whole('max-pages'),
-    ...(values['no-robots'] ? { respectRobots: false } : {}),
-  };
-}
-
 async function crawl(target: ApiTarget, seeds: string[], values: Values): Promise<number> {
   if (seeds.length === 0) throw new CliError('crawl needs at least one seed URL: blb crawl https://example.com/');
-  const created = await callApi<Crawl>(target, '/v1/crawls', { method: 'POST', body: crawlRequest(seeds, values) });
+  const created = await callApi<Crawl>(target, '/v1/crawls', {
+    method: 'POST', body: crawlRequest(seeds, values), fields: CRAWL_FIELD_NAMES,
+  });
   const follow = `blb crawls show ${created.id}`;
   process.once('SIGINT', () => {
     process.stderr.write(`\nStopped watching. Crawl ${created.id} keeps running; follow it with: ${follow}\n`);
@@ -140,14 +121,14 @@ async function crawl(target: ApiTarget, seeds: string[], values: Values): Promis
   const started = Date.now();
   let crawl = created;
   let lastLine = 0;
+  let shown = 0;
   while (crawl.status === 'queued' || crawl.status === 'running') {
     await sleep(POLL_MS);
     crawl = await callApi<Crawl>(target, `/v1/crawls/${created.id}`);
-    const { pagesCrawled, pagesFailed, linksChecked, deadLinks } = crawl.stats;
-    const rate = (pagesCrawled / Math.max(1, (Date.now() - started) / 1000)).toFixed(1);
-    const line = `${bar(pagesCrawled + pagesFailed, crawl.maxPages)} pages ${pagesCrawled}  links checked ${linksChecked}  dead ${deadLinks}  ${rate} pages/s`;
+    const { line, shown: fraction } = progressLine(crawl, shown, (Date.now() - started) / 1000);
+    shown = fraction;
     if (process.stderr.isTTY) {
-      process.stderr.write(`\r${line}`);
+      process.stderr.write(`\r${line}\x1b[K`); // \x1b[K: clear what a longer line before left
     } else if (Date.now() - lastLine > 5_000 || crawl.status !== 'running') {
       // Not a terminal (a log, CI): a line now and then instead of a bar redrawn in place.
       process.stderr.write(`${line}\n`);
@@ -191,6 +172,7 @@ async function createWatch(target: ApiTarget, seeds: string[], values: Values): 
       schedule: every !== undefined ? { every } : { cron, ...(timezone !== undefined ? { timezone } : {}) },
       ...(values.paused ? { paused: true } : {}),
     },
+    fields: WATCH_FIELD_NAMES,
   });
   out(`Watch ${watch.id} created: ${watch.name}, ${describeSchedule(watch.schedule)}`);
   if (watch.paused) out('Paused: no run until it is resumed');
@@ -260,9 +242,20 @@ async function exportProspects(target: ApiTarget, crawlId: string, format: strin
   if (file) process.stderr.write(`Prospects written to ${file}\n`);
 }
 
+// A reader that stops early (blb crawls list | head -1) closes the pipe: the rest has no one to read it,
+// which is no failure of blb's.
+const closedPipe = (error: unknown) => (error as { code?: unknown } | null)?.code === 'EPIPE';
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (!closedPipe(error)) throw error;
+    process.exit(0);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
+    if (closedPipe(error)) process.exit(0);
     process.stderr.write(`blb: ${error instanceof CliError ? error.message : (error as Error).stack}\n`);
     process.exit(1);
   },
