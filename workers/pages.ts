@@ -6,6 +6,7 @@ import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.
 import { looksBinary } from '../services/crawl/html-summary.js';
 import { isOutbound, registrableDomain } from '../services/crawl/urls.js';
 import { isFollowed } from '../services/crawl/vocabulary.js';
+import { twinKeys } from '../services/crawl/twins.js';
 import { attemptPage } from '../services/crawl/check-url.js';
 import { recordCrawledPages, type CrawledPage } from '../services/transactions/crawl-transactions.js';
 import { addSeedToProfile, markRunning, nicheProfileOf } from '../services/store/crawls.js';
@@ -149,6 +150,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
       links,
       follow: niche.follow,
       contacts: extracted.contacts,
+      twinKeys: twinKeys(result.finalUrl, extracted.canonical, result.body),
       cacheVerdictOf: page.url,
     });
     if (planned) {

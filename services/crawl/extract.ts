@@ -20,6 +20,8 @@ export interface ExtractedPage {
   description: string | null;
   /** The page's language as it declares it (html lang, or Content-Language meta), lower case. */
   lang: string | null;
+  /** The URL its `<link rel="canonical">` names (resolved and normalized, http(s) only), or null. */
+  canonical: string | null;
   links: ExtractedLink[];
   contacts: ContactHints;
   /**
@@ -51,6 +53,9 @@ const SITE_CHROME = 'body > header, body > footer, [role="banner"], [role="conte
 
 export const MAX_ANCHOR_CHARS = 300;
 export const MAX_TITLE_CHARS = 500;
+
+/** Whether a `<link>`'s rel names it the page's canonical URL. */
+export const isCanonicalRel = (rel: string | null | undefined) => /(^|\s)canonical(\s|$)/i.test(rel ?? '');
 
 /** Text as a reader sees it: whitespace runs as one space, trimmed, at most `max` characters. */
 export const squeeze = (text: string | null | undefined, max: number) =>
@@ -84,10 +89,12 @@ export function extractPage(html: string, pageUrl: string, maxLinks = 5_000): Ex
   const meta = (selector: string) => squeeze(document.querySelector(selector)?.getAttribute('content'), 1_000) || null;
   const lang =
     squeeze(document.querySelector('html')?.getAttribute('lang'), 35) || meta('meta[http-equiv="content-language" i]');
+  const canonical = [...(document.querySelectorAll('link[rel][href]') as Iterable<DomElement>)].find((link) => isCanonicalRel(link.getAttribute('rel')));
   return {
     title: squeeze(document.querySelector('title')?.textContent, MAX_TITLE_CHARS) || null,
     description: meta('meta[name="description" i]') ?? meta('meta[property="og:description"]'),
     lang: lang ? lang.toLowerCase() : null,
+    canonical: (canonical && normalizeUrl(canonical.getAttribute('href') ?? '', base)) || null,
     links: [...links.values()],
     contacts: contactHints(document as never, pageUrl, base),
     // Last: it takes the page's menus and chrome out of the document.

@@ -1,7 +1,7 @@
 // The fallback for pages whose DOM cannot be built in time (200k nested <div>s, 50k nested tables).
 // It reads the page's tokens in one pass (tag-tokens.ts) and keeps only bounded state: no element stack,
 // text buffers capped, at most two passes over the page.
-import { MAX_ANCHOR_CHARS, MAX_TITLE_CHARS, squeeze, type ExtractedLink, type ExtractedPage } from './extract.js';
+import { MAX_ANCHOR_CHARS, MAX_TITLE_CHARS, isCanonicalRel, squeeze, type ExtractedLink, type ExtractedPage } from './extract.js';
 import { linkContext, type DomElement } from './link-context.js';
 import { BlockContexts, CappedText } from './scan-text.js';
 import { tagTokens } from './tag-tokens.js';
@@ -13,7 +13,7 @@ const BLOCKS = new Set([
   'p', 'li', 'td', 'th', 'dd', 'dt', 'blockquote', 'figcaption', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'article', 'section',
   'div', 'body', 'head', 'html', 'main', 'nav', 'header', 'footer', 'aside', 'ul', 'ol', 'dl', 'table', 'tr', 'form', 'pre',
 ]);
-const ATTRIBUTED = new Set(['a', 'area', 'base', 'img', 'meta', 'html']);
+const ATTRIBUTED = new Set(['a', 'area', 'base', 'img', 'meta', 'html', 'link']);
 const WANTED = new Set(['href', 'rel', 'alt', 'name', 'property', 'http-equiv', 'content', 'lang']);
 // Context is cut to one sentence of at most 300 characters (linkContext): this much either side is enough.
 const BEFORE_CHARS = 300;
@@ -58,7 +58,7 @@ function scan(html: string, pageUrl: string, maxLinks: number, knownBase: string
   let inTitle = false;
   let titleDone = false;
   let rawText = false;
-  const head: { htmlLang?: string | null; description?: string | null; ogDescription?: string | null; contentLanguage?: string | null } = {};
+  const head: { canonical?: string; htmlLang?: string | null; description?: string | null; ogDescription?: string | null; contentLanguage?: string | null } = {};
 
   function endAnchor() {
     if (!anchor) return;
@@ -84,6 +84,9 @@ function scan(html: string, pageUrl: string, maxLinks: number, knownBase: string
 
   function readHead(tag: string, attributes: Attributes) {
     if (tag === 'html' && head.htmlLang === undefined) head.htmlLang = attributes.get('lang') ?? null;
+    if (tag === 'link' && head.canonical === undefined && attributes.has('href') && isCanonicalRel(attributes.get('rel'))) {
+      head.canonical = attributes.get('href')!;
+    }
     if (tag !== 'meta') return;
     const content = attributes.get('content') ?? null;
     if (head.description === undefined && attributes.get('name')?.toLowerCase() === 'description') head.description = content;
@@ -156,6 +159,7 @@ function scan(html: string, pageUrl: string, maxLinks: number, knownBase: string
     title: squeeze(title?.value, MAX_TITLE_CHARS) || null,
     description: meta(head.description) ?? meta(head.ogDescription),
     lang: lang ? lang.toLowerCase() : null,
+    canonical: (head.canonical !== undefined && normalizeUrl(head.canonical, base)) || null,
     links: [...links.values()],
     contacts: { emails: [], contactPages: [], authors: [] },
   };

@@ -39,6 +39,8 @@ export interface PageResult {
   domain: string | null;
   /** Its fit to the crawl's niche, 0 to 1 (crawled pages with text to read only). */
   relevance?: number | null;
+  /** The page of the crawl this one is a twin of (the same page under another URL: see crawl/twins.ts). */
+  duplicateOf?: number | null;
 }
 
 export interface StoredLink {
@@ -77,15 +79,16 @@ export async function recordPageResults(db: Queryable, results: { pageId: number
   const { rows } = await db.query<{ id: number }>(
     `/* pages.recordPageResults */ UPDATE pages p SET state = u.state, final_url = u.final_url, http_status = u.http_status, title = u.title,
        outcome = u.outcome, verdict = u.verdict, evidence = u.evidence::jsonb, domain = u.domain, description = u.description, lang = u.lang,
-       relevance = u.relevance, fetched_at = now()
-     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::real[])
-       AS u(id, state, final_url, http_status, title, outcome, verdict, evidence, domain, description, lang, relevance)
+       relevance = u.relevance, duplicate_of = u.duplicate_of, fetched_at = now()
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::real[], $13::bigint[])
+       AS u(id, state, final_url, http_status, title, outcome, verdict, evidence, domain, description, lang, relevance, duplicate_of)
      WHERE p.id = u.id AND p.state = 'queued'
      RETURNING p.id`,
     [
       sorted.map((r) => r.pageId), of((r) => r.state), of((r) => r.finalUrl), of((r) => r.httpStatus), of((r) => r.title),
       of((r) => r.outcome), of((r) => r.verdict?.verdict ?? null), of((r) => (r.verdict ? evidenceOf(r.verdict) : null)),
       of((r) => r.domain), of((r) => r.description ?? null), of((r) => r.lang ?? null), of((r) => r.relevance ?? null),
+      of((r) => r.duplicateOf ?? null),
     ],
   );
   return new Set(rows.map((row) => row.id));
@@ -119,6 +122,46 @@ export function pageVerdictOf(row: Record<string, any> | null): { pending: boole
   if (!row.verdict) return { pending: false, verdict: null };
   const { verdict, reason, httpStatus, finalUrl, attempts, checkedAt } = row;
   return { pending: false, verdict: { verdict, reason, httpStatus, finalUrl, attempts, checkedAt: new Date(checkedAt) } };
+}
+
+/**
+ * Claims crawled pages' twin keys (crawl/twins.ts) for their crawl: a key goes to the first page that
+ * claims it (of one batch, the lowest page id). Answers, for each page that is a twin of another, the
+ * page that holds one of its keys. Claiming again is harmless: a page's own keys stay its own.
+ */
+export async function claimTwinKeys(db: Queryable, crawlId: string, pages: { pageId: number; keys: string[] }[]): Promise<Map<number, number>> {
+  const claims = pages.flatMap(({ pageId, keys }) => keys.map((key) => ({ pageId, key })));
+  if (claims.length === 0) return new Map();
+  // Keys in one order, so that two batches claiming the same keys never wait for each other in turn.
+  claims.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.pageId - b.pageId));
+  const keys = claims.map((claim) => claim.key);
+  await db.query(
+    `/* pages.claimTwinKeys */ INSERT INTO page_canonicals (crawl_id, url, page_id)
+     SELECT $1, * FROM unnest($2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`,
+    [crawlId, keys, claims.map((claim) => claim.pageId)],
+  );
+  // A statement of its own: it sees the keys that a concurrent batch claimed first and has committed.
+  const { rows } = await db.query<{ url: string; page_id: string }>(
+    `/* pages.twinKeyHolders */ SELECT url, page_id FROM page_canonicals WHERE crawl_id = $1 AND url = ANY($2::text[])`,
+    [crawlId, keys],
+  );
+  const holders = new Map(rows.map((row) => [row.url, Number(row.page_id)]));
+  const twins = new Map<number, number>();
+  for (const { pageId, key } of claims) {
+    const held = holders.get(key);
+    // A key held by a twin found in this batch is its page's.
+    const holder = held === undefined ? undefined : twins.get(held) ?? held;
+    if (holder !== undefined && holder !== pageId && !twins.has(pageId)) twins.set(pageId, holder);
+  }
+  if (twins.size > 0) {
+    // A twin's other keys go to its page too, so that a third URL with any of them is that page's twin.
+    await db.query(
+      `/* pages.handTwinKeysOver */ UPDATE page_canonicals k SET page_id = t.page_id
+       FROM unnest($2::bigint[], $3::bigint[]) AS t(twin_id, page_id) WHERE k.crawl_id = $1 AND k.page_id = t.twin_id`,
+      [crawlId, [...twins.keys()], [...twins.values()]],
+    );
+  }
+  return twins;
 }
 
 /** Inserts the links of crawled pages of a crawl (a repeated job's are absorbed). */

@@ -15,7 +15,8 @@ export type Resolution = 'link_removed' | 'source_gone' | 'revived';
 export async function resolveUnseen(db: Queryable, crawlId: string): Promise<{ id: string; resolution: Resolution }[]> {
   const { rows } = await db.query<{ id: string; resolution: Resolution }>(
     `/* prospect-history.resolveUnseen */ WITH fetched AS (
-       SELECT p.id AS page_id, p.state, p.outcome, u.url FROM pages p CROSS JOIN LATERAL (VALUES (p.url), (p.final_url)) AS u(url)
+       -- A twin (one page under another URL) was read as its page: that page's links are the twin's.
+       SELECT coalesce(p.duplicate_of, p.id) AS page_id, p.state, p.outcome, u.url FROM pages p CROSS JOIN LATERAL (VALUES (p.url), (p.final_url)) AS u(url)
        WHERE p.crawl_id = $1 AND p.state IN ('crawled', 'failed') AND u.url IS NOT NULL
      ),
      judged AS (

@@ -8,7 +8,7 @@ import type { CrawlStatus } from '../crawl/settings.js';
 import { registrableDomain } from '../crawl/urls.js';
 import { crawlEventData, failIfStuck, finishIfDone } from '../store/crawls.js';
 import { batchProspectsFound, createEvent } from '../store/webhook-outbox.js';
-import { insertLinks, insertSiteContacts, recordPageResults, type PageResult, type PlannedPage, type StoredLink } from '../store/pages.js';
+import { claimTwinKeys, insertLinks, insertSiteContacts, recordPageResults, type PageResult, type PlannedPage, type StoredLink } from '../store/pages.js';
 import { planChildren } from '../store/frontier.js';
 import { recordTargetVerdicts, registerTargets } from '../store/targets.js';
 import { createProspects, listProspects, refreshProspectScores } from '../store/prospects.js';
@@ -29,7 +29,14 @@ export interface CrawledPage {
   cacheVerdictOf?: string;
   /** Whether the crawl follows its links (plans the pages they lead to); false for an off-topic page. Default true. */
   follow?: boolean;
+  /** What names the page's content (crawl/twins.ts): a page whose key another page of the crawl holds is its twin. */
+  twinKeys?: string[];
 }
+
+/** A twin's record: fetched, its links and contacts left to the page it twins. */
+const asTwinOf = (page: CrawledPage, pageId: number): CrawledPage => ({
+  ...page, links: [], contacts: { emails: [], contactPages: [], authors: [] }, follow: false, result: { ...page.result, duplicateOf: pageId },
+});
 
 /** What a recorded page's job must enqueue after the commit. */
 export interface RecordedPage {
@@ -54,7 +61,10 @@ export function recordCrawledPages(db: Db, pages: CrawledPage[]): Promise<(Recor
     const claimedPages = new Set<number>();
     // Crawl by crawl in one order, so that two batches never wait for each other's crawl locks in turn.
     for (const crawlId of crawlIds) {
-      const ofCrawl = pages.filter((page) => page.crawlId === crawlId);
+      const given = pages.filter((page) => page.crawlId === crawlId);
+      // A page that twins one recorded before is recorded without its links (one page, one prospect per dead link).
+      const twins = await claimTwinKeys(tx, crawlId, given.flatMap((page) => (page.twinKeys ? [{ pageId: page.pageId, keys: page.twinKeys }] : [])));
+      const ofCrawl = given.map((page) => (twins.has(page.pageId) ? asTwinOf(page, twins.get(page.pageId)!) : page));
       const outbound = ofCrawl.map((page) => page.links.filter((link) => link.outbound).map((link) => link.url));
       await insertLinks(tx, crawlId, ofCrawl);
       await insertSiteContacts(tx, crawlId, ofCrawl.flatMap((page) => (page.result.domain ? [{ domain: page.result.domain, contacts: page.contacts }] : [])));
@@ -82,7 +92,7 @@ export function recordCrawledPages(db: Db, pages: CrawledPage[]): Promise<(Recor
           unclaimed.delete(url);
           return target ? [{ id: target.id }] : [];
         });
-        recorded.set(page, { newTargets: claimed, newPages: pagesClaimed ? [] : newPages });
+        recorded.set(given[i]!, { newTargets: claimed, newPages: pagesClaimed ? [] : newPages });
         pagesClaimed = true;
       });
     }
