@@ -1,4 +1,3 @@
-import type { DomElement } from './link-context.js';
 import { normalizeUrl, registrableDomain } from './urls.js';
 
 /** Who to write to about a page: found on the page itself, for the outreach writer. */
@@ -16,9 +15,12 @@ const CONTACT_SEGMENT = /^(?:contact(?:[-_]?us)?|about(?:[-_]?us)?|impressum|imp
 const CONTACT_TEXT = /^(?:contact(?: us)?|about(?: us)?|impressum|imprint|kontakt|write for us|advertise|über uns|à propos|contacto)$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-interface Document {
-  querySelectorAll(selector: string): Iterable<DomElement>;
-  querySelector(selector: string): DomElement | null;
+/** An `<a href>` of a page as the contact hints read it. */
+export interface PageAnchor {
+  href: string;
+  rel: string | null;
+  /** Its text as on the page (whitespace not squeezed). */
+  text: string;
 }
 
 function isContactLink(url: string, text: string): boolean {
@@ -26,15 +28,17 @@ function isContactLink(url: string, text: string): boolean {
   return CONTACT_SEGMENT.test(segment) || CONTACT_TEXT.test(text.replace(/\s+/g, ' ').trim());
 }
 
-/** Contact hints of a page at `pageUrl` (links already resolved against `base`). */
-export function contactHints(document: Document, pageUrl: string, base: string): ContactHints {
+/**
+ * Contact hints of a page at `pageUrl` from its `<a href>`s in page order (resolved against `base`) and
+ * its `<meta name="author">`.
+ */
+export function contactHints(anchors: Iterable<PageAnchor>, metaAuthor: string | null, pageUrl: string, base: string): ContactHints {
   const emails = new Set<string>();
   const contactPages = new Set<string>();
   const authors = new Set<string>();
   const site = registrableDomain(pageUrl);
 
-  for (const element of document.querySelectorAll('a[href]')) {
-    const href = element.getAttribute('href') ?? '';
+  for (const { href, rel: relText, text } of anchors) {
     if (/^mailto:/i.test(href)) {
       const address = decodeURIComponent(href.slice(7).split('?')[0] ?? '').trim().toLowerCase();
       if (EMAIL.test(address) && emails.size < MAX_EACH) emails.add(address);
@@ -42,11 +46,11 @@ export function contactHints(document: Document, pageUrl: string, base: string):
     }
     const url = normalizeUrl(href, base);
     if (!url || registrableDomain(url) !== site) continue;
-    const rel = (element.getAttribute('rel') ?? '').toLowerCase().split(/\s+/);
+    const rel = (relText ?? '').toLowerCase().split(/\s+/);
     if ((rel.includes('author') || /\/author\//i.test(new URL(url).pathname)) && authors.size < MAX_EACH) authors.add(url);
-    else if (isContactLink(url, element.textContent ?? '') && contactPages.size < MAX_EACH) contactPages.add(url);
+    else if (isContactLink(url, text) && contactPages.size < MAX_EACH) contactPages.add(url);
   }
-  const metaAuthor = document.querySelector('meta[name="author"]')?.getAttribute('content')?.trim();
-  if (metaAuthor && authors.size < MAX_EACH) authors.add(metaAuthor.slice(0, 200));
+  const author = metaAuthor?.trim();
+  if (author && authors.size < MAX_EACH) authors.add(author.slice(0, 200));
   return { emails: [...emails], contactPages: [...contactPages], authors: [...authors] };
 }

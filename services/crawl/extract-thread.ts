@@ -1,5 +1,5 @@
 // Runs in the parse pool's threads (piscina calls the default export once per task): extractPage, or for
-// a page whose DOM parse was given up scanPage, off the main thread so that a pathological page cannot
+// a page whose full read was given up scanPage, off the main thread so that a pathological page cannot
 // stall the event loop every job of the process shares; the pool terminates this thread when a parse
 // overruns its time or heap.
 import { parentPort } from 'node:worker_threads';
@@ -12,7 +12,7 @@ export interface ParseTask {
   id: number;
   html: string;
   url: string;
-  /** Read with the linear scan: the DOM parse of this page was given up. */
+  /** Read with the linear scan: the full read of this page was given up. */
   linear: boolean;
 }
 

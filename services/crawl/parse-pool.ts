@@ -16,12 +16,12 @@ export class ParseAbortedError extends Error {
 
 // A thread's V8 heap: plenty for a capped page, and a hard stop for pathological ones.
 const THREAD_HEAP_MB = 192;
-// The linear fallback's time limit, as a multiple of the DOM parse's.
+// The linear fallback's time limit, as a multiple of the full read's.
 const LINEAR_LIMIT_FACTOR = 4;
 
 export interface ParsePool {
   /**
-   * Extracts a page in a worker thread. When building its DOM overruns time or memory, the page is read
+   * Extracts a page in a worker thread. When reading it in full overruns time or memory, the page is read
    * again by the linear scan (scanPage), in a thread and under the same time limit, and resolves with
    * `fallback` set to why; rejects with that ParseAbortedError only when the scan fails too.
    */
@@ -34,7 +34,7 @@ interface Waiting {
   url: string;
   resolve(page: ExtractedPage): void;
   reject(error: Error): void;
-  /** Set on the linear re-read of a page whose DOM parse was given up: why it was. */
+  /** Set on the linear re-read of a page whose full read was given up: why it was. */
   givenUp?: ParseAbortedError;
 }
 
@@ -58,7 +58,8 @@ const closedError = () => new Error('parse pool is closed');
  * memory; the page's links are then read by the linear scan, in a thread too, so that such a page still
  * yields them.
  */
-export function createParsePool(options: { threads: number; timeoutMs: number }): ParsePool {
+export function createParsePool(options: { threads: number; timeoutMs: number; heapMb?: number }): ParsePool {
+  const heapMb = options.heapMb ?? THREAD_HEAP_MB;
   const piscina = new Piscina<ParseTask, ExtractedPage>({
     filename: THREAD_FILE,
     // A fixed set of threads, started now so that the first pages do not wait for one. A thread holds
@@ -66,7 +67,7 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
     minThreads: options.threads,
     maxThreads: options.threads,
     execArgv: THREAD_EXEC_ARGV,
-    resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: 32 },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32 },
   });
   // Piscina reports a thread that fails while it has no task as an 'error' event (which would throw
   // unheard); it replaces the thread, and no page was lost, so there is nothing more to do.
@@ -79,7 +80,7 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
   piscina.on('message', (message: ParseStarted) => onStarted.get(message.parseStarted)?.());
 
   // Our own queue in front of piscina, which is given a page only when one of its threads is free (or
-  // being replaced): a page whose DOM parse was given up goes back to the front, as its caller has
+  // being replaced): a page whose full read was given up goes back to the front, as its caller has
   // already waited a time limit. Piscina cannot be told that order: abortable tasks that find no free
   // thread go to an internal list that a custom taskQueue never sees.
   const queue: Waiting[] = [];
@@ -94,7 +95,7 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
     let timer: NodeJS.Timeout | undefined;
     // Aborting a running task makes piscina terminate its thread and start another.
     // The linear read costs time in proportion to the page (a capped body), never more: its limit only
-    // guards against a machine too busy to give the thread its turns, so it is looser than the DOM's, and
+    // guards against a machine too busy to give the thread its turns, so it is looser than the full read's, and
     // a big page on a loaded machine is still read rather than given up.
     const limitMs = linear ? LINEAR_LIMIT_FACTOR * options.timeoutMs : options.timeoutMs;
     onStarted.set(id, () => (timer = setTimeout(() => abort.abort(), limitMs)));
@@ -102,7 +103,7 @@ export function createParsePool(options: { threads: number; timeoutMs: number })
       return await piscina.run({ id, html, url, linear }, { signal: abort.signal });
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        throw new ParseAbortedError('parse_memory', `parsing needed more than ${THREAD_HEAP_MB} MB`);
+        throw new ParseAbortedError('parse_memory', `parsing needed more than ${heapMb} MB`);
       }
       if (abort.signal.aborted) throw new ParseAbortedError('parse_timeout', `parsing took longer than ${limitMs} ms`);
       throw error;

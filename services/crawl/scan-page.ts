@@ -1,8 +1,9 @@
-// The fallback for pages whose DOM cannot be built in time (200k nested <div>s, 50k nested tables).
+// The fallback for pages that cannot be read in full in time (200k nested <div>s, 50k nested tables:
+// htmlparser2's parser, which extractPage reads with, keeps open elements in a way that goes quadratic).
 // It reads the page's tokens in one pass (tag-tokens.ts) and keeps only bounded state: no element stack,
 // text buffers capped, at most two passes over the page.
 import { MAX_ANCHOR_CHARS, MAX_TITLE_CHARS, isCanonicalRel, squeeze, type ExtractedLink, type ExtractedPage } from './extract.js';
-import { linkContext, type DomElement } from './link-context.js';
+import { sentenceAround } from './link-context.js';
 import { BlockContexts, CappedText } from './scan-text.js';
 import { tagTokens } from './tag-tokens.js';
 import { normalizeUrl } from './urls.js';
@@ -15,7 +16,7 @@ const BLOCKS = new Set([
 ]);
 const ATTRIBUTED = new Set(['a', 'area', 'base', 'img', 'meta', 'html', 'link']);
 const WANTED = new Set(['href', 'rel', 'alt', 'name', 'property', 'http-equiv', 'content', 'lang']);
-// Context is cut to one sentence of at most 300 characters (linkContext): this much either side is enough.
+// Context is cut to one sentence of at most 300 characters (sentenceAround): this much either side is enough.
 const BEFORE_CHARS = 300;
 const AFTER_CHARS = MAX_ANCHOR_CHARS + 300;
 
@@ -31,11 +32,11 @@ interface OpenAnchor {
 }
 
 /**
- * The links of a page in one linear pass, for when extractPage's DOM was given up: `<a href>` and
+ * The links of a page in one linear pass, for when extractPage's full read was given up: `<a href>` and
  * `<area href>` resolved as extractPage resolves them (first `<base href>` against the page URL,
  * normalized, http(s) only, first occurrence per URL, at most maxLinks), with anchor text, rel and the
  * sentence around each link; the title, description and language too. Comments and script/style
- * contents are skipped. Positions are all 'content': telling a footer from an article needs the tree.
+ * contents are skipped. Positions are all 'content': telling a footer from an article needs the open elements.
  * Contact hints are left empty.
  */
 export function scanPage(html: string, pageUrl: string, maxLinks = 5_000): ExtractedPage {
@@ -151,7 +152,10 @@ function scan(html: string, pageUrl: string, maxLinks: number, knownBase: string
   tokenizer.end();
   endAnchor();
   contexts.endBlock();
-  for (const [link, text] of contexts.texts) link.context = linkContext(inBlock(text), link.anchorText);
+  for (const [link, text] of contexts.texts) {
+    const whole = squeeze(text, Infinity);
+    link.context = sentenceAround(whole, link.anchorText ? whole.indexOf(link.anchorText) : -1, link.anchorText);
+  }
 
   const meta = (content: string | null | undefined) => squeeze(content, 1_000) || null;
   const lang = squeeze(head.htmlLang, 35) || meta(head.contentLanguage);
@@ -164,12 +168,4 @@ function scan(html: string, pageUrl: string, maxLinks: number, knownBase: string
     contacts: { emails: [], contactPages: [], authors: [] },
   };
   return { page, lateBase: null };
-}
-
-// linkContext cuts a block's text to the sentence holding the anchor; this hands it the text found around one.
-function inBlock(text: string): DomElement {
-  const element = (tagName: string, textContent: string | null, parentElement: DomElement | null): DomElement => ({
-    tagName, textContent, parentElement, getAttribute: () => null, querySelector: () => null,
-  });
-  return element('A', null, element('P', text, null));
 }
