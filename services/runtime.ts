@@ -97,6 +97,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     config, logger, db, redis, queues, guard, http, limiter, hosts, robots, metrics, outages,
     async close() {
       await metrics.flush();
+      await hosts.flush();
       await queues.close();
       http.close();
       await redis.quit().catch(() => {});

@@ -13,10 +13,13 @@ export interface HostReport {
 /**
  * What the fleet does to each host, for the ops admin: noted by the workers as it happens, in Redis so
  * that every process adds to it, and kept only as long as it is worth showing. Noting never fails a
- * job: a note that cannot be written is lost.
+ * job: a note that cannot be written is lost. Starts are counted in the process and written once a
+ * second (one round trip for all of them, not one per request).
  */
 export interface HostActivity {
   started(host: string): void;
+  /** Writes the starts counted so far (report does too, for this process's). */
+  flush(): Promise<void>;
   retryAfter(host: string, ms: number, reason: string): void;
   crawlDelay(host: string, ms: number, ttlMs: number): void;
   blocked(host: string, reason: string): void;
@@ -24,6 +27,7 @@ export interface HostActivity {
 }
 
 const BUSIEST_WINDOW_MINUTES = 5;
+const FLUSH_INTERVAL_MS = 1_000;
 const BLOCKED_WINDOW_HOURS = 24;
 
 // KEYS: holds (zset host -> until ms), details (hash host -> why). ARGV: now, until, host, detail.
@@ -92,11 +96,27 @@ export function createHostActivity(redis: Redis, keyPrefix: string): HostActivit
     return pairs.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit);
   }
 
+  // Starts not written yet, by minute and host.
+  const unwritten = new Map<number, Map<string, number>>();
+  const flush = async () => {
+    if (unwritten.size === 0) return;
+    const pipeline = redis.pipeline();
+    for (const [m, hosts] of unwritten) {
+      for (const [host, jobs] of hosts) pipeline.zincrby(jobsKey(m), jobs, host);
+      pipeline.expire(jobsKey(m), (BUSIEST_WINDOW_MINUTES + 1) * 60);
+    }
+    unwritten.clear();
+    await pipeline.exec().catch(ignore);
+  };
+  setInterval(() => void flush(), FLUSH_INTERVAL_MS).unref();
+
   return {
     started(host) {
-      const key = jobsKey(minute(Date.now()));
-      redis.multi().zincrby(key, 1, host).expire(key, (BUSIEST_WINDOW_MINUTES + 1) * 60).exec().catch(ignore);
+      const m = minute(Date.now());
+      const hosts = unwritten.get(m) ?? new Map<string, number>();
+      unwritten.set(m, hosts.set(host, (hosts.get(host) ?? 0) + 1));
     },
+    flush,
     retryAfter(host, ms, reason) {
       void hold(held.retryAfter, host, Date.now() + ms, `${reason}: held back ${Math.ceil(ms / 1000)} s`);
     },
@@ -110,6 +130,7 @@ export function createHostActivity(redis: Redis, keyPrefix: string): HostActivit
         .hset(reasonKey(h), host, reason).expire(reasonKey(h), ttl).exec().catch(ignore);
     },
     async report(limit = 50) {
+      await flush();
       const now = Date.now();
       const recent = (count: number, current: number) => Array.from({ length: count }, (_, back) => current - back);
       const blockedHours = recent(BLOCKED_WINDOW_HOURS, hour(now));

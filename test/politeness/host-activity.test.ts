@@ -59,3 +59,15 @@ t.test('blocking hosts: counted over the day, with the latest reason', async (t)
   t.same(blocking, [{ host: 'wall.test', verdicts: 2, lastReason: 'bot_challenge' }, { host: 'other.test', verdicts: 1, lastReason: 'http_999' }]);
   t.ok((await redis.ttl(`${prefix}:hosts:blocked-reason:${Math.floor(Date.now() / 3_600_000)}`)) > 24 * 3600, 'kept a day, then gone');
 });
+
+t.test('starts are counted in the process and written together, within a second', async (t) => {
+  const own = createHostActivity(redis, `${prefix}-batched`);
+  for (let i = 0; i < 50; i++) own.started(i % 2 ? 'odd.test' : 'even.test');
+  const written = async () => (await redis.keys(`${prefix}-batched:hosts:jobs:*`)).length;
+  t.equal(await written(), 0, 'nothing written per start');
+  for (let waited = 0; (await written()) === 0 && waited < 10_000; waited += 100) await sleep(100);
+  const report = await createHostActivity(redis, `${prefix}-batched`).report();
+  t.same(report.busiest, [{ host: 'even.test', jobs: 25 }, { host: 'odd.test', jobs: 25 }], 'another process reads them all');
+  const keys = await redis.keys(`${prefix}-batched:*`);
+  if (keys.length) await redis.del(...keys);
+});
