@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../services/config.js';
@@ -8,6 +5,7 @@ import { createRuntime, type Runtime } from '../../services/runtime.js';
 import type { Resolver } from '../../services/http/address-guard.js';
 import { buildApp } from '../../services/app.js';
 import { startWorkers, type Workers } from '../../workers/index.js';
+import { scratchStore } from './scratch-store.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -21,8 +19,6 @@ export interface TestEnvironment {
   close(): Promise<void>;
 }
 
-const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
 /**
  * A private world for one test file: its own PostgreSQL database (dropped at the end), its own BullMQ
  * prefix in the real Redis (deleted at the end), the app built for inject, and optionally the workers.
@@ -35,13 +31,11 @@ export async function startEnvironment(options: {
   /** A PostgreSQL server of the test's own (its `postgres` database URL) instead of the machine's. */
   databaseServer?: string;
 } = {}): Promise<TestEnvironment> {
-  const suffix = randomBytes(5).toString('hex');
-  const databaseUrl = new URL(options.databaseServer ?? BASE_DATABASE_URL);
-  databaseUrl.pathname = `/blb_test_${suffix}`;
+  const store = scratchStore(options.databaseServer);
   const config = loadConfig({
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: store.databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: `blb-test-${suffix}`,
+    QUEUE_PREFIX: store.queuePrefix,
     ADMIN_TOKEN,
     SSRF_ALLOWLIST: '127.0.0.0/8',
     RETRY_BASE_DELAY_MS: '50',
@@ -81,30 +75,7 @@ export async function startEnvironment(options: {
       await workers?.close();
       await app.close();
       await runtime.close();
-      await dropQueueKeys(config);
-      await dropDatabase(databaseUrl);
+      await store.drop();
     },
   };
-}
-
-async function dropQueueKeys(config: Config): Promise<void> {
-  const redis = new Redis(config.redisUrl);
-  try {
-    const keys = await redis.keys(`${config.queuePrefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function dropDatabase(databaseUrl: URL): Promise<void> {
-  const admin = new URL(databaseUrl);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(databaseUrl.pathname.slice(1))} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
 }
