@@ -11,7 +11,7 @@ import { listProspects, type Prospect, type ProspectCursor } from '../store/pros
 import { cancelCrawl, findCrawl, listCrawls, type Crawl } from '../store/crawls.js';
 import { LIVE_CRAWL_STATUSES, type CrawlStatus } from '../crawl/settings.js';
 import { listTroubledEndpoints, type TroubledEndpoint } from '../store/webhooks.js';
-import { listRuns, listWatches, type Watch, type WatchRun } from '../store/watches.js';
+import { lastRuns, listWatches, type Watch, type WatchRun } from '../store/watches.js';
 import { presentSchedule } from '../crawl/schedule.js';
 import {
   accountExists, createAccount, insertAccount, insertApiKey, listAccounts, listApiKeys, revokeApiKey, type AccountSummary,
@@ -65,13 +65,12 @@ export function createAdminOperations(runtime: Runtime) {
   }
 
   async function presentWatches(watches: Watch[]): Promise<AdminWatch[]> {
-    const names = await accountNames([...new Set(watches.map((watch) => watch.accountId))]);
+    const [names, last] = await Promise.all([accountNames([...new Set(watches.map((watch) => watch.accountId))]), lastRuns(db, watches.map((watch) => watch.id))]);
     return Promise.all(watches.map(async ({ cursorKey: _cursorKey, settings, schedule, ...watch }) => {
-      const [[lastRun], nextRunAt] = await Promise.all([
-        listRuns(db, watch.id, { limit: 1 }),
-        watch.paused ? null : queues.nextRunOf(watch.id).catch(() => null),
-      ]);
-      return { ...watch, accountName: names.get(watch.accountId) ?? '', crawl: settings, schedule: presentSchedule(schedule), nextRunAt, lastRun: lastRun ?? null };
+      const nextRunAt = watch.paused ? null : await queues.nextRunOf(watch.id).catch(() => null);
+      return {
+        ...watch, accountName: names.get(watch.accountId) ?? '', crawl: settings, schedule: presentSchedule(schedule), nextRunAt, lastRun: last.get(watch.id) ?? null,
+      };
     }));
   }
 

@@ -156,6 +156,18 @@ export async function listRuns(db: Queryable, watchId: string, page: { limit: nu
   return rows;
 }
 
+/** The newest run of each of these watches (a watch without runs has none in the map): one read for a list. */
+export async function lastRuns(db: Queryable, watchIds: string[]): Promise<Map<string, WatchRun>> {
+  if (watchIds.length === 0) return new Map();
+  const { rows } = await db.query<WatchRun>(
+    `/* watches.lastRuns */ SELECT ${RUN_COLUMNS} FROM unnest($1::uuid[]) AS w(id)
+     CROSS JOIN LATERAL (SELECT * FROM watch_runs x WHERE x.watch_id = w.id ORDER BY x.slot_at DESC LIMIT 1) r
+     LEFT JOIN crawls c ON c.id = r.crawl_id`,
+    [watchIds],
+  );
+  return new Map(rows.map((run) => [run.watchId, run]));
+}
+
 export async function findRun(db: Queryable, watchId: string, runId: string): Promise<WatchRun | null> {
   const { rows } = await db.query<WatchRun>(
     `/* watches.findRun */ SELECT ${RUN_COLUMNS} FROM watch_runs r LEFT JOIN crawls c ON c.id = r.crawl_id WHERE r.watch_id = $1 AND r.id = $2`,

@@ -4,7 +4,7 @@ import { isUuid } from '../../ids.js';
 import { badRequest, notFound } from '../../errors.js';
 import { crawlSettings, type CrawlRequest, type CrawlSettings } from '../../crawl/settings.js';
 import { parseSchedule, presentSchedule, type Schedule, type ScheduleRequest } from '../../crawl/schedule.js';
-import { deleteWatch, findRun, findWatch, insertWatch, listRuns, listWatches, updateWatch, type Watch } from '../../store/watches.js';
+import { deleteWatch, findRun, findWatch, insertWatch, lastRuns, listRuns, listWatches, updateWatch, type Watch } from '../../store/watches.js';
 import { crawlDiff } from '../../store/prospect-history.js';
 import { decodeCursor, encodeCursor, isCreatedCursor } from '../../web/cursor.js';
 import { validateSeeds } from '../seeds.js';
@@ -37,11 +37,15 @@ export async function watchRoutes(app: FastifyInstance, { runtime, openapi }: Ro
       app.log.warn({ err: error, watchId: watch.id }, 'could not update the job scheduler; the reconciler will');
     }
   };
-  const present = async ({ accountId: _accountId, cursorKey: _cursorKey, settings, schedule, ...watch }: Watch) => {
-    const [lastRun] = await listRuns(db, watch.id, { limit: 1 });
-    const nextRunAt = watch.paused ? null : await queues.nextRunOf(watch.id).catch(() => null);
-    return { ...watch, crawl: settings, schedule: presentSchedule(schedule), nextRunAt, lastRun: lastRun ?? null };
+  // Watches as the API shows them, their last runs read together.
+  const presentAll = async (watches: Watch[]) => {
+    const last = await lastRuns(db, watches.map((watch) => watch.id));
+    return Promise.all(watches.map(async ({ accountId: _accountId, cursorKey: _cursorKey, settings, schedule, ...watch }) => {
+      const nextRunAt = watch.paused ? null : await queues.nextRunOf(watch.id).catch(() => null);
+      return { ...watch, crawl: settings, schedule: presentSchedule(schedule), nextRunAt, lastRun: last.get(watch.id) ?? null };
+    }));
   };
+  const present = async (watch: Watch) => (await presentAll([watch]))[0]!;
 
   app.post<Route<'createWatch'>>('/v1/watches', { schema: openapi.requestSchema('createWatch') }, async (request, reply) => {
     const body = request.body;
@@ -59,7 +63,7 @@ export async function watchRoutes(app: FastifyInstance, { runtime, openapi }: Ro
     const rows = await listWatches(db, { accountId: request.accountId }, { limit: limit + 1, before });
     const items = rows.slice(0, limit);
     const last = rows.length > limit ? items[items.length - 1]! : null;
-    return { items: await Promise.all(items.map(present)), nextCursor: last ? encodeCursor({ createdAt: last.cursorKey, id: last.id }) : null };
+    return { items: await presentAll(items), nextCursor: last ? encodeCursor({ createdAt: last.cursorKey, id: last.id }) : null };
   });
 
   app.get<Route<'getWatch'>>('/v1/watches/:id', { schema: openapi.requestSchema('getWatch') }, async (request) =>
