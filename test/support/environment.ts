@@ -75,7 +75,7 @@ export async function startEnvironment(options: {
       await workers?.close();
       await app.close();
       await runtime.close();
-      await store.drop();
+      await store.drop(config.redisUrl);
     },
   };
 }

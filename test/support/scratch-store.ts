@@ -10,8 +10,8 @@ export interface ScratchStore {
   databaseUrl: string;
   /** A queue prefix of its own in the machine's Redis. */
   queuePrefix: string;
-  /** Drops the database and deletes the prefix's keys; call it once the processes using them have exited. */
-  drop(): Promise<void>;
+  /** Drops the database and deletes the prefix's keys (in the machine's Redis, or `redisUrl`'s); call it once the processes using them have exited. */
+  drop(redisUrl?: string): Promise<void>;
 }
 
 /**
@@ -27,7 +27,7 @@ export function scratchStore(databaseServer = BASE_DATABASE_URL): ScratchStore {
   return {
     databaseUrl: databaseUrl.toString(),
     queuePrefix,
-    async drop() {
+    async drop(redisUrl = REDIS_URL) {
       const admin = new URL(databaseUrl);
       admin.pathname = '/postgres';
       const client = new pg.Client({ connectionString: admin.toString() });
@@ -37,7 +37,7 @@ export function scratchStore(databaseServer = BASE_DATABASE_URL): ScratchStore {
       } finally {
         await client.end();
       }
-      const redis = new Redis(REDIS_URL);
+      const redis = new Redis(redisUrl);
       try {
         const keys = await redis.keys(`${queuePrefix}:*`);
         if (keys.length > 0) await redis.del(...keys);
