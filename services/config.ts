@@ -197,7 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: env.METRICS_TOKEN || undefined,
     queuePrefix: env.QUEUE_PREFIX || 'blb',
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
-    pageConcurrency: int('PAGE_CONCURRENCY', 32, 1, 1000),
+    pageConcurrency: int('PAGE_CONCURRENCY', 64, 1, 1000),
     checkConcurrency: int('CHECK_CONCURRENCY', 64, 1, 1000),
     logLevel: env.LOG_LEVEL || 'info',
     userAgent: env.USER_AGENT || DEFAULT_USER_AGENT,
