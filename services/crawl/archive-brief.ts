@@ -3,7 +3,8 @@
 // pass (tag-tokens.ts), as scan-page.ts does, rather than building a tree.
 import type { IncomingHttpHeaders } from 'node:http';
 import { isBotChallenge } from './bot-challenge.js';
-import { MAX_TITLE_CHARS, squeeze } from './extract.js';
+import { MAX_TITLE_CHARS } from './extract.js';
+import { squeeze } from './scan-text.js';
 import { summarizeHtml, type HtmlSummary } from './html-summary.js';
 import { parkingEvidence } from './parked-domain.js';
 import { CappedText } from './scan-text.js';

@@ -19,9 +19,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export interface PageAnchor {
   href: string;
   rel: string | null;
-  /** Its text as on the page (whitespace not squeezed). */
   text: string;
 }
+
+/** No contact hints (a page read without its anchors, or the twin of a page whose hints count). */
+export const noContacts = (): ContactHints => ({ emails: [], contactPages: [], authors: [] });
 
 function isContactLink(url: string, text: string): boolean {
   const segment = new URL(url).pathname.split('/').filter(Boolean).pop() ?? '';

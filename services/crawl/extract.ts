@@ -2,7 +2,8 @@ import { Parser } from 'htmlparser2';
 import type { PageTerms } from './relevance.js';
 import { contactHints, type ContactHints, type PageAnchor } from './contacts.js';
 import { isContextBlock, MAX_ANCESTORS, positionOf, sentenceAround, type LinkPosition } from './link-context.js';
-import { CappedText } from './scan-text.js';
+import { PageHead } from './page-head.js';
+import { CappedText, squeeze } from './scan-text.js';
 import { normalizeUrl } from './urls.js';
 
 export interface ExtractedLink {
@@ -54,13 +55,6 @@ const MAX_HEADING_CHARS = 200;
 
 export const MAX_ANCHOR_CHARS = 300;
 export const MAX_TITLE_CHARS = 500;
-
-/** Whether a `<link>`'s rel names it the page's canonical URL. */
-export const isCanonicalRel = (rel: string | null | undefined) => /(^|\s)canonical(\s|$)/i.test(rel ?? '');
-
-/** Text as a reader sees it: whitespace runs as one space, trimmed, at most `max` characters. */
-export const squeeze = (text: string | null | undefined, max: number) =>
-  (text ?? '').replace(/\s+/g, ' ').trim().slice(0, max);
 
 /**
  * Reads what a page offers an outreach writer: title, meta description, language, canonical URL,
@@ -127,9 +121,9 @@ function readPage(html: string, pageUrl: string, maxLinks: number, knownBase: st
   let sawHref = false;
   const links = new Map<string, ExtractedLink>();
   const anchors: PageAnchor[] = [];
-  const head = { title: null as CappedText | null, titleOpen: false, lang: undefined as string | undefined, description: undefined as string | undefined,
-    ogDescription: undefined as string | undefined, contentLanguage: undefined as string | undefined, author: undefined as string | undefined,
-    canonical: undefined as string | undefined };
+  const head = new PageHead();
+  let title = null as CappedText | null;
+  let titleOpen = false;
   const stack: Frame[] = [];
   const openAnchors: OpenAnchor[] = [];
   // The page's text, whitespace runs collapsed, as parts (a string grown by += would be copied whole at each read).
@@ -169,18 +163,10 @@ function readPage(html: string, pageUrl: string, maxLinks: number, knownBase: st
   }
 
   function readHead(tag: string, attributes: Attributes) {
-    if (tag === 'html') head.lang ??= attributes.lang ?? '';
-    else if (tag === 'title' && !head.title) {
-      head.title = new CappedText(MAX_TITLE_CHARS);
-      head.titleOpen = true;
-    } else if (tag === 'link' && head.canonical === undefined && attributes.href !== undefined && isCanonicalRel(attributes.rel)) {
-      head.canonical = attributes.href;
-    } else if (tag === 'meta') {
-      const content = attributes.content ?? '';
-      if (attributes.name?.toLowerCase() === 'description') head.description ??= content;
-      if (attributes.name === 'author') head.author ??= content;
-      if (attributes.property === 'og:description') head.ogDescription ??= content;
-      if (attributes['http-equiv']?.toLowerCase() === 'content-language') head.contentLanguage ??= content;
+    head.read(tag, (name) => attributes[name]);
+    if (tag === 'title' && !title) {
+      title = new CappedText(MAX_TITLE_CHARS);
+      titleOpen = true;
     } else if (tag === 'base' && !baseSeen && attributes.href !== undefined) {
       baseSeen = true;
       base = (attributes.href && normalizeUrl(attributes.href, pageUrl)) || pageUrl;
@@ -227,7 +213,7 @@ function readPage(html: string, pageUrl: string, maxLinks: number, knownBase: st
     if (!frame || lateBase !== null) return;
     if (frame.excluded) excluded--;
     if (RAW_TEXT.has(frame.tag)) rawText--;
-    if (frame.tag === 'title') head.titleOpen = false;
+    if (frame.tag === 'title') titleOpen = false;
     if (frame.root) frame.root.open = false;
     if (frame.heading) {
       heading = null;
@@ -265,7 +251,7 @@ function readPage(html: string, pageUrl: string, maxLinks: number, knownBase: st
     parts.push(piece);
     length += piece.length;
     endsInSpace = piece.endsWith(' ');
-    if (head.titleOpen) head.title!.add(collapsed);
+    if (titleOpen) title!.add(collapsed);
     for (const open of openAnchors) open.text.add(collapsed);
     if (excluded > 0) return;
     heading?.add(collapsed);
@@ -277,14 +263,10 @@ function readPage(html: string, pageUrl: string, maxLinks: number, knownBase: st
   if (lateBase !== null) return { lateBase };
   parser.end();
 
-  const meta = (content: string | undefined) => squeeze(content, 1_000) || null;
-  const lang = squeeze(head.lang, 35) || meta(head.contentLanguage);
   const root = roots.article ?? roots.main ?? roots.body ?? roots.document;
   return {
-    title: squeeze(head.title?.value, MAX_TITLE_CHARS) || null,
-    description: meta(head.description) ?? meta(head.ogDescription),
-    lang: lang ? lang.toLowerCase() : null,
-    canonical: (head.canonical !== undefined && normalizeUrl(head.canonical, base)) || null,
+    title: squeeze(title?.value, MAX_TITLE_CHARS) || null,
+    ...head.summary(base),
     links: [...links.values()],
     contacts: contactHints(anchors, head.author ?? null, pageUrl, base),
     content: { headings: root.headings, text: squeeze(root.text.value.slice(0, 2 * MAX_CONTENT_CHARS), MAX_CONTENT_CHARS) },

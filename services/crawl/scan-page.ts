@@ -2,9 +2,11 @@
 // htmlparser2's parser, which extractPage reads with, keeps open elements in a way that goes quadratic).
 // It reads the page's tokens in one pass (tag-tokens.ts) and keeps only bounded state: no element stack,
 // text buffers capped, at most two passes over the page.
-import { MAX_ANCHOR_CHARS, MAX_TITLE_CHARS, isCanonicalRel, squeeze, type ExtractedLink, type ExtractedPage } from './extract.js';
+import { MAX_ANCHOR_CHARS, MAX_TITLE_CHARS, type ExtractedLink, type ExtractedPage } from './extract.js';
+import { noContacts } from './contacts.js';
+import { PageHead } from './page-head.js';
 import { sentenceAround } from './link-context.js';
-import { BlockContexts, CappedText } from './scan-text.js';
+import { BlockContexts, CappedText, squeeze } from './scan-text.js';
 import { tagTokens } from './tag-tokens.js';
 import { normalizeUrl } from './urls.js';
 
@@ -59,7 +61,7 @@ function scan(html: string, pageUrl: string, maxLinks: number, knownBase: string
   let inTitle = false;
   let titleDone = false;
   let rawText = false;
-  const head: { canonical?: string; htmlLang?: string | null; description?: string | null; ogDescription?: string | null; contentLanguage?: string | null } = {};
+  const head = new PageHead();
 
   function endAnchor() {
     if (!anchor) return;
@@ -81,20 +83,6 @@ function scan(html: string, pageUrl: string, maxLinks: number, knownBase: string
     const alt = attributes.get('alt') ?? null;
     if (tag === 'area') link.anchorText = squeeze(alt, MAX_ANCHOR_CHARS);
     else anchor = { link, text: new CappedText(MAX_ANCHOR_CHARS), alt, imgAlt: null, depth: 0 };
-  }
-
-  function readHead(tag: string, attributes: Attributes) {
-    if (tag === 'html' && head.htmlLang === undefined) head.htmlLang = attributes.get('lang') ?? null;
-    if (tag === 'link' && head.canonical === undefined && attributes.has('href') && isCanonicalRel(attributes.get('rel'))) {
-      head.canonical = attributes.get('href')!;
-    }
-    if (tag !== 'meta') return;
-    const content = attributes.get('content') ?? null;
-    if (head.description === undefined && attributes.get('name')?.toLowerCase() === 'description') head.description = content;
-    if (head.ogDescription === undefined && attributes.get('property') === 'og:description') head.ogDescription = content;
-    if (head.contentLanguage === undefined && attributes.get('http-equiv')?.toLowerCase() === 'content-language') {
-      head.contentLanguage = content;
-    }
   }
 
   function opened(tag: string, attributes: Attributes, selfClosing: boolean) {
@@ -119,7 +107,7 @@ function scan(html: string, pageUrl: string, maxLinks: number, knownBase: string
       }
     }
     if (tag === 'a' || tag === 'area') addLink(tag, attributes);
-    readHead(tag, attributes);
+    head.read(tag, (name) => attributes.get(name));
   }
 
   function closed(tag: string) {
@@ -157,15 +145,11 @@ function scan(html: string, pageUrl: string, maxLinks: number, knownBase: string
     link.context = sentenceAround(whole, link.anchorText ? whole.indexOf(link.anchorText) : -1, link.anchorText);
   }
 
-  const meta = (content: string | null | undefined) => squeeze(content, 1_000) || null;
-  const lang = squeeze(head.htmlLang, 35) || meta(head.contentLanguage);
   const page: ExtractedPage = {
     title: squeeze(title?.value, MAX_TITLE_CHARS) || null,
-    description: meta(head.description) ?? meta(head.ogDescription),
-    lang: lang ? lang.toLowerCase() : null,
-    canonical: (head.canonical !== undefined && normalizeUrl(head.canonical, base)) || null,
+    ...head.summary(base),
     links: [...links.values()],
-    contacts: { emails: [], contactPages: [], authors: [] },
+    contacts: noContacts(),
   };
   return { page, lateBase: null };
 }

@@ -1,7 +1,11 @@
-// Text buffers for the linear page scan (scan-page.ts). Text arrives in chunks whose whitespace runs are
-// already collapsed to one space; these keep only what will be used, so that a page's memory and time
-// stay linear however long its text runs. They track "ends in a space" in a flag: endsWith() on a string
-// built by += flattens it, which would copy the whole buffer on every chunk.
+// Text as the page readers (extract.ts, scan-page.ts) keep it. Text arrives in chunks whose whitespace runs
+// are already collapsed to one space; these buffers keep only what will be used, so that a page's memory
+// and time stay linear however long its text runs. They track "ends in a space" in a flag: endsWith() on a
+// string built by += flattens it, which would copy the whole buffer on every chunk.
+
+/** Text as a reader sees it: whitespace runs as one space, trimmed, at most `max` characters. */
+export const squeeze = (text: string | null | undefined, max: number) =>
+  (text ?? '').replace(/\s+/g, ' ').trim().slice(0, max);
 
 /** The start of a text, up to `max` characters once squeezed. */
 export class CappedText {

@@ -3,7 +3,7 @@
 // never call each other.
 import { withTransaction, type Db, type Queryable } from '../store/db.js';
 import type { SettledVerdict } from '../crawl/verdict.js';
-import type { ContactHints } from '../crawl/contacts.js';
+import { noContacts, type ContactHints } from '../crawl/contacts.js';
 import type { CrawlStatus } from '../crawl/settings.js';
 import { registrableDomain } from '../crawl/urls.js';
 import { crawlEventData, failIfStuck, finishIfDone } from '../store/crawls.js';
@@ -35,7 +35,7 @@ export interface CrawledPage {
 
 /** A twin's record: fetched, its links and contacts left to the page it twins. */
 const asTwinOf = (page: CrawledPage, pageId: number): CrawledPage => ({
-  ...page, links: [], contacts: { emails: [], contactPages: [], authors: [] }, follow: false, result: { ...page.result, duplicateOf: pageId },
+  ...page, links: [], contacts: noContacts(), follow: false, result: { ...page.result, duplicateOf: pageId },
 });
 
 /** What a recorded page's job must enqueue after the commit. */
