@@ -150,7 +150,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
       links,
       follow: niche.follow,
       contacts: extracted.contacts,
-      twinKeys: twinKeys(result.finalUrl, extracted.canonical, result.body),
+      twinKeys: twinKeys(result.finalUrl, extracted.canonical, extracted.digest),
       cacheVerdictOf: page.url,
     });
     if (planned) {

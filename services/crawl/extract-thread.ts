@@ -2,6 +2,7 @@
 // a page whose full read was given up scanPage, off the main thread so that a pathological page cannot
 // stall the event loop every job of the process shares; the pool terminates this thread when a parse
 // overruns its time or heap.
+import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { extractPage, type ExtractedPage } from './extract.js';
 import { scanPage } from './scan-page.js';
@@ -25,8 +26,11 @@ export default function parse({ id, html, url, linear }: ParseTask): ExtractedPa
   // Posted only once this module is loaded and the task is running here: a thread's start-up (seconds
   // under the test runner's TypeScript loader) and the task's time in the queue do not count.
   parentPort!.postMessage({ parseStarted: id } satisfies ParseStarted);
-  if (linear) return { ...scanPage(html, url), terms: null };
+  // The digest that finds the page's twins is taken here too, off the main thread.
+  const digest = createHash('sha256').update(html).digest('base64url');
+  if (linear) return { ...scanPage(html, url), terms: null, digest };
   // The page's words for its relevance are read here too (stemming is CPU work); its text stays here.
   const { content, ...page } = extractPage(html, url);
-  return { ...page, terms: content ? pageTerms({ title: page.title, headings: content.headings, text: content.text, declaredLang: page.lang }) : null };
+  const terms = content ? pageTerms({ title: page.title, headings: content.headings, text: content.text, declaredLang: page.lang }) : null;
+  return { ...page, terms, digest };
 }

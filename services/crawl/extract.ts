@@ -35,6 +35,8 @@ export interface ExtractedPage {
   content?: PageContent;
   /** The page's words for its niche relevance (crawl/relevance.ts), read in the parse thread; null when unread. */
   terms?: PageTerms | null;
+  /** A digest of the page's bytes (SHA-256, base64url) for finding its twins (crawl/twins.ts), taken in the parse thread. */
+  digest?: string;
 }
 
 /** The text a page's relevance is read from: its h1-h3 headings and the text of its content. */
