@@ -4,7 +4,7 @@ import type { Config } from '../services/config.js';
 import type { PageJob } from '../services/queues.js';
 import { ParseAbortedError, type ParsePool } from '../services/crawl/parse-pool.js';
 import { looksBinary } from '../services/crawl/html-summary.js';
-import { isOutbound, registrableDomain } from '../services/crawl/urls.js';
+import { registrableDomain } from '../services/crawl/urls.js';
 import { isFollowed } from '../services/crawl/vocabulary.js';
 import { twinKeys } from '../services/crawl/twins.js';
 import { attemptPage } from '../services/crawl/check-url.js';
@@ -139,7 +139,9 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
     const niche = await nicheFit(page, extracted.terms ?? null);
     const steered = niche.profile && niche.relevance !== null && page.crawl.scope === 'outward' && page.crawl.minRelevance !== null
       ? steer(niche.profile, niche.relevance, extracted.links) : null;
-    const links = (steered?.links ?? extracted.links).map((link) => ({ ...link, outbound: isOutbound(result.finalUrl, link.url), followed: isFollowed(link.rel) }));
+    // A link is outbound when its registrable domain differs from its page's (as isOutbound says, with the page's read once).
+    const pageDomain = registrableDomain(result.finalUrl);
+    const links = (steered?.links ?? extracted.links).map((link) => ({ ...link, outbound: registrableDomain(link.url) !== pageDomain, followed: isFollowed(link.rel) }));
     const planned = await record({
       crawlId: page.crawlId,
       pageId: page.id,

@@ -17,13 +17,15 @@ export function normalizeUrl(input: string, base?: string | URL): string | null 
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (!url.hostname) return null;
+  // Each setter makes the URL parse itself again: only what needs changing is set.
   if (url.hostname.endsWith('.')) url.hostname = url.hostname.replace(/\.+$/, '');
-  url.username = '';
-  url.password = '';
-  url.hash = '';
-  url.pathname = canonicalPercentEncoding(url.pathname);
+  if (url.username) url.username = '';
+  if (url.password) url.password = '';
+  if (url.hash || url.href.endsWith('#')) url.hash = '';
+  if (url.pathname.includes('%')) url.pathname = canonicalPercentEncoding(url.pathname);
   // Assigning '' also drops a bare '?', which `search` reports as '' but `href` keeps.
-  url.search = url.search ? canonicalPercentEncoding(url.search) : '';
+  if (url.search.includes('%')) url.search = canonicalPercentEncoding(url.search);
+  else if (!url.search && url.href.endsWith('?')) url.search = '';
   return url.href;
 }
 
