@@ -6,12 +6,10 @@ import { attemptCheck } from '../services/crawl/check-url.js';
 import { recordCheckedTargets, type CheckedTarget } from '../services/transactions/crawl-transactions.js';
 import { batched, batchedLookup } from '../services/batching.js';
 import { targetsForWork } from '../services/store/targets.js';
-import { registerArchiveLookup } from '../services/store/archive.js';
-import { registerDomainLookup } from '../services/store/domain-facts.js';
-import { DOMAIN_FACT_REASONS, rdapDomainOf } from '../services/crawl/rdap.js';
 import { createFinisher, type FinishDeps } from './finish-crawl.js';
 import { politenessOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
 import { postpone } from './job-control.js';
+import { lookUpDeadLink } from './dead-link-lookups.js';
 
 // A check waiting for the same URL's page fetch asks again after 1 s, 2 s, 4 s ... at most this.
 const MAX_PAGE_WAIT_MS = 15_000;
@@ -55,14 +53,7 @@ export function createCheckProcessor(runtime: CheckDeps) {
     if (await record({ target, verdict, cache: fetched })) {
       runtime.metrics.count('checks', { verdict: verdict.verdict, reason: verdict.reason ?? '' });
     }
-    // What the dead page was (unless ARCHIVE_URL=off): looked up on its own queue, never waited for.
-    const archived = verdict.verdict === 'dead' && config.archive.url !== null;
-    if (archived && (await registerArchiveLookup(db, target.url))) await runtime.queues.enqueueArchiveLookup(target.url);
-    // A domain that no longer resolves or serves a parking page may be for the taking: RDAP is asked once
-    // per domain, on its own queue, so the check waits for one insert and an enqueue, never for RDAP.
-    const domain = verdict.verdict === 'dead' && DOMAIN_FACT_REASONS.has(verdict.reason ?? '') ? rdapDomainOf(target.url) : null;
-    const lookup = domain ? await registerDomainLookup(db, domain) : null;
-    if (lookup) await runtime.queues.enqueueDomainLookup(lookup);
+    await lookUpDeadLink(runtime, target.url, verdict);
     runtime.logger.debug(
       { crawlId: target.crawlId, jobId: job.id, url: target.url, verdict: verdict.verdict, reason: verdict.reason },
       'link checked',

@@ -17,10 +17,11 @@ import { batched, batchedLookup } from '../services/batching.js';
 import { saveVerdict } from '../services/store/verdicts.js';
 import { createFinisher, type FinishDeps } from './finish-crawl.js';
 import { politenessOf, politeAttempt, type PoliteDeps } from './polite-attempt.js';
+import { lookUpDeadLink } from './dead-link-lookups.js';
 
 /** What crawling a page needs (besides the parse pool). */
 export type PageDeps = PoliteDeps & FinishDeps & Pick<Runtime, 'http' | 'robots'> & {
-  config: Pick<Config, 'retry' | 'politeness' | 'webhooks' | 'verdictMaxAgeMs'>;
+  config: Pick<Config, 'retry' | 'politeness' | 'webhooks' | 'verdictMaxAgeMs' | 'archive'>;
 };
 
 /** Crawls whose niche profiles a process keeps at once. */
@@ -57,7 +58,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
   const { db, http, queues, robots } = runtime;
   // The hot statements of concurrent page jobs go together (see services/batching.ts).
   const workOf = batchedLookup((pageIds: number[]) => pagesForWork(db, pageIds, runtime.config.verdictMaxAgeMs));
-  const record = batched((pages: CrawledPage[]) => recordCrawledPages(db, pages));
+  const record = batched((pages: CrawledPage[]) => recordCrawledPages(db, pages, runtime.config.verdictMaxAgeMs));
   const finishCrawl = createFinisher(runtime);
 
   // Each crawl's niche profile, read again only when a seed page went into it since (and kept as one
@@ -157,9 +158,14 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
     });
     if (planned) {
       runtime.metrics.count('pages', { outcome: 'crawled' });
+      // Targets settled from the verdict cache on registration: counted and looked up as their checks would be.
+      for (const { url, verdict } of planned.settledTargets) {
+        runtime.metrics.count('checks', { verdict: verdict.verdict, reason: verdict.reason ?? '' });
+        await lookUpDeadLink(runtime, url, verdict);
+      }
       await queues.enqueueChecks(page.crawlId, planned.newTargets, job.opts.priority);
       await queues.enqueuePages(steered ? planned.newPages.map(steered.place) : planned.newPages);
-      log.debug({ links: links.length, targets: planned.newTargets.length, pages: planned.newPages.length }, 'page crawled');
+      log.debug({ links: links.length, targets: planned.newTargets.length, cached: planned.settledTargets.length, pages: planned.newPages.length }, 'page crawled');
     }
     await finishCrawl(page.crawlId);
   };

@@ -38,6 +38,35 @@ export async function registerTargets(db: Queryable, crawlId: string, urls: stri
 }
 
 /**
+ * Settles new targets whose URL has a fresh cached verdict (see freshVerdictJson) with it, as their check
+ * would, so that no check job is needed for them: a repeat crawl of a niche within VERDICT_MAX_AGE_HOURS
+ * costs its known URLs no job at all. A URL that is also a page of the crawl is left to its check job,
+ * which waits for the page's own fetch. Returns the targets settled, with their verdicts.
+ */
+export async function settleFromCache(
+  db: Queryable,
+  targetIds: number[],
+  verdictMaxAgeMs: number,
+): Promise<{ id: number; url: string; verdict: SettledVerdict }[]> {
+  if (targetIds.length === 0 || verdictMaxAgeMs <= 0) return [];
+  const { rows } = await db.query<{ id: number; url: string; verdict: Omit<SettledVerdict, 'checkedAt'> & { checkedAt: string } }>(
+    `/* targets.settleFromCache */ WITH fresh AS (
+       SELECT t.id, ${freshVerdictJson('t.url', '$2')} AS verdict FROM crawl_targets t JOIN crawls c ON c.id = t.crawl_id
+       WHERE t.id = ANY($1::bigint[]) AND t.state = 'pending' AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.crawl_id = t.crawl_id AND p.url = t.url)
+     )
+     UPDATE crawl_targets t SET state = 'checked', verdict = f.verdict ->> 'verdict', reason = f.verdict ->> 'reason',
+       http_status = (f.verdict ->> 'httpStatus')::int, checked_at = now(),
+       -- The evidence as a check job writes it (evidenceOf): the time in JavaScript's ISO form.
+       evidence = jsonb_build_object('attempts', f.verdict -> 'attempts',
+         'checkedAt', to_char((f.verdict ->> 'checkedAt')::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+     FROM fresh f WHERE t.id = f.id AND f.verdict IS NOT NULL
+     RETURNING t.id, t.url, f.verdict`,
+    [targetIds, verdictMaxAgeMs / 1000],
+  );
+  return rows.map((row) => ({ id: row.id, url: row.url, verdict: verdictOf(row.verdict)! }));
+}
+
+/**
  * The work of checks in one read, by target id: each target, its crawl's status and politeness
  * settings, how its URL fared as a page of the crawl, and a cached verdict younger than verdictMaxAgeMs.
  */

@@ -10,7 +10,7 @@ import { crawlEventData, failIfStuck, finishIfDone } from '../store/crawls.js';
 import { batchProspectsFound, createEvent } from '../store/webhook-outbox.js';
 import { claimTwinKeys, insertLinks, insertSiteContacts, recordPageResults, type PageResult, type PlannedPage, type StoredLink } from '../store/pages.js';
 import { planChildren } from '../store/frontier.js';
-import { recordTargetVerdicts, registerTargets } from '../store/targets.js';
+import { recordTargetVerdicts, registerTargets, settleFromCache } from '../store/targets.js';
 import { createProspects, listProspects, refreshProspectScores } from '../store/prospects.js';
 import { resolveUnseen } from '../store/prospect-history.js';
 import { runOfCrawl } from '../store/watches.js';
@@ -41,6 +41,8 @@ const asTwinOf = (page: CrawledPage, pageId: number): CrawledPage => ({
 /** What a recorded page's job must enqueue after the commit. */
 export interface RecordedPage {
   newTargets: { id: number }[];
+  /** New targets settled with a fresh cached verdict, which need no check job (see settleFromCache). */
+  settledTargets: { url: string; verdict: SettledVerdict }[];
   newPages: PlannedPage[];
 }
 
@@ -48,12 +50,13 @@ export interface RecordedPage {
  * Stores crawled pages in one transaction (the pages of many jobs at once, see services/batching.ts):
  * their links, their outbound targets, the prospects already due for targets checked earlier, their new
  * frontier pages (planned from their depths under each crawl's planning lock, see planChildren) and
- * their results. Everything that does not need the lock comes before it, so the crawl's pages wait for
+ * their results. New targets with a fresh cached verdict (younger than verdictMaxAgeMs) are settled with
+ * it at once. Everything that does not need the lock comes before it, so the crawl's pages wait for
  * each other as little as possible, and a batch takes the lock once. Answers, for each page, what its
  * job must enqueue (each new target and page goes to one of them), or null when the page had already
  * been recorded (a repeated job).
  */
-export function recordCrawledPages(db: Db, pages: CrawledPage[]): Promise<(RecordedPage | null)[]> {
+export function recordCrawledPages(db: Db, pages: CrawledPage[], verdictMaxAgeMs = 0): Promise<(RecordedPage | null)[]> {
   const crawlIds = [...new Set(pages.map((page) => page.crawlId))].sort();
   return withTransaction(db, async (tx) => {
     await saveVerdicts(tx, pages.flatMap((page) => (page.cacheVerdictOf && page.result.verdict ? [{ url: page.cacheVerdictOf, verdict: page.result.verdict }] : [])));
@@ -80,6 +83,11 @@ export function recordCrawledPages(db: Db, pages: CrawledPage[]): Promise<(Recor
         pageId: page.pageId, linkUrls: page.follow === false ? [] : page.links.map((link) => link.url),
       })));
       const stored = await recordPageResults(tx, ofCrawl.filter((page) => queued.has(page.pageId)));
+      // New targets known from the cache are settled now, once the pages these links lead to are planned (a
+      // URL that is also a page of the crawl waits for its own fetch); the links to the dead ones are prospects.
+      const cached = await settleFromCache(tx, newTargets.map((target) => target.id), verdictMaxAgeMs);
+      const settled = new Map(cached.map((target) => [target.id, target]));
+      await createProspects(tx, crawlId, withDomains(cached.filter((target) => target.verdict.verdict === 'dead').map((target) => target.url)));
       // Each new target goes to the first page that links to it, the new pages to the first page stored.
       const unclaimed = new Map(newTargets.map((target) => [target.url, target]));
       let pagesClaimed = false;
@@ -90,9 +98,13 @@ export function recordCrawledPages(db: Db, pages: CrawledPage[]): Promise<(Recor
         const claimed = outbound[i]!.flatMap((url) => {
           const target = unclaimed.get(url);
           unclaimed.delete(url);
-          return target ? [{ id: target.id }] : [];
+          return target ? [target] : [];
         });
-        recorded.set(given[i]!, { newTargets: claimed, newPages: pagesClaimed ? [] : newPages });
+        recorded.set(given[i]!, {
+          newTargets: claimed.filter((target) => !settled.has(target.id)).map(({ id }) => ({ id })),
+          settledTargets: claimed.flatMap((target) => (settled.has(target.id) ? [{ url: target.url, verdict: settled.get(target.id)!.verdict }] : [])),
+          newPages: pagesClaimed ? [] : newPages,
+        });
         pagesClaimed = true;
       });
     }

@@ -76,6 +76,30 @@ t.test('a job BullMQ runs again changes nothing', async (t) => {
   t.same(triples(await api.allProspects(crawl.id, 100)), niche.expected.site);
 });
 
+t.test('a repeat crawl settles the links it knows from the verdict cache without a check job or a request', async (t) => {
+  const { rows: cache } = await env.runtime.db.query<{ url: string }>('SELECT url FROM verdicts');
+  const known = new Set(cache.map((row) => row.url));
+  const requestsBefore = niche.web.requests.length;
+  const crawl = await api.crawlToEnd({ seeds: [niche.seed], scope: 'site' });
+  t.equal(crawl.status, 'completed');
+  t.same(triples(await api.allProspects(crawl.id, 100)), niche.expected.site, 'the same prospects as a crawl that checked every link');
+
+  const { rows: targets } = await env.runtime.db.query<{ id: number; url: string; state: string }>(
+    'SELECT id, url, state FROM crawl_targets WHERE crawl_id = $1 ORDER BY url', [crawl.id],
+  );
+  t.ok(targets.length > 5 && targets.every((target) => target.state === 'checked'), 'every link was checked');
+  const jobs = await env.runtime.queues.checks.getJobs(['completed', 'failed', 'delayed', 'waiting', 'prioritized', 'active']);
+  const withJob = new Set(jobs.filter((job) => job.data.crawlId === crawl.id).map((job) => job.data.targetId));
+  t.same(
+    targets.filter((target) => withJob.has(target.id)).map((target) => target.url),
+    targets.filter((target) => !known.has(target.url)).map((target) => target.url),
+    'a check job ran exactly for the links without a cached verdict',
+  );
+  t.ok(targets.some((target) => known.has(target.url)), 'some links were known');
+  const requested = new Set(niche.web.requests.slice(requestsBefore).map((r) => niche.web.url(r.host, r.path)));
+  t.same(targets.filter((target) => known.has(target.url) && requested.has(target.url)).map((target) => target.url), [], 'no known link was requested');
+});
+
 t.test('a cancelled crawl stops', async (t) => {
   const created = (await env.app.inject({ method: 'POST', url: '/v1/crawls', headers: auth, payload: { seeds: [niche.seed], maxDepth: 3 } })).json();
   const cancelled = await env.app.inject({ method: 'POST', url: `/v1/crawls/${created.id}/cancel`, headers: auth });

@@ -20,7 +20,7 @@ const { env, runner, parser } = await processorSetting(t, web, { parser: true })
 const { db, queues, logger, limiter, metrics, hosts, http, robots, config } = env.runtime;
 const { retry, politeness, webhooks, verdictMaxAgeMs } = config;
 const processPage = createPageProcessor(
-  { db, queues, logger, limiter, metrics, hosts, http, robots, config: { retry, politeness, webhooks, verdictMaxAgeMs } },
+  { db, queues, logger, limiter, metrics, hosts, http, robots, config: { retry, politeness, webhooks, verdictMaxAgeMs, archive: config.archive } },
   parser,
 );
 const accountId = await createAccount(db, 'pages-test');
