@@ -71,11 +71,15 @@ const ASK_AGAIN = 2; // not now: ask again after the wait (-1: all slots are bus
 // when the booking process died.
 
 // KEYS: slots (zset token -> lease end), next (earliest next start), crawl delay, booked, waiters (zset
-// waiter -> turn). ARGV: limit, interval, lease ms, token, send timeout ms, waiter ('' if none).
-// A waiter told to wait for the interval gets a turn: its old one while it is still ahead, the next start
-// when it came back too late for it, else one interval after the last turn given. Waiters gone for long
-// (their crawl cancelled, their process dead) are forgotten, so the turns never run far ahead of the jobs
-// that are really waiting.
+// waiter -> turn), returns (zset waiter -> when it was told to come back). ARGV: limit, interval, lease
+// ms, token, send timeout ms, waiter ('' if none).
+// A waiter told to wait for the interval gets a turn: its old one while it is still ahead, else one
+// interval after the last turn given. The turns are the waiters' order; the host's starts slip behind
+// them (each start waits for the previous request to leave): a waiter whose turn has passed comes back
+// one interval after the next start per waiter still ahead of it, so that the late ones are served in
+// order, each at its first return, instead of all asking again at every start. Waiters that did not come
+// back when told, by far (their crawl cancelled, their process dead), are forgotten, so the turns never
+// run far ahead of the jobs that are really waiting.
 const ACQUIRE = `${NOW}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local interval = math.max(tonumber(ARGV[2]), tonumber(redis.call('GET', KEYS[3]) or '0'))
@@ -86,21 +90,33 @@ if interval > 0 then
 end
 if wait > 0 then
   if ARGV[6] == '' then return {wait, ${ASK_AGAIN}, wait} end
-  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - 4 * interval - 5000)
+  local gone = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now - 4 * interval - 5000, 'LIMIT', 0, 100)
+  if gone[1] then
+    redis.call('ZREM', KEYS[5], unpack(gone))
+    redis.call('ZREM', KEYS[6], unpack(gone))
+  end
   local mine = tonumber(redis.call('ZSCORE', KEYS[5], ARGV[6]) or '-1')
-  local turn = now + wait
-  if mine > now then
-    turn = mine
-  elseif mine < 0 then
+  local back = mine - now
+  if mine < 0 then
+    local turn = now + wait
     local last = redis.call('ZRANGE', KEYS[5], -1, -1, 'WITHSCORES')
     if last[2] then turn = math.max(turn, tonumber(last[2]) + interval) end
+    redis.call('ZADD', KEYS[5], turn, ARGV[6])
+    back = turn - now
+  elseif mine <= now then
+    back = wait + interval * redis.call('ZCOUNT', KEYS[5], '-inf', '(' .. mine)
   end
-  redis.call('ZADD', KEYS[5], turn, ARGV[6])
-  redis.call('PEXPIRE', KEYS[5], turn - now + 4 * interval + 5000)
-  return {wait, ${ASK_AGAIN}, turn - now}
+  redis.call('ZADD', KEYS[6], now + back, ARGV[6])
+  local farthest = tonumber(redis.call('ZRANGE', KEYS[6], -1, -1, 'WITHSCORES')[2])
+  redis.call('PEXPIRE', KEYS[5], farthest - now + 4 * interval + 5000)
+  redis.call('PEXPIRE', KEYS[6], farthest - now + 4 * interval + 5000)
+  return {wait, ${ASK_AGAIN}, back}
 end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return {-1, ${ASK_AGAIN}, -1} end
-if ARGV[6] ~= '' then redis.call('ZREM', KEYS[5], ARGV[6]) end
+if ARGV[6] ~= '' then
+  redis.call('ZREM', KEYS[5], ARGV[6])
+  redis.call('ZREM', KEYS[6], ARGV[6])
+end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
 if interval == 0 then return {0, ${GO}, 0} end
@@ -159,7 +175,7 @@ type AcquireReply = [wait: number, kind: number, turn: number];
 
 type LimiterRedis = Redis & {
   hostAcquire(
-    slots: string, next: string, delay: string, booked: string, waiters: string,
+    slots: string, next: string, delay: string, booked: string, waiters: string, returns: string,
     limit: number, interval: number, leaseMs: number, token: string, sendTimeoutMs: number, waiter: string,
   ): Promise<AcquireReply>;
   hostPace(next: string, delay: string, booked: string, interval: number, maxWait: number, booking: string, sendTimeoutMs: number, own: string): Promise<Reply>;
@@ -194,7 +210,7 @@ export function createHostLimiter(
 ): HostLimiter {
   const client = redis as LimiterRedis;
   if (!client.hostAcquire) {
-    redis.defineCommand('hostAcquire', { numberOfKeys: 5, lua: ACQUIRE });
+    redis.defineCommand('hostAcquire', { numberOfKeys: 6, lua: ACQUIRE });
     redis.defineCommand('hostPace', { numberOfKeys: 3, lua: PACE });
     redis.defineCommand('hostReport', { numberOfKeys: 3, lua: REPORT });
     redis.defineCommand('hostRelease', { numberOfKeys: 2, lua: RELEASE });
@@ -204,7 +220,7 @@ export function createHostLimiter(
   const keys = (host: string, crawlId?: string) => {
     const base = `${keyPrefix}:host:{${host}}`;
     const own = crawlId ? `${base}:crawl:${crawlId}` : base;
-    return { slots: `${own}:slots`, next: `${own}:next`, delay: `${base}:crawl-delay`, booked: `${own}:booked`, waiters: `${own}:waiters` };
+    return { slots: `${own}:slots`, next: `${own}:next`, delay: `${base}:crawl-delay`, booked: `${own}:booked`, waiters: `${own}:waiters`, returns: `${own}:returns` };
   };
 
   // The server sees a request a moment after it left, and that moment varies (the network, the server's
@@ -217,7 +233,7 @@ export function createHostLimiter(
       const token = randomUUID();
       const interval = spacing(limits.intervalMs);
       const [wait, kind, turn] = await client.hostAcquire(
-        k.slots, k.next, k.delay, k.booked, k.waiters, limits.concurrency, interval, leaseMs, token, sendTimeoutMs, waiter,
+        k.slots, k.next, k.delay, k.booked, k.waiters, k.returns, limits.concurrency, interval, leaseMs, token, sendTimeoutMs, waiter,
       );
       if (kind === ASK_AGAIN) return waiter && wait > 0 ? { waitMs: wait, turnMs: turn } : { waitMs: wait };
       // What ops see of a host is the service's slots; a crawl's own are a part of those.

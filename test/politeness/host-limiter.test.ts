@@ -57,6 +57,37 @@ t.test('Retry-After holds the host back; Crawl-delay raises the interval', async
   t.equal(await (holder as HostLease).pace(), false, 'a lease does not wait out a long backoff: the job is postponed');
 });
 
+t.test('waiters whose turns have passed while the host was busy are told to come back one interval apart, in turn order', async (t) => {
+  const limits = { concurrency: 10, intervalMs: 200 };
+  const acquireAs = (waiter: string) => limiter.acquire('late.test', limits, undefined, waiter);
+  const first = await acquireAs('job-1');
+  if (!('lease' in first)) throw new Error('the host is free at first');
+  await first.lease.sent();
+  await first.lease.release();
+  const turns = [];
+  for (const waiter of ['job-2', 'job-3', 'job-4']) {
+    const acquired = await acquireAs(waiter);
+    if ('lease' in acquired) throw new Error(`${waiter} found the host free`);
+    turns.push(acquired.turnMs!);
+  }
+  t.ok(turns[1]! - turns[0]! >= 150 && turns[2]! - turns[1]! >= 150, `each waiter's turn is an interval after the one before (${turns.join(', ')} ms)`);
+
+  // Every turn passes while the host is taken by a request that has not left yet (a slow connection).
+  await sleep(turns[2]! + 20);
+  const blocker = await limiter.acquire('late.test', limits);
+  if (!('lease' in blocker)) throw new Error('the host is free after the turns');
+  const backIn = new Map<string, number>();
+  for (const waiter of ['job-4', 'job-2', 'job-3']) {
+    const acquired = await acquireAs(waiter);
+    if ('lease' in acquired) throw new Error(`${waiter} took a start while a request had not left`);
+    backIn.set(waiter, acquired.turnMs!);
+  }
+  const [two, three, four] = ['job-2', 'job-3', 'job-4'].map((waiter) => backIn.get(waiter)!);
+  t.ok(two! > 0 && two! <= 250, `the first in turn comes back at the next start (${two} ms)`);
+  t.ok(three! - two! >= 150 && four! - three! >= 150, `the others an interval after each other, in turn order (${two}, ${three}, ${four} ms), not all at the next start`);
+  await blocker.lease.release();
+});
+
 t.test('a held slot is renewed while its job runs; one whose worker died frees itself when its lease ends', async (t) => {
   const alive = createHostLimiter(redis, prefix, 300);
   const held = await alive.acquire('g.test', { concurrency: 1, intervalMs: 0 });
