@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { got, type Request as GotStream, type Response as GotResponse } from 'got';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
@@ -123,10 +123,14 @@ export function createHttpClient(options: {
       visited.add(current);
       let exchange: Exchange;
       try {
-        // IP-literal hosts never reach the lookup function, so every hop is checked here as well; the
-        // check resolves the name itself, so it is cut like got's lookup (see sendTimeoutMs).
+        // IP-literal hosts never reach the lookup function, and through a proxy the lookup is of the proxy:
+        // those hops are checked here (a name is resolved, so the check is cut like got's lookup, see
+        // sendTimeoutMs). Any other host is checked by the lookup itself, on every new connection, so its
+        // name is resolved once per request, not twice.
         const { hostname } = new URL(current);
-        await withTimeout(guard.assertHostAllowed(hostname), limits.connectTimeoutMs, `lookup of ${hostname}`);
+        if (proxyUrl || isIP(hostname.replace(/^\[|\]$/g, ''))) {
+          await withTimeout(guard.assertHostAllowed(hostname), limits.connectTimeoutMs, `lookup of ${hostname}`);
+        }
         exchange = await send(current, request, report);
       } catch (error) {
         report(false); // unless send reported already

@@ -33,6 +33,8 @@ const BY_CODE: Record<string, FetchErrorCode> = {
 export function classifyNetworkError(error: unknown): { code: FetchErrorCode; message: string } {
   const code = String((error as { code?: unknown })?.code ?? '');
   const message = String((error as Error)?.message ?? error).slice(0, 300);
+  // got's own time limit on the lookup is a resolver that did not answer, not a server.
+  if (code === 'ETIMEDOUT' && (error as { event?: unknown })?.event === 'lookup') return { code: 'dns_temporary', message };
   const mapped = BY_CODE[code];
   if (mapped) return { code: mapped, message };
   if (code.startsWith('HPE_')) return { code: 'protocol', message };

@@ -150,3 +150,16 @@ t.test('the report waits for the request to leave, and comes within the send tim
   t.ok(hanging.elapsedMs < sendTimeoutMs(LIMITS), `within the send timeout (${hanging.elapsedMs} ms)`);
   t.same(told, [false]);
 });
+
+t.test('a request looks its host up once, however it is checked', async (t) => {
+  const lookups: string[] = [];
+  const counting: Resolver = async (host) => {
+    lookups.push(host);
+    return web.resolver(host);
+  };
+  const client = createHttpClient({ userAgent: 'blb-test', limits: LIMITS, guard: createAddressGuard(['127.0.0.0/8'], counting) });
+  t.teardown(() => client.close());
+  const response = (await client.fetch({ url: web.url('other.test', '/c') })) as FetchResponse;
+  t.equal(response.status, 200);
+  t.same(lookups, ['other.test'], 'one lookup, by the connection that checked the address');
+});
