@@ -158,13 +158,13 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
     });
     if (planned) {
       runtime.metrics.count('pages', { outcome: 'crawled' });
+      await queues.enqueueChecks(page.crawlId, planned.newTargets, job.opts.priority);
+      await queues.enqueuePages(steered ? planned.newPages.map(steered.place) : planned.newPages);
       // Targets settled from the verdict cache on registration: counted and looked up as their checks would be.
       for (const { url, verdict } of planned.settledTargets) {
         runtime.metrics.count('checks', { verdict: verdict.verdict, reason: verdict.reason ?? '' });
         await lookUpDeadLink(runtime, url, verdict);
       }
-      await queues.enqueueChecks(page.crawlId, planned.newTargets, job.opts.priority);
-      await queues.enqueuePages(steered ? planned.newPages.map(steered.place) : planned.newPages);
       log.debug({ links: links.length, targets: planned.newTargets.length, cached: planned.settledTargets.length, pages: planned.newPages.length }, 'page crawled');
     }
     await finishCrawl(page.crawlId);

@@ -85,6 +85,8 @@ t.test('waiters whose turns have passed while the host was busy are told to come
   const [two, three, four] = ['job-2', 'job-3', 'job-4'].map((waiter) => backIn.get(waiter)!);
   t.ok(two! > 0 && two! <= 250, `the first in turn comes back at the next start (${two} ms)`);
   t.ok(three! - two! >= 150 && four! - three! >= 150, `the others an interval after each other, in turn order (${two}, ${three}, ${four} ms), not all at the next start`);
+  const newcomer = await acquireAs('job-5');
+  t.ok('turnMs' in newcomer && newcomer.turnMs! >= four! + 150, `a new waiter comes after the late ones (${'turnMs' in newcomer ? newcomer.turnMs : 'a start'} ms)`);
   await blocker.lease.release();
 });
 
