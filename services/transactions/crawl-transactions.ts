@@ -74,7 +74,9 @@ export function recordCrawledPages(db: Db, pages: CrawledPage[], verdictMaxAgeMs
       const newTargets = await registerTargets(tx, crawlId, outbound.flat());
       // Targets other pages already had checked: these pages' links to the dead ones are prospects now,
       // with each page's domain and final URL as their source (its row says them only once its result is recorded).
-      await createProspects(tx, crawlId, withDomains([...new Set(outbound.flat())]), ofCrawl.map((page) => ({
+      // A target registered just now has no verdict yet, so only the others are looked at.
+      const registered = new Set(newTargets.map((target) => target.url));
+      await createProspects(tx, crawlId, withDomains([...new Set(outbound.flat())].filter((url) => !registered.has(url))), ofCrawl.map((page) => ({
         pageId: page.pageId, domain: page.result.domain, finalUrl: page.result.finalUrl, relevance: page.result.relevance ?? null,
       })));
       // The pages' rows are first touched under the planning lock, so a planner lowering their depths
