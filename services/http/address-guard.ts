@@ -18,6 +18,10 @@ export class BlockedAddressError extends Error {
   }
 }
 
+const bareHost = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
+/** Whether a URL's hostname is an IP address as written (IPv6 in its brackets), which no lookup sees. */
+export const isIpLiteral = (hostname: string) => isIP(bareHost(hostname)) !== 0;
+
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 export interface AddressGuard {
@@ -59,7 +63,7 @@ export function createAddressGuard(allowlist: string[], resolve: Resolver = syst
   };
 
   const assertHostAllowed = async (hostname: string): Promise<LookupAddress[]> => {
-    const host = hostname.replace(/^\[|\]$/g, '');
+    const host = bareHost(hostname);
     const family = isIP(host);
     const addresses = family ? [{ address: host, family }] : await resolve(host);
     // One non-public answer refuses the host: an attacker's name may mix public and internal records.

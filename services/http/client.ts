@@ -1,11 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { got, type Request as GotStream, type Response as GotResponse } from 'got';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { HttpLimits } from '../config.js';
-import type { AddressGuard } from './address-guard.js';
+import { isIpLiteral, type AddressGuard } from './address-guard.js';
 import { classifyNetworkError, type FetchErrorCode } from './errors.js';
 
 export interface FetchRequest {
@@ -128,7 +128,7 @@ export function createHttpClient(options: {
         // sendTimeoutMs). Any other host is checked by the lookup itself, on every new connection, so its
         // name is resolved once per request, not twice.
         const { hostname } = new URL(current);
-        if (proxyUrl || isIP(hostname.replace(/^\[|\]$/g, ''))) {
+        if (proxyUrl || isIpLiteral(hostname)) {
           await withTimeout(guard.assertHostAllowed(hostname), limits.connectTimeoutMs, `lookup of ${hostname}`);
         }
         exchange = await send(current, request, report);
