@@ -148,7 +148,7 @@ export function createPageProcessor(runtime: PageDeps, parser: ParsePool) {
       pageId: page.id,
       result: {
         state: 'crawled', ...fetched, title: extracted.title, outcome: result.truncated ? 'truncated' : extracted.fallback ?? null,
-        description: extracted.description, lang: extracted.lang, domain: domainOf(result.finalUrl), relevance: niche.relevance,
+        description: extracted.description, lang: extracted.lang, domain: pageDomain, relevance: niche.relevance,
       },
       links,
       follow: niche.follow,

@@ -4,10 +4,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isBotChallenge } from './bot-challenge.js';
 import { MAX_TITLE_CHARS } from './extract.js';
-import { squeeze } from './scan-text.js';
 import { summarizeHtml, type HtmlSummary } from './html-summary.js';
 import { parkingEvidence } from './parked-domain.js';
-import { CappedText } from './scan-text.js';
+import { CappedText, squeeze } from './scan-text.js';
 import { isNotFoundPage } from './soft-404.js';
 import { tagTokens } from './tag-tokens.js';
 
