@@ -74,12 +74,13 @@ const ASK_AGAIN = 2; // not now: ask again after the wait (-1: all slots are bus
 // waiter -> turn), returns (zset waiter -> when it was told to come back). ARGV: limit, interval, lease
 // ms, token, send timeout ms, waiter ('' if none).
 // A waiter told to wait for the interval gets a turn: its old one while it is still ahead, else one
-// interval after the last turn given and the last return promised. The turns are the waiters' order; the host's starts slip behind
-// them (each start waits for the previous request to leave): a waiter whose turn has passed comes back
-// one interval after the next start per waiter still ahead of it, so that the late ones are served in
-// order, each at its first return, instead of all asking again at every start. Waiters that did not come
-// back when told, by far (their crawl cancelled, their process dead), are forgotten, so the turns never
-// run far ahead of the jobs that are really waiting (and any turn ten minutes past, whoever holds it).
+// interval after the last return promised (every waiter's return is at or after its turn). The turns are
+// the waiters' order; the host's starts slip behind them (each start waits for the previous request to
+// leave): a waiter whose turn has passed comes back one interval after the next start per waiter still
+// ahead of it, so that the late ones are served in order, each at its first return, instead of all
+// asking again at every start. Waiters that did not come back when told, by far (their crawl cancelled,
+// their process dead), are forgotten, so the turns never run far ahead of the jobs that are really
+// waiting (and any turn ten minutes past, whoever holds it).
 const ACQUIRE = `${NOW}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local interval = math.max(tonumber(ARGV[2]), tonumber(redis.call('GET', KEYS[3]) or '0'))
@@ -100,8 +101,6 @@ if wait > 0 then
   local back = mine - now
   if mine < 0 then
     local turn = now + wait
-    local last = redis.call('ZRANGE', KEYS[5], -1, -1, 'WITHSCORES')
-    if last[2] then turn = math.max(turn, tonumber(last[2]) + interval) end
     local promised = redis.call('ZRANGE', KEYS[6], -1, -1, 'WITHSCORES')
     if promised[2] then turn = math.max(turn, tonumber(promised[2]) + interval) end
     redis.call('ZADD', KEYS[5], turn, ARGV[6])

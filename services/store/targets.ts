@@ -41,7 +41,8 @@ export async function registerTargets(db: Queryable, crawlId: string, urls: stri
  * Settles new targets whose URL has a fresh cached verdict (see freshVerdictJson) with it, as their check
  * would, so that no check job is needed for them: a repeat crawl of a niche within VERDICT_MAX_AGE_HOURS
  * costs its known URLs no job at all. A URL that is also a page of the crawl is left to its check job,
- * which waits for the page's own fetch, and so is a target of a crawl that has ended (as its check would). Returns the targets settled, with their verdicts.
+ * which waits for the page's own fetch, and so is a target of a crawl that has ended (as its check would).
+ * Returns the targets settled, with their verdicts.
  */
 export async function settleFromCache(
   db: Queryable,
@@ -52,7 +53,8 @@ export async function settleFromCache(
   const { rows } = await db.query<{ id: number; url: string; verdict: Omit<SettledVerdict, 'checkedAt'> & { checkedAt: string } }>(
     `/* targets.settleFromCache */ WITH fresh AS (
        SELECT t.id, ${freshVerdictJson('t.url', '$2')} AS verdict FROM crawl_targets t JOIN crawls c ON c.id = t.crawl_id
-       WHERE t.id = ANY($1::bigint[]) AND t.state = 'pending' AND c.status IN ('queued', 'running') AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.crawl_id = t.crawl_id AND p.url = t.url)
+       WHERE t.id = ANY($1::bigint[]) AND t.state = 'pending' AND c.status IN ('queued', 'running')
+         AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.crawl_id = t.crawl_id AND p.url = t.url)
      )
      UPDATE crawl_targets t SET state = 'checked', verdict = f.verdict ->> 'verdict', reason = f.verdict ->> 'reason',
        http_status = (f.verdict ->> 'httpStatus')::int, checked_at = now(),
