@@ -24,7 +24,7 @@ async function seedCrawl(count: number): Promise<string> {
   );
   await insertProspects(crawl.id, 1, count);
   // What autovacuum does a little later in production: statistics for the planner.
-  await db.query('ANALYZE pages; ANALYZE prospects');
+  await db.query('ANALYZE pages; ANALYZE prospects; ANALYZE prospect_sightings');
   return crawl.id;
 }
 

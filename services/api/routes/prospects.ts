@@ -63,7 +63,8 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
         let after: ProspectCursor | undefined;
         for (;;) {
           const batch = await listProspects(db, accountId, { filter, sort, after, limit: EXPORT_BATCH });
-          for (const row of batch) yield format === 'csv' ? csvLine(csvValues(row)) : `${JSON.stringify(row)}\n`;
+          // One chunk per batch: a chunk per row made the response a write per row, slower than the query.
+          if (batch.length > 0) yield batch.map((row) => (format === 'csv' ? csvLine(csvValues(row)) : `${JSON.stringify(row)}\n`)).join('');
           if (batch.length < EXPORT_BATCH) return;
           const last = batch[batch.length - 1]!;
           after = positionOf(last);
