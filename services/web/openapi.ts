@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import type { FastifySchema } from 'fastify';
 import { projectRoot } from '../project-root.js';
 
@@ -27,7 +27,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export function loadOpenApi(path = join(projectRoot, 'openapi.yaml')): OpenApi {
   const text = readFileSync(path, 'utf8');
-  const raw = parse(text) as Json;
+  const raw = load(text) as Json;
   const document = inlineRefs(raw, raw) as Json;
 
   const find = (operationId: string): { path: string; method: string; operation: Json } => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { inCliWords } from '../../services/cli/field-words.js';
 import { CRAWL_FIELD_NAMES, WATCH_FIELD_NAMES } from '../../services/cli/body-options.js';
 import { crawlProgress, progressLine, type Crawl } from '../../services/cli/progress.js';
@@ -111,7 +111,9 @@ t.test('clear messages when something is wrong', async (t) => {
 });
 
 t.test('the API\'s limits are said in the CLI\'s words, naming its options', async (t) => {
-  const contract = parse(readFileSync(join(ROOT, 'openapi.yaml'), 'utf8'));
+  const contract = load(readFileSync(join(ROOT, 'openapi.yaml'), 'utf8')) as {
+    components: { schemas: Record<string, { properties: Record<string, { maximum: number }> }> };
+  };
   const { maximum } = contract.components.schemas.CreateCrawlRequest.properties.maxDepth;
   const depth = String(Math.max(40, maximum + 1));
   const before = (await api('/v1/crawls?limit=100')).items.length;
