@@ -23,8 +23,8 @@ export interface ParseStarted {
 }
 
 export default function parse({ id, html, url, linear }: ParseTask): ExtractedPage {
-  // Posted only once this module is loaded and the task is running here: a thread's start-up (seconds
-  // under the test runner's TypeScript loader) and the task's time in the queue do not count.
+  // Posted only once this module is loaded and the task is running here: a thread's start-up (130 ms or
+  // more, seconds on a busy machine or through a TypeScript loader) and the task's time in the queue do not count.
   parentPort!.postMessage({ parseStarted: id } satisfies ParseStarted);
   // The digest that finds the page's twins is taken here too, off the main thread.
   const digest = createHash('sha256').update(html).digest('base64url');

@@ -38,9 +38,9 @@ interface Waiting {
   givenUp?: ParseAbortedError;
 }
 
-// Same extension as this module: .ts under the test runner, .js from dist/.
+// Same extension as this module: .js from dist/, .ts through a TypeScript loader.
 const THREAD_FILE = fileURLToPath(new URL(`./extract-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-// Threads get the process's module-loading flags (a TypeScript loader under the test runner, a preload)
+// Threads get the process's module-loading flags (a TypeScript loader, a preload such as the bench's)
 // and no others: V8 flags such as --expose-gc are refused in a worker's execArgv. A flag given as two
 // words (`--import ./preload.js`) keeps its value.
 const THREAD_EXEC_ARGV = process.execArgv.flatMap((arg, i, all) => {
@@ -75,7 +75,7 @@ export function createParsePool(options: { threads: number; timeoutMs: number; h
 
   // The time limit of a task starts when its thread says it has begun (extract-thread.ts): piscina
   // hands tasks to threads that are still loading their modules (the first ones, and replacements),
-  // so the moment of submission would count a start-up of seconds under the test runner.
+  // so the moment of submission would count a start-up that takes seconds on a busy machine.
   const onStarted = new Map<number, () => void>();
   piscina.on('message', (message: ParseStarted) => onStarted.get(message.parseStarted)?.());
 

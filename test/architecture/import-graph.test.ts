@@ -1,11 +1,10 @@
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot as ROOT } from '../../services/project-root.js';
 
 // The layers, checked on every build: the import graph of services/ and workers/ has no cycle, and no
 // module imports across a line the architecture draws (docs/ARCHITECTURE.md says why each exists).
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {

@@ -2,8 +2,8 @@ import t from 'tap';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
+import { projectRoot as ROOT } from '../../services/project-root.js';
 import { inCliWords } from '../../services/cli/field-words.js';
 import { CRAWL_FIELD_NAMES, WATCH_FIELD_NAMES } from '../../services/cli/body-options.js';
 import { crawlProgress, progressLine, type Crawl } from '../../services/cli/progress.js';
@@ -11,7 +11,6 @@ import { ADMIN_TOKEN } from '../support/environment.js';
 import { REFUSING } from '../support/fake-web.js';
 import { runProcess, startCliService } from '../support/cli-service.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { niche, env, key, cliEnv, blb } = await startCliService();
 const api = async (url: string) => (await env.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } })).json();
 const PROGRESS = /^\[([#.]{24})\] pages \d+ {2}links checked \d+ {2}dead \d+ {2}[\d.]+ pages\/s$/gm;

@@ -1,17 +1,15 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { compiledModule } from '../support/compiled.js';
 import { freePort } from '../support/own-services.js';
 import pg from 'pg';
 
 // One behaviour for both backing services at start: wait for it with one line per try, then give up
 // with one clear line and exit code 1, for a supervisor to restart the process.
-const MAIN = fileURLToPath(new URL('../../services/main.ts', import.meta.url));
+const MAIN = compiledModule('services/main.ts');
 
 function start(role: string, env: Record<string, string>) {
-  const compiled = compiledModule(MAIN);
-  const child = spawn(process.execPath, [...(compiled ? [] : process.execArgv), compiled ?? MAIN, role], {
+  const child = spawn(process.execPath, [MAIN, role], {
     env: { ...process.env, LOG_LEVEL: 'info', STARTUP_TIMEOUT_MS: '2000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,17 +2,19 @@ import t from 'tap';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deadLinks, type DeadLink } from '../../examples/demo-site.mjs';
+import type { DeadLink } from '../../examples/demo-site.mjs';
+import { projectRoot as ROOT } from '../../services/project-root.js';
 import { runProcess } from '../support/cli-service.js';
 import { freePort } from '../support/own-services.js';
 import { scratchStore } from '../support/scratch-store.js';
 
 // README.md as a newcomer reads it: the walkthrough of "Try it on a local test site" run as written, in
 // three terminals, and every command elsewhere that a reader would copy checked against the real thing.
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+// The demo site's own list of its dead links, from the file the README runs (tests run from dist/, where it is not).
+const { deadLinks } = (await import(pathToFileURL(join(ROOT, 'examples/demo-site.mjs')).href)) as typeof import('../../examples/demo-site.mjs');
 
 /** Every fenced code block of the README: its info string (`sh title=terminal-1`) and its text. */
 const BLOCKS = [...README.matchAll(/^```([^\n]*)\n([^]*?)^```$/gm)].map((m) => ({ info: m[1]!.trim(), text: m[2]! }));

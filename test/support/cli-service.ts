@@ -1,12 +1,11 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { compiledModule } from './compiled.js';
 import { startEnvironment } from './environment.js';
 import { startNiche } from './niche.js';
 
-const CLI = fileURLToPath(new URL('../../services/cli/main.ts', import.meta.url));
+const CLI = compiledModule('services/cli/main.ts');
 
 export interface Run {
   code: number | null;
@@ -56,13 +55,10 @@ export async function startCliService() {
   });
   const { key } = await env.newApiKey('terminal');
   const cliEnv = { BLB_URL: serviceUrl, BLB_API_KEY: key, BLB_POLL_MS: '200' };
-  // From dist when it is current: plain node starts in a tenth of the time the test runner's loader takes.
-  const compiled = compiledModule(CLI);
 
   /** Runs `blb args`; resolves with what it printed and its exit code. `onStderr` sees stderr as it grows. */
   function blb(args: string[], extraEnv: Record<string, string> = {}, onStderr?: RunOptions['onStderr'], options: RunOptions = {}): Promise<Run> {
-    const start = compiled ? [compiled] : [...process.execArgv, CLI];
-    return runProcess(process.execPath, [...start, ...args], { ...options, env: { ...cliEnv, ...extraEnv }, onStderr });
+    return runProcess(process.execPath, [CLI, ...args], { ...options, env: { ...cliEnv, ...extraEnv }, onStderr });
   }
   return { niche, env, serviceUrl, key, cliEnv, blb };
 }

@@ -1,5 +1,4 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../../services/config.js';
 import { compiledModule } from './compiled.js';
 
@@ -9,11 +8,9 @@ import { compiledModule } from './compiled.js';
  * workers are connected.
  */
 export function startWorkerProcess(config: Config, hosts: Record<string, string>, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const source = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
-  const compiled = compiledModule(source);
-  const child = fork(compiled ?? source, {
-    // From dist: plain node, and only the flags that matter to the service (none of the runner's loaders).
-    execArgv: compiled ? [] : process.execArgv,
+  const child = fork(compiledModule('test/support/worker-process.ts'), {
+    // Plain node: none of the test runner's flags.
+    execArgv: [],
     env: {
       ...process.env,
       DATABASE_URL: config.databaseUrl,
