@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The folder holding package.json, migrations/ and openapi.yaml. Found by walking up, because this
- * module runs both from source (tests) and from dist/ (npm start).
+ * module runs from dist/ (npm start, the tests) and from source (through a TypeScript loader).
  */
 export const projectRoot: string = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));

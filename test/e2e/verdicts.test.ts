@@ -31,7 +31,7 @@ t.test('a crawl of a hostile web reports exactly the dead links', async (t) => {
   t.equal(crawl.status, 'completed');
   t.same(triples(await api.allProspects(crawl.id)), hostile.expectedProspects);
   // The crawler's own memory: bodies are read on this thread, capped. (Parse threads have a hard V8 heap
-  // limit of their own; under the test runner each also carries a TypeScript compiler, so RSS says little.)
+  // limit of their own, so the process's RSS says little.)
   const { heapUsed, arrayBuffers } = process.memoryUsage();
   t.ok(heapUsed < 256 * 1024 * 1024, `bombs, endless bodies and huge pages stayed bounded: heap ${Math.round(heapUsed / 2 ** 20)} MiB`);
   t.ok(arrayBuffers < 128 * 1024 * 1024, `buffers ${Math.round(arrayBuffers / 2 ** 20)} MiB`);

@@ -57,7 +57,8 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
       const filter = filterOf(request.query);
       await checkFilterOwner(db, request.accountId, filter);
       const accountId = request.accountId;
-      // Batches by keyset: the export holds one batch in memory, however many rows it streams.
+      // Batches by keyset: the export holds a batch or two in memory (the stream queues one chunk, a
+      // batch), however many rows it streams.
       async function* rows() {
         if (format === 'csv') yield csvLine(CSV_COLUMNS);
         let after: ProspectCursor | undefined;
@@ -74,7 +75,7 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
       return reply
         .type(type)
         .header('content-disposition', `attachment; filename="prospects.${format}"`)
-        .send(Readable.from(rows()));
+        .send(Readable.from(rows(), { highWaterMark: 1 }));
     },
   );
 
