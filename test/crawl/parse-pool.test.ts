@@ -6,8 +6,8 @@ import { createParsePool, type ParsePool } from '../../services/crawl/parse-pool
 const pool = createParsePool({ threads: 1, timeoutMs: 1_500 });
 t.teardown(() => pool.close());
 
-// The first parse waits for a thread's start-up: 130 ms or more,
-// more on a loaded machine. A page given up waits for a replacement thread the same way.
+// The first parse waits for a thread's start-up: 130 ms or more, more on a loaded machine. A page given
+// up waits for a replacement thread the same way.
 let startupMs = 0;
 
 t.test('pages are parsed off the main thread', async (t) => {

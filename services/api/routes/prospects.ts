@@ -59,13 +59,14 @@ export async function prospectRoutes(app: FastifyInstance, { runtime, openapi }:
       const accountId = request.accountId;
       // Batches by keyset: the export holds a batch or two in memory (the stream queues one chunk, a
       // batch), however many rows it streams.
+      const line = format === 'csv' ? (row: Prospect) => csvLine(csvValues(row)) : (row: Prospect) => `${JSON.stringify(row)}\n`;
       async function* rows() {
         if (format === 'csv') yield csvLine(CSV_COLUMNS);
         let after: ProspectCursor | undefined;
         for (;;) {
           const batch = await listProspects(db, accountId, { filter, sort, after, limit: EXPORT_BATCH });
           // One chunk per batch: a chunk per row made the response a write per row, slower than the query.
-          if (batch.length > 0) yield batch.map((row) => (format === 'csv' ? csvLine(csvValues(row)) : `${JSON.stringify(row)}\n`)).join('');
+          if (batch.length > 0) yield batch.map(line).join('');
           if (batch.length < EXPORT_BATCH) return;
           const last = batch[batch.length - 1]!;
           after = positionOf(last);
