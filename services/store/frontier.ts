@@ -67,20 +67,28 @@ export async function planChildren(
   const { settings, left } = rows[0]!;
   const queued = new Map(rows.filter((row) => row.state === 'queued').map((row) => [row.id, row.depth]));
   const candidates = pages.flatMap((page) => (queued.has(page.pageId) ? childPages(settings, queued.get(page.pageId)!, page.linkUrls) : []));
-  return { queued: new Set(queued.keys()), newPages: await plan(db, crawlId, settings, left, candidates) };
+  // A page of this batch that another one lowers is still queued in its row, but its links are planned
+  // here: from its lower depth too, as a crawled page's would be.
+  const beingRecorded = new Map(pages.filter((page) => queued.has(page.pageId)).map((page) => [page.pageId, page.linkUrls]));
+  return { queued: new Set(queued.keys()), newPages: await plan(db, crawlId, settings, left, candidates, beingRecorded) };
 }
 
-async function plan(db: Queryable, crawlId: string, settings: CrawlSettings, left: number, candidates: ChildCandidate[]): Promise<PlannedPage[]> {
+/** `beingRecorded`: the links of pages whose results are being recorded with this planning (still queued in their rows). */
+async function plan(
+  db: Queryable, crawlId: string, settings: CrawlSettings, left: number, candidates: ChildCandidate[],
+  beingRecorded = new Map<number, string[]>(),
+): Promise<PlannedPage[]> {
   const planned: PlannedPage[] = [];
   for (let level = shallowest(candidates); level.length > 0; ) {
     const state = await frontierState(db, crawlId, level, settings.maxPagesPerHost !== null);
     const fresh = level.filter((candidate) => !state.known.has(candidate.url));
     const admitted = admitPages(fresh, { left: left - planned.length, maxPagesPerHost: settings.maxPagesPerHost, plannedPerHost: state.perHost });
     planned.push(...(await insertPages(db, crawlId, admitted)));
-    const crawled = state.lowered.filter((page) => page.state === 'crawled');
-    if (crawled.length === 0) break;
-    const linksFrom = await linkTargets(db, crawlId, crawled.map((page) => page.id));
-    level = shallowest(crawled.flatMap((page) => childPages(settings, page.depth, linksFrom.get(page.id) ?? [])));
+    const replanned = state.lowered.filter((page) => page.state === 'crawled' || beingRecorded.has(page.id));
+    if (replanned.length === 0) break;
+    const stored = replanned.filter((page) => !beingRecorded.has(page.id));
+    const linksFrom = stored.length > 0 ? await linkTargets(db, crawlId, stored.map((page) => page.id)) : new Map<number, string[]>();
+    level = shallowest(replanned.flatMap((page) => childPages(settings, page.depth, beingRecorded.get(page.id) ?? linksFrom.get(page.id) ?? [])));
   }
   return planned;
 }

@@ -75,3 +75,15 @@ t.test('pages of several jobs and crawls recorded in one transaction plan what t
   t.same(await depths(two), { c: 1, shared: 2 });
   t.same((await recordCrawledPages(db, [page(one, a!, [])]))[0], null, 'a repeated job records nothing');
 });
+
+t.test('a page lowered by another page of its own batch plans its links from the lower depth', async (t) => {
+  const crawlId = await newCrawl(2);
+  // s (depth 0) links to x, queued at depth 2 (= maxDepth: its links are not followed from there). Both
+  // are recorded in one transaction, where s lowers x to 1, so x's link to y is within maxDepth.
+  const [s] = await planPages(db, crawlId, [{ url: 'http://a.test/s', depth: 0 }]);
+  const [x] = await planPages(db, crawlId, [{ url: 'http://a.test/x', depth: 2 }]);
+  const result = (url: string) => ({ state: 'crawled' as const, finalUrl: url, httpStatus: 200, title: null, outcome: null, verdict: null, domain: 'a.test' });
+  const page = (p: { id: number; url: string }, to: string[]) => ({ crawlId, pageId: p.id, result: result(p.url), links: to.map(link), contacts });
+  await recordCrawledPages(db, [page(s!, ['http://a.test/x']), page(x!, ['http://a.test/y'])]);
+  t.same(await depths(crawlId), { s: 0, x: 1, y: 2 }, 'x lowered to 1 by s in the same batch: y planned at 2');
+});
