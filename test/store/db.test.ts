@@ -2,7 +2,7 @@ import t from 'tap';
 import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEnvironment } from '../support/environment.js';
-import { withTransaction } from '../../services/store/db.js';
+import { createPool, withTransaction } from '../../services/store/db.js';
 import { insertCrawl } from '../../services/store/crawls.js';
 
 // A database blip is not a crash: a session killed under a transaction or a statement is replaced by a
@@ -79,4 +79,39 @@ t.test('a failing statement names itself in its error', async (t) => {
     { message: /^crawls\.insertCrawl: / },
     'inside a transaction too',
   );
+});
+
+t.test('a statement with parameters is prepared once per connection and then only run', async (t) => {
+  const text = '/* test.prepared */ SELECT count(*)::int AS n FROM blip WHERE tries >= $1';
+  const counts = await withTransaction(db, async (tx) => {
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) seen.push((await tx.query(text, [0])).rows[0].n);
+    const { rows } = await tx.query(
+      '/* test.prepared */ SELECT generic_plans + custom_plans AS runs FROM pg_prepared_statements WHERE statement = $1 AND NOT from_sql',
+      [text],
+    );
+    return { seen, prepared: rows };
+  });
+  t.same(counts.seen, [1, 1, 1]);
+  t.same(counts.prepared, [{ runs: 3 }], 'one prepared statement of this text on the connection, run three times');
+  // The simple protocol stays for statements without parameters: they may hold several statements.
+  const results = (await db.query('SELECT 1 AS a; SELECT 2 AS b')) as unknown as pg.QueryResult[];
+  t.same(results.map((result) => result.rows[0]), [{ a: 1 }, { b: 2 }]);
+});
+
+t.test('a statement whose preparation failed is prepared again on its next run', async (t) => {
+  // One connection, so that the second run is on the connection where the first failed.
+  const single = createPool(config.databaseUrl, 1);
+  t.teardown(() => single.end());
+  const text = '/* test.prepared */ SELECT tries FROM blip WHERE id = $1';
+  await t.rejects(
+    withTransaction(single, async (tx) => {
+      await tx.query('INSERT INTO blip (id, tries) VALUES (1, 0)').catch(() => {});
+      // The transaction is aborted: PostgreSQL refuses to prepare anything in it.
+      await tx.query(text, [1]);
+    }),
+    { code: '25P02' },
+  );
+  t.same((await single.query(text, [1])).rows, [{ tries: 2 }]);
+  t.same((await withTransaction(single, (tx) => tx.query(text, [1]))).rows, [{ tries: 2 }], 'and inside a transaction');
 });
