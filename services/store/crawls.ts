@@ -103,6 +103,16 @@ export async function findCrawl(db: Queryable, owner: CrawlOwner, crawlId: strin
   return rows[0] ?? null;
 }
 
+/** findCrawl without the stats, which cost a pass over the crawl's pages, links and targets. */
+export async function findCrawlRecord(db: Queryable, owner: CrawlOwner, crawlId: string): Promise<Omit<Crawl, 'stats'> | null> {
+  const params: unknown[] = [crawlId];
+  const { rows } = await db.query<Omit<Crawl, 'stats'>>(
+    `/* crawls.findCrawlRecord */ SELECT ${CRAWL_COLUMNS} FROM crawls c WHERE c.id = $1 AND ${ownerCondition(owner, params)}`,
+    params,
+  );
+  return rows[0] ?? null;
+}
+
 /** Whether the crawl exists and the owner sees it: findCrawl without reading its stats. */
 export async function crawlVisible(db: Queryable, owner: CrawlOwner, crawlId: string): Promise<boolean> {
   const params: unknown[] = [crawlId];

@@ -427,7 +427,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One crawl with its live stats */
+        /**
+         * One crawl with its live stats
+         * @description The crawl's status, error and times are read at each call. Its stats are counted over its pages, links and targets, which grows with the crawl, so while the status stays the same the counts are shared between calls for up to a second; a call that sees a new status (the crawl ended) always sees the counts that go with it.
+         */
         get: operations["getCrawl"];
         put?: never;
         post?: never;

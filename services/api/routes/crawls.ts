@@ -6,13 +6,13 @@ import { badRequest, crawlFinished, notFound, AppError } from '../../errors.js';
 import { claimIdempotencyKey, findIdempotentCrawl } from '../../store/idempotency.js';
 import { crawlSettings, LIVE_CRAWL_STATUSES, type CrawlRequest } from '../../crawl/settings.js';
 import { withTransaction } from '../../store/db.js';
-import { cancelCrawl, failCrawlAtStart, findCrawl, insertCrawl, listCrawls, type Crawl } from '../../store/crawls.js';
+import { cancelCrawl, failCrawlAtStart, insertCrawl, listCrawls, type Crawl } from '../../store/crawls.js';
 import { planPages } from '../../store/frontier.js';
 import type { PlannedPage } from '../../store/pages.js';
 import { decodeCursor, encodeCursor, isCreatedCursor } from '../../web/cursor.js';
 import { validateSeeds } from '../seeds.js';
 import type { Route } from '../../web/contract.js';
-import { batchedLookup } from '../../batching.js';
+import { createCrawlReader } from '../crawl-reader.js';
 
 class KeyTaken extends Error {}
 
@@ -36,19 +36,9 @@ export function presentCrawl({ accountId: _accountId, cursorKey: _cursorKey, ...
 export async function crawlRoutes(app: FastifyInstance, { runtime, openapi }: RouteDeps) {
   const { db, guard, queues } = runtime;
 
-  // The reads of the moment go together (services/batching.ts): fifty clients polling one crawl's status
-  // cost one query per round trip, not fifty, and each answer is still read after its request came in.
-  const readCrawl = batchedLookup(async (keys: string[]) => {
-    const found = new Map<string, Crawl>();
-    await Promise.all(keys.map(async (key) => {
-      const [accountId, id] = key.split(' ') as [string, string];
-      const crawl = await findCrawl(db, { accountId }, id);
-      if (crawl) found.set(key, crawl);
-    }));
-    return found;
-  });
+  const readCrawl = createCrawlReader(db);
   const crawlOf = async (accountId: string, id: string): Promise<Crawl> => {
-    const crawl = isUuid(id) ? await readCrawl(`${accountId} ${id}`) : null;
+    const crawl = isUuid(id) ? await readCrawl(accountId, id) : null;
     if (!crawl) throw notFound('crawl');
     return crawl;
   };
