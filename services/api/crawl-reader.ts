@@ -33,10 +33,12 @@ export function createCrawlReader(db: Db, maxAgeMs = STATS_MAX_AGE_MS): (account
       const record = await findCrawlRecord(db, { accountId }, crawlId);
       if (!record || record.status === earlier.status) return record && { ...record, stats: earlier.stats };
     }
+    // The counts are as old as the moment their query began.
+    const at = performance.now();
     const crawl = await findCrawl(db, { accountId }, crawlId);
     if (crawl) {
       counted.delete(crawlId);
-      counted.set(crawlId, { stats: crawl.stats, status: crawl.status, at: performance.now() });
+      counted.set(crawlId, { stats: crawl.stats, status: crawl.status, at });
       if (counted.size > MAX_ENTRIES) counted.delete(counted.keys().next().value!);
     }
     return crawl;

@@ -38,7 +38,9 @@ export function createPool(databaseUrl: string, max = 10, outages?: OutageLog): 
       try {
         return await pool.query(statement(text, values));
       } catch (error) {
-        if (!isDatabaseUnavailable(error) || attempt >= RECONNECT_WAITS_MS.length) throw withQueryName(error, text);
+        // pg-pool drops a client whose statement failed, so a stale statement runs again on another.
+        const retryable = isDatabaseUnavailable(error) || isStaleStatement(error);
+        if (!retryable || attempt >= RECONNECT_WAITS_MS.length) throw withQueryName(error, text);
         await sleep(RECONNECT_WAITS_MS[attempt]!);
       }
     }
@@ -62,20 +64,40 @@ function withQueryName(error: unknown, text: unknown): unknown {
 }
 
 // Statements with parameters are prepared once per connection under a name and then only bound and run:
-// PostgreSQL parses, analyzes and (once a generic plan proves as cheap as the custom ones) plans them only
-// once, which took a quarter of its CPU in the bench when every statement was sent unnamed. A name stands
-// for one text in this process. Statements built at run time (filters) could make texts without end, so
-// names stop at MAX_PREPARED and later texts run unnamed; statements without parameters use the simple
-// protocol as before (it allows several statements in one text).
-const MAX_PREPARED = 500;
+// PostgreSQL parses and analyzes them once, and plans them once where a generic plan serves, which took a
+// quarter of its CPU in the bench when every statement was sent unnamed. A name stands for one text in
+// this process. A text is named at its PREPARE_AFTER_USES-th use, so that the filter combinations a
+// request builds once in a while do not take names (each named text stays prepared on every connection
+// that ran it), and names stop at MAX_PREPARED. Statements without parameters use the simple protocol as
+// before (it allows several statements in one text).
+const PREPARE_AFTER_USES = 3;
+const MAX_PREPARED = 300;
+// Texts whose uses are counted; the count starts over when it is full.
+const MAX_COUNTED = 5_000;
 const statementNames = new Map<string, string>();
+const uses = new Map<string, number>();
 
 function statement(text: string, values?: unknown[]): pg.QueryConfig {
   if (values === undefined) return { text };
   let name = statementNames.get(text);
-  if (name === undefined && statementNames.size < MAX_PREPARED) statementNames.set(text, (name = `blb_${statementNames.size + 1}`));
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
+    const used = (uses.get(text) ?? 0) + 1;
+    if (used >= PREPARE_AFTER_USES) {
+      uses.delete(text);
+      statementNames.set(text, (name = `blb_${statementNames.size + 1}`));
+    } else {
+      if (uses.size >= MAX_COUNTED) uses.clear();
+      uses.set(text, used);
+    }
+  }
   return { name, text, values };
 }
+
+// A prepared statement that no longer fits its connection: a migration changed what it reads ("cached
+// plan must not change result type"), or the statement is gone on the server. The connection is dropped
+// and the work runs again on another, where the statement is prepared anew.
+const STALE_STATEMENT = new Set(['0A000', '26000']);
+const isStaleStatement = (error: unknown) => STALE_STATEMENT.has((error as { code?: string }).code ?? '');
 
 /** Answers when PostgreSQL does (readiness probes). */
 export async function pingDatabase(db: Queryable): Promise<void> {
@@ -114,8 +136,8 @@ const MAX_CONFLICT_TRIES = 3;
 
 /**
  * Runs fn inside BEGIN/COMMIT on one client; rolls back and rethrows on error. A transaction PostgreSQL
- * aborted as a deadlock victim is run again, and so is one whose connection failed (on a fresh
- * connection): fn must do nothing outside the database, and everything we write is idempotent, so even
+ * aborted as a deadlock victim is run again, and so is one whose connection failed or held a stale
+ * prepared statement (on a fresh connection): fn must do nothing outside the database, and everything we write is idempotent, so even
  * a COMMIT whose answer was lost is safe to repeat (the second run then finds the work done, as a
  * repeated job does; the reconciler enqueues any job that was never added because of it).
  */
@@ -137,7 +159,7 @@ export async function withTransaction<T>(db: Db, fn: (tx: Queryable) => Promise<
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      if (isDatabaseUnavailable(error)) broken = error as Error;
+      if (isDatabaseUnavailable(error) || isStaleStatement(error)) broken = error as Error;
       else await client?.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE.has(code) && ++conflicts < MAX_CONFLICT_TRIES) continue;

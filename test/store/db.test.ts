@@ -81,37 +81,54 @@ t.test('a failing statement names itself in its error', async (t) => {
   );
 });
 
-t.test('a statement with parameters is prepared once per connection and then only run', async (t) => {
+t.test('a statement used a few times is prepared once per connection and then only run', async (t) => {
   const text = '/* test.prepared */ SELECT count(*)::int AS n FROM blip WHERE tries >= $1';
-  const counts = await withTransaction(db, async (tx) => {
+  const once = '/* test.prepared */ SELECT count(*)::int AS n FROM blip WHERE tries < $1';
+  const found = await withTransaction(db, async (tx) => {
     const seen: number[] = [];
-    for (let i = 0; i < 3; i++) seen.push((await tx.query(text, [0])).rows[0].n);
+    for (let i = 0; i < 5; i++) seen.push((await tx.query(text, [0])).rows[0].n);
+    await tx.query(once, [0]);
     const { rows } = await tx.query(
-      '/* test.prepared */ SELECT generic_plans + custom_plans AS runs FROM pg_prepared_statements WHERE statement = $1 AND NOT from_sql',
-      [text],
+      '/* test.prepared */ SELECT statement, generic_plans + custom_plans AS runs FROM pg_prepared_statements WHERE statement = ANY($1) AND NOT from_sql',
+      [[text, once]],
     );
     return { seen, prepared: rows };
   });
-  t.same(counts.seen, [1, 1, 1]);
-  t.same(counts.prepared, [{ runs: 3 }], 'one prepared statement of this text on the connection, run three times');
+  t.same(found.seen, [1, 1, 1, 1, 1]);
+  t.same(found.prepared, [{ statement: text, runs: 3 }], 'prepared at its third use and run from then on; a text used once is not prepared');
   // The simple protocol stays for statements without parameters: they may hold several statements.
   const results = (await db.query('SELECT 1 AS a; SELECT 2 AS b')) as unknown as pg.QueryResult[];
   t.same(results.map((result) => result.rows[0]), [{ a: 1 }, { b: 2 }]);
 });
 
 t.test('a statement whose preparation failed is prepared again on its next run', async (t) => {
-  // One connection, so that the second run is on the connection where the first failed.
+  // One connection, so that every run is on the connection where the preparation failed.
   const single = createPool(config.databaseUrl, 1);
   t.teardown(() => single.end());
   const text = '/* test.prepared */ SELECT tries FROM blip WHERE id = $1';
+  for (let i = 0; i < 2; i++) await single.query(text, [1]);
   await t.rejects(
     withTransaction(single, async (tx) => {
       await tx.query('INSERT INTO blip (id, tries) VALUES (1, 0)').catch(() => {});
-      // The transaction is aborted: PostgreSQL refuses to prepare anything in it.
+      // Its third use, when it is prepared: PostgreSQL refuses to prepare anything in an aborted transaction.
       await tx.query(text, [1]);
     }),
     { code: '25P02' },
   );
   t.same((await single.query(text, [1])).rows, [{ tries: 2 }]);
   t.same((await withTransaction(single, (tx) => tx.query(text, [1]))).rows, [{ tries: 2 }], 'and inside a transaction');
+});
+
+t.test('a prepared statement that a migration made stale runs again on a fresh connection', async (t) => {
+  const single = createPool(config.databaseUrl, 1);
+  t.teardown(() => single.end());
+  await db.query('CREATE TABLE reshaped (id int PRIMARY KEY, v int NOT NULL)');
+  await db.query("INSERT INTO reshaped VALUES (1, 7)");
+  const text = '/* test.prepared */ SELECT v FROM reshaped WHERE id = $1';
+  for (let i = 0; i < 3; i++) t.same((await single.query(text, [1])).rows, [{ v: 7 }]);
+  // A column changes type under the prepared statement ("cached plan must not change result type").
+  await db.query('ALTER TABLE reshaped ALTER COLUMN v TYPE text');
+  t.same((await withTransaction(single, (tx) => tx.query(text, [1]))).rows, [{ v: '7' }], 'in a transaction');
+  await db.query('ALTER TABLE reshaped ALTER COLUMN v TYPE bigint USING v::bigint');
+  t.same((await single.query(text, [1])).rows, [{ v: 7 }], 'alone');
 });
