@@ -1,6 +1,6 @@
 import { badRequest, notFound } from '../errors.js';
 import type { Queryable } from '../store/db.js';
-import { crawlVisible } from '../store/crawls.js';
+import { findCrawlRecord } from '../store/crawls.js';
 import { findWatch } from '../store/watches.js';
 import type { ProspectFilter } from '../store/prospects.js';
 import { DEAD_REASONS, OUTREACH_STATUSES, PROSPECT_STATES } from '../crawl/vocabulary.js';
@@ -40,6 +40,6 @@ export function filterOf(query: FilterQuery): ProspectFilter {
 
 /** A filter naming another account's (or no) crawl or watch is a 404, as that crawl's or watch's own route would be. */
 export async function checkFilterOwner(db: Queryable, accountId: string, filter: ProspectFilter): Promise<void> {
-  if (filter.crawlId && !(await crawlVisible(db, { accountId }, filter.crawlId))) throw notFound('crawl');
+  if (filter.crawlId && !(await findCrawlRecord(db, { accountId }, filter.crawlId))) throw notFound('crawl');
   if (filter.watchId && !(await findWatch(db, { accountId }, filter.watchId))) throw notFound('watch');
 }

@@ -113,13 +113,6 @@ export async function findCrawlRecord(db: Queryable, owner: CrawlOwner, crawlId:
   return rows[0] ?? null;
 }
 
-/** Whether the crawl exists and the owner sees it: findCrawl without reading its stats. */
-export async function crawlVisible(db: Queryable, owner: CrawlOwner, crawlId: string): Promise<boolean> {
-  const params: unknown[] = [crawlId];
-  const { rowCount } = await db.query(`/* crawls.crawlVisible */ SELECT 1 FROM crawls c WHERE c.id = $1 AND ${ownerCondition(owner, params)}`, params);
-  return rowCount === 1;
-}
-
 /** Crawls newest first, paged by keyset on (created_at, id), optionally of one status. */
 export async function listCrawls(
   db: Queryable,

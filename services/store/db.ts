@@ -38,9 +38,8 @@ export function createPool(databaseUrl: string, max = 10, outages?: OutageLog): 
       try {
         return await pool.query(statement(text, values));
       } catch (error) {
-        // pg-pool drops a client whose statement failed, so a stale statement runs again on another.
-        const retryable = isDatabaseUnavailable(error) || isStaleStatement(error);
-        if (!retryable || attempt >= RECONNECT_WAITS_MS.length) throw withQueryName(error, text);
+        // pg-pool drops a client whose statement failed, so the statement runs again on another.
+        if (!needsFreshConnection(error) || attempt >= RECONNECT_WAITS_MS.length) throw withQueryName(error, text);
         await sleep(RECONNECT_WAITS_MS[attempt]!);
       }
     }
@@ -97,7 +96,9 @@ function statement(text: string, values?: unknown[]): pg.QueryConfig {
 // plan must not change result type"), or the statement is gone on the server. The connection is dropped
 // and the work runs again on another, where the statement is prepared anew.
 const STALE_STATEMENT = new Set(['0A000', '26000']);
-const isStaleStatement = (error: unknown) => STALE_STATEMENT.has((error as { code?: string }).code ?? '');
+/** The statement failed for its connection, not for itself: run it again on a fresh one. */
+const needsFreshConnection = (error: unknown) =>
+  isDatabaseUnavailable(error) || STALE_STATEMENT.has((error as { code?: string }).code ?? '');
 
 /** Answers when PostgreSQL does (readiness probes). */
 export async function pingDatabase(db: Queryable): Promise<void> {
@@ -137,9 +138,10 @@ const MAX_CONFLICT_TRIES = 3;
 /**
  * Runs fn inside BEGIN/COMMIT on one client; rolls back and rethrows on error. A transaction PostgreSQL
  * aborted as a deadlock victim is run again, and so is one whose connection failed or held a stale
- * prepared statement (on a fresh connection): fn must do nothing outside the database, and everything we write is idempotent, so even
- * a COMMIT whose answer was lost is safe to repeat (the second run then finds the work done, as a
- * repeated job does; the reconciler enqueues any job that was never added because of it).
+ * prepared statement (on a fresh connection): fn must do nothing outside the database, and everything
+ * we write is idempotent, so even a COMMIT whose answer was lost is safe to repeat (the second run then
+ * finds the work done, as a repeated job does; the reconciler enqueues any job that was never added
+ * because of it).
  */
 export async function withTransaction<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   let conflicts = 0;
@@ -159,7 +161,7 @@ export async function withTransaction<T>(db: Db, fn: (tx: Queryable) => Promise<
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      if (isDatabaseUnavailable(error) || isStaleStatement(error)) broken = error as Error;
+      if (needsFreshConnection(error)) broken = error as Error;
       else await client?.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE.has(code) && ++conflicts < MAX_CONFLICT_TRIES) continue;
