@@ -91,7 +91,10 @@ t.test('a receiver that is down for a while gets everything once it is back, wit
   const flaky = receiver.calls.filter((c) => c.path === '/flaky');
   t.equal(new Set(flaky.map((c) => c.id)).size, 1, 'every attempt carried the same webhook-id');
   t.match(flaky.at(-1), { type: 'crawl.failed', verified: true, data: { id: crawl.id, error: 'no seed page could be crawled' } });
-  const log = assertContract(t, 'listWebhookDeliveries', await call('GET', `/v1/webhooks/${hook.id}/deliveries`), 200);
+  // The receiver sees the 200 before the worker has written that attempt to the log: wait for the log, as a user would refresh it.
+  const deliveries = () => call('GET', `/v1/webhooks/${hook.id}/deliveries`);
+  await until(async () => (await deliveries()).json().items[0]?.deliveryState === 'succeeded', 'the successful attempt in the log');
+  const log = assertContract(t, 'listWebhookDeliveries', await deliveries(), 200);
   t.same(log.items.map((a: { statusCode: number }) => a.statusCode).reverse(), flaky.map((c) => c.answered), 'the delivery log shows each attempt');
   t.match(log.items[0], { eventType: 'crawl.failed', deliveryState: 'succeeded', responseExcerpt: 'thanks' });
   t.match(log.items.at(-1), { statusCode: 503, responseExcerpt: 'not now' });
