@@ -3,6 +3,7 @@ import { prospectWhere, type ProspectFilter } from './prospect-query.js';
 import { relFlags } from '../crawl/vocabulary.js';
 import { archiveJson } from './archive.js';
 import { DOMAIN_FACTS_COLUMN, DOMAIN_FACTS_JOIN } from './domain-facts.js';
+import { crawlScoreSql } from './score-function.js';
 
 export type { ProspectFilter };
 export type ProspectSort = 'score' | 'firstSeen' | 'relevance';
@@ -103,6 +104,12 @@ export async function findProspect(db: Queryable, accountId: string, id: string)
 // that the record's fields keep their order).
 const withRelFlags = (row: Prospect): Prospect => ({ ...row, relFlags: relFlags(String(row.rel)) });
 
+// A found link's score, from the rows createProspects joins (t: the dead target, l: the link, src and s: its source page).
+const FOUND_SCORE = crawlScoreSql({
+  crawlId: 't.crawl_id', deadUrl: 't.url', sourcePageId: 'l.source_page_id', followed: 'l.followed', position: 'l.position',
+  relevance: 'coalesce(s.relevance, src.relevance)',
+});
+
 /**
  * Turns every outbound link of the crawl to the given dead targets into a prospect: one per account and
  * opportunity (source page URL, dead URL). A new one goes into the webhook outbox and its history in the
@@ -126,7 +133,7 @@ export async function createProspects(
        SELECT c.account_id, t.crawl_id, l.source_page_id, t.url AS dead_url, t.reason, t.http_status, l.anchor_text, l.rel,
          l.context, l.position, l.followed, coalesce(s.domain, src.domain, '') AS source_domain, u.domain AS dead_domain,
          coalesce(s.final_url, src.final_url, src.url) AS source_url,
-         crawl_prospect_score(t.crawl_id, t.url, l.source_page_id, l.followed, l.position, coalesce(s.relevance, src.relevance)) AS score
+         ${FOUND_SCORE} AS score
        FROM unnest($2::text[], $3::text[]) AS u(url, domain)
        JOIN crawl_targets t ON t.crawl_id = $1 AND t.url = u.url AND t.verdict = 'dead'
        JOIN crawls c ON c.id = t.crawl_id
@@ -169,11 +176,16 @@ export async function createProspects(
   return rowCount ?? 0;
 }
 
+// A prospect's score again, from its own row (r) and its source page's relevance.
+const RESCORED = crawlScoreSql({
+  crawlId: 'r.crawl_id', deadUrl: 'r.dead_url', sourcePageId: 'r.source_page_id', followed: 'r.followed', position: 'r.position',
+  relevance: '(SELECT p.relevance FROM pages p WHERE p.id = r.source_page_id)',
+});
+
 /** Scores a crawl's prospects again on its final link graph (they are scored as found, then frozen). */
 export async function refreshProspectScores(db: Queryable, crawlId: string): Promise<void> {
   await db.query(
-    `/* prospects.refreshProspectScores */ UPDATE prospects r SET score = crawl_prospect_score(r.crawl_id, r.dead_url, r.source_page_id, r.followed, r.position,
-       (SELECT p.relevance FROM pages p WHERE p.id = r.source_page_id))
+    `/* prospects.refreshProspectScores */ UPDATE prospects r SET score = ${RESCORED}
       WHERE r.crawl_id = $1`,
     [crawlId],
   );

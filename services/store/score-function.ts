@@ -23,6 +23,35 @@ RETURNS integer LANGUAGE sql IMMUTABLE AS $$
 $$`;
 }
 
+/** SQL expressions (column references or parameters) naming a prospect's parts, for crawlScoreSql. */
+export interface ScoredLink {
+  crawlId: string;
+  deadUrl: string;
+  sourcePageId: string;
+  followed: string;
+  position: string;
+  relevance: string;
+}
+
+/**
+ * The SQL of a prospect's score on its crawl's link graph: prospect_score() of how many of the crawl's
+ * sites and pages link to the dead URL, the link's traits, and how many of the crawl's other pages link to
+ * the source page (under its URL or its final URL). It is written into the statements that score, not
+ * kept in a SQL function of its own: such a function (crawl_prospect_score, dropped by migration 017) was
+ * planned anew inside every statement that called it, which made scoring most of the cost of recording a
+ * prospect.
+ */
+export function crawlScoreSql(link: ScoredLink): string {
+  const { crawlId, deadUrl, sourcePageId } = link;
+  return `prospect_score(
+    (SELECT count(DISTINCT sp.domain) FROM links x JOIN pages sp ON sp.id = x.source_page_id WHERE x.crawl_id = ${crawlId} AND x.target_url = ${deadUrl}),
+    (SELECT count(*) FROM links x WHERE x.crawl_id = ${crawlId} AND x.target_url = ${deadUrl}),
+    ${link.followed}, ${link.position},
+    (SELECT count(*) FROM links x JOIN pages sp ON sp.id = ${sourcePageId}
+      WHERE x.crawl_id = ${crawlId} AND x.target_url = ANY (ARRAY[sp.url, sp.final_url]) AND x.source_page_id <> ${sourcePageId}),
+    ${link.relevance})`;
+}
+
 /** Installs (or replaces) the SQL functions written from domain definitions. */
 export async function installDomainFunctions(client: pg.PoolClient): Promise<void> {
   // Before migration 015 it took no relevance: that one goes, or calls with five arguments would be ambiguous.
