@@ -4,6 +4,7 @@ declare module 'autocannon' {
     average: number;
     p50: number;
     p99: number;
+    max: number;
     total: number;
   }
   interface Result {
@@ -20,6 +21,9 @@ declare module 'autocannon' {
     duration?: number;
     headers?: Record<string, string>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  function autocannon(options: Options): Promise<autocannon.Result>;
+  namespace autocannon {
+    export type { Result };
+  }
   export default autocannon;
 }

@@ -3,13 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { crawlRequest, modeEnv } from './crawl-run.js';
 import { runNodeChild } from './node-child.js';
 import { sampleTreeMemory, type TreeMemory } from './process-tree.js';
-import type { ReadLoadInput, RouteLoad } from './read-load-client.js';
+import type { ReadLoadInput, ReadLoadOutput, RouteLoad } from './read-load-client.js';
 import type { CrawlStats } from './service-api.js';
 import { startService } from './service-process.js';
 import type { ServedSite } from './site-server.js';
 import type { Workspace } from './workspace.js';
 
 const SECONDS = 15;
+/** Seconds of the same load before the measured ones, reported apart (see read-load-client.ts). */
+const WARM_UP_SECONDS = 3;
 const CONNECTIONS_PER_ROUTE = 25;
 /** The load starts once the crawl has this many prospects (a list worth reading), or after WARM_UP_MS. */
 const WARM_UP_PROSPECTS = 20;
@@ -21,10 +23,13 @@ const RATE_LIMIT_PER_MINUTE = 1_000_000;
 export interface ReadLoadResult {
   size: number;
   seconds: number;
+  warmUpSeconds: number;
   connections: number;
   /** Raised for the load (see RATE_LIMIT_PER_MINUTE). */
   rateLimitPerMinute: number;
   routes: RouteLoad[];
+  /** The same load's first WARM_UP_SECONDS, before the measured ones: the service's start-up. */
+  warmUp: RouteLoad[];
   /** The crawl's progress when the load started and when it ended. */
   crawlBefore: CrawlStats;
   crawlAfter: CrawlStats;
@@ -36,8 +41,9 @@ export interface ReadLoadResult {
 }
 
 /**
- * The read API under load while a crawl runs (default politeness, so that it lasts): 50 connections
- * for 15 s, half reading the crawl's prospects, half the crawl; then the crawl is cancelled.
+ * The read API under load while a crawl runs (default politeness, so that it lasts): 50 connections,
+ * half reading the crawl's prospects, half the crawl, for 3 s of warm-up and then 15 s measured; then
+ * the crawl is cancelled.
  */
 export async function runReadLoad(served: ServedSite, size: number, outDir: string, workspace: Workspace): Promise<ReadLoadResult> {
   const service = await startService({
@@ -55,17 +61,19 @@ export async function runReadLoad(served: ServedSite, size: number, outDir: stri
     }
     const crawlBefore = (await api.getCrawl(crawl.id)).stats;
     const sampler = sampleTreeMemory(service.pid);
-    const input: ReadLoadInput = { baseUrl: api.baseUrl, key: api.key, crawlId: crawl.id, seconds: SECONDS, connectionsPerRoute: CONNECTIONS_PER_ROUTE };
-    const run = await runNodeChild<RouteLoad[]>({ name: 'read-load-client', input, workspace });
+    const input: ReadLoadInput = { baseUrl: api.baseUrl, key: api.key, crawlId: crawl.id, seconds: SECONDS, warmUpSeconds: WARM_UP_SECONDS, connectionsPerRoute: CONNECTIONS_PER_ROUTE };
+    const run = await runNodeChild<ReadLoadOutput>({ name: 'read-load-client', input, workspace });
     const serviceMemory = sampler.stop();
     const crawlAfter = (await api.getCrawl(crawl.id)).stats;
     const cancelled = await api.cancelCrawl(crawl.id);
     return {
       size,
       seconds: SECONDS,
+      warmUpSeconds: WARM_UP_SECONDS,
       connections: 2 * CONNECTIONS_PER_ROUTE,
       rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
-      routes: run.output,
+      routes: run.output.measured,
+      warmUp: run.output.warmUp,
       crawlBefore,
       crawlAfter,
       statusAfterCancel: cancelled.status,

@@ -6,6 +6,7 @@ import type { SiteCounts } from './niche-site.js';
 import type { PeerResult } from './peer.js';
 import type { TreeMemory } from './process-tree.js';
 import type { ReadLoadResult } from './read-load.js';
+import type { RouteLoad } from './read-load-client.js';
 
 /** Everything measured on one size of the site. */
 export interface SizeResult {
@@ -92,13 +93,17 @@ export function details(results: SizeResult[]): string {
 }
 
 export function readLoadTable(result: ReadLoadResult): string {
-  const header = ['route', '', 'requests/s', 'p50 ms', 'p99 ms', 'mean ms', 'requests', 'non-2xx', 'errors'];
-  const rows = result.routes.map((route) => [route.route, '', fixed(route.requestsPerSecond), String(route.p50Ms), String(route.p99Ms),
-    fixed(route.meanMs), String(route.requests), String(route.non2xx), String(route.errors + route.timeouts)]);
+  const header = ['route', 'seconds', 'requests/s', 'p50 ms', 'p99 ms', 'max ms', 'mean ms', 'requests', 'non-2xx', 'errors'];
+  const row = (route: RouteLoad, seconds: string) => [route.route, seconds, fixed(route.requestsPerSecond), String(route.p50Ms), String(route.p99Ms),
+    String(route.maxMs), fixed(route.meanMs), String(route.requests), String(route.non2xx), String(route.errors + route.timeouts)];
+  const rows = [
+    ...result.routes.map((route) => row(route, `${result.seconds} measured`)),
+    ...result.warmUp.map((route) => row(route, `first ${result.warmUpSeconds} (warm-up)`)),
+  ];
   const progress = (when: string, stats: ReadLoadResult['crawlBefore']) => `${when} ${stats.pagesCrawled} pages, ${stats.linksChecked} checks, ${stats.prospects} prospects`;
   return [
-    `read API under load: ${result.size}x site, default mode, ${result.connections} connections for ${result.seconds} s while the crawl ran ` +
-      `(RATE_LIMIT_PER_MINUTE=${result.rateLimitPerMinute})`,
+    `read API under load: ${result.size}x site, default mode, ${result.connections} connections while the crawl ran, ` +
+      `${result.warmUpSeconds} s of warm-up then ${result.seconds} s measured (RATE_LIMIT_PER_MINUTE=${result.rateLimitPerMinute})`,
     table(header, rows),
     `crawl ${progress('before', result.crawlBefore)}; ${progress('after', result.crawlAfter)}; cancel -> ${result.statusAfterCancel}; ` +
       `peak RSS service ${memory(result.serviceMemory)} MiB, client ${memory(result.clientMemory)} MiB`,
