@@ -7,13 +7,16 @@ import { pendingDomainLookups, recordDomainFacts } from '../services/store/domai
 import { UNKNOWN_DOMAIN } from '../services/crawl/rdap.js';
 import { pendingRechecks, recordRecheckFailure } from '../services/store/rechecks.js';
 import { jobStates } from '../services/job-states.js';
-import { crawlsToFinish, stuckCrawls } from '../services/store/crawls.js';
+import { crawlsToFinish, freezeSettledCrawlStats, stuckCrawls } from '../services/store/crawls.js';
 import { failStuckCrawl } from '../services/transactions/crawl-transactions.js';
 import { pendingWorkItems, type WorkItem, type WorkKind } from '../services/store/work-items.js';
 import { finishCrawl } from './finish-crawl.js';
 import type { Recovery } from './recovery.js';
 
 const BATCH = 2_000;
+// A cancelled crawl's jobs in flight may still record what they did; each is bounded by the HTTP client's
+// timeouts (well under a minute), so after this long its counts no longer move and are kept.
+const CANCELLED_SETTLE_MS = 10 * 60_000;
 const KINDS: WorkKind[] = ['page', 'target', 'delivery'];
 
 export interface ReconcilerOptions {
@@ -38,7 +41,8 @@ export interface Reconciler {
  * batch): a missing job (lost between commit and enqueue, or Redis lost its data) is enqueued again;
  * a job that failed for good, finished without settling its item, or lost its worker is handed to
  * recovery (a new generation, or the item settled as failed). Then crawls with nothing pending are
- * ended, and crawls that made no progress for stuckAfterMs are failed with what was left. Job ids and
+ * ended, crawls that made no progress for stuckAfterMs are failed with what was left, and the counts
+ * of crawls cancelled a while ago are kept (see freezeSettledCrawlStats). Job ids and
  * generations derive from rows, so any number of processes reconciling at once add each job once.
  */
 export function startReconciler(runtime: Runtime, recovery: Recovery, options: ReconcilerOptions): Reconciler {
@@ -79,6 +83,7 @@ export function startReconciler(runtime: Runtime, recovery: Recovery, options: R
     const unfinished = await crawlsToFinish(db);
     for (const crawlId of unfinished) await finishCrawl(runtime, crawlId);
     await reconcileSchedulers();
+    await freezeSettledCrawlStats(db, CANCELLED_SETTLE_MS);
     const failed = await failStuck();
     if (enqueued + retried + failed > 0) logger.warn({ enqueued, retried, failed }, 'reconciled work whose jobs were lost or failed');
     return { enqueued, retried, finished: unfinished.length, failed };

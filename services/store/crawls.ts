@@ -51,9 +51,9 @@ const CRAWL_COLUMNS = `c.id, c.account_id AS "accountId", c.status, c.scope, c.s
   c.watch_id AS "watchId", c.error, c.created_at AS "createdAt",
   c.started_at AS "startedAt", c.finished_at AS "finishedAt", c.created_at::text AS "cursorKey"`;
 
-// Counted on read rather than kept as counters: always exact. Every status call of a running crawl reads
-// them, so its pages and its targets are passed over once each (the counts FILTERed), not once a count.
-const CRAWL_STATS = `(SELECT json_build_object(
+// Counted rather than kept as counters: always exact. A live crawl's are counted at every read, its
+// pages and its targets passed over once each (the counts FILTERed), not once a count.
+const CRAWL_COUNTS = `(SELECT json_build_object(
     'pagesCrawled', p.crawled, 'pagesFailed', p.failed,
     'linksFound', (SELECT count(*) FROM links l WHERE l.crawl_id = c.id),
     'linksChecked', t.checked, 'deadLinks', t.dead,
@@ -65,7 +65,40 @@ const CRAWL_STATS = `(SELECT json_build_object(
         FROM pages WHERE crawl_id = c.id) p,
        (SELECT count(*) FILTER (WHERE state = 'checked') AS checked, count(*) FILTER (WHERE verdict = 'dead') AS dead,
           count(*) FILTER (WHERE state = 'pending') AS pending
-        FROM crawl_targets WHERE crawl_id = c.id) t) AS stats`;
+        FROM crawl_targets WHERE crawl_id = c.id) t)`;
+
+// An ended crawl's counts are counted once more and kept (final_stats, see freezeCrawlStats): listing an
+// account's crawls then costs a row per crawl, not a pass over each one's pages, links and targets.
+const CRAWL_STATS = `coalesce(c.final_stats::json, ${CRAWL_COUNTS}) AS stats`;
+
+const ENDED = `('completed', 'failed', 'cancelled')`;
+
+/**
+ * Keeps the counts of an ended crawl (their last count), in the transaction that ended it: nothing of a
+ * completed or failed crawl is pending, so they cannot move any more. (A cancelled crawl's jobs in
+ * flight may still land for a while: see freezeSettledCrawlStats.)
+ */
+export async function freezeCrawlStats(db: Queryable, crawlId: string): Promise<void> {
+  await db.query(
+    `/* crawls.freezeCrawlStats */ UPDATE crawls c SET final_stats = ${CRAWL_COUNTS}::jsonb WHERE c.id = $1 AND c.status IN ${ENDED}`,
+    [crawlId],
+  );
+}
+
+/**
+ * Keeps the counts of crawls that ended more than settledMs ago and have none kept yet (a batch at a
+ * time, the longest ended first): cancelled ones, once the jobs they had in flight are long over, and
+ * crawls that ended before counts were kept. Returns how many.
+ */
+export async function freezeSettledCrawlStats(db: Queryable, settledMs: number, batch = 20): Promise<number> {
+  const { rowCount } = await db.query(
+    `/* crawls.freezeSettledCrawlStats */ UPDATE crawls c SET final_stats = ${CRAWL_COUNTS}::jsonb
+     WHERE c.id IN (SELECT id FROM crawls WHERE status IN ${ENDED} AND final_stats IS NULL AND finished_at < now() - make_interval(secs => $1)
+       ORDER BY finished_at LIMIT $2)`,
+    [settledMs / 1000, batch],
+  );
+  return rowCount ?? 0;
+}
 
 /** A new crawl; `watchId` when it is a run of that watch. */
 export async function insertCrawl(db: Queryable, accountId: string, settings: CrawlSettings, watchId: string | null = null): Promise<string> {

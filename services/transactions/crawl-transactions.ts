@@ -6,7 +6,7 @@ import type { SettledVerdict } from '../crawl/verdict.js';
 import { noContacts, type ContactHints } from '../crawl/contacts.js';
 import type { CrawlStatus } from '../crawl/settings.js';
 import { registrableDomain } from '../crawl/urls.js';
-import { crawlEventData, failIfStuck, finishIfDone } from '../store/crawls.js';
+import { crawlEventData, failIfStuck, finishIfDone, freezeCrawlStats } from '../store/crawls.js';
 import { batchProspectsFound, createEvent } from '../store/webhook-outbox.js';
 import { claimTwinKeys, insertLinks, insertSiteContacts, recordPageResults, type PageResult, type PlannedPage, type StoredLink } from '../store/pages.js';
 import { planChildren } from '../store/frontier.js';
@@ -203,8 +203,12 @@ export async function failStuckCrawl(db: Db, crawlId: string, idleMs: number, we
   });
 }
 
-/** Every prospect not yet announced, then the crawl's last word; inside the transaction that ended it. */
+/**
+ * Every prospect not yet announced, then the crawl's last word (with its counts, kept from now on);
+ * inside the transaction that ended it.
+ */
 async function announceEnd(tx: Queryable, crawlId: string, status: CrawlStatus, webhookBatchSize: number): Promise<number[]> {
+  await freezeCrawlStats(tx, crawlId);
   const deliveries: number[] = [];
   for (;;) {
     const batch = await batchProspectsFound(tx, crawlId, { batchSize: webhookBatchSize, intervalMs: 0, force: true });

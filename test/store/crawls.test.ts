@@ -3,10 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startEnvironment } from '../support/environment.js';
 import { withTransaction } from '../../services/store/db.js';
 import { createAccount } from '../../services/store/accounts.js';
-import { finishIfDone, insertCrawl, markRunning } from '../../services/store/crawls.js';
+import { cancelCrawl, findCrawl, finishIfDone, freezeSettledCrawlStats, insertCrawl, listCrawls, markRunning } from '../../services/store/crawls.js';
 import { recordPageResult } from '../../services/store/pages.js';
 import { planPages } from '../../services/store/frontier.js';
-import { recordCheckedTarget, recordCrawledPage } from '../../services/transactions/crawl-transactions.js';
+import { finishCrawlIfDone, recordCheckedTarget, recordCrawledPage } from '../../services/transactions/crawl-transactions.js';
 
 const env = await startEnvironment();
 t.teardown(() => env.close());
@@ -51,6 +51,33 @@ t.test('a crawl finishes exactly once however many jobs race to finish it', asyn
   const results = await Promise.all(Array.from({ length: 25 }, () => finishIfDone(db, crawlId)));
   t.same(results.filter(Boolean), ['completed'], 'one caller ended it');
   t.equal(await finishIfDone(db, crawlId), null);
+});
+
+t.test("an ended crawl's counts are kept: counted when it completed, or a while after it was cancelled", async (t) => {
+  const crawlId = await newCrawl(10);
+  const [page] = await planPages(db, crawlId, [{ url: 'http://a.test/', depth: 0 }]);
+  await markRunning(db, crawlId);
+  await recordPageResult(db, page!.id, crawled(page!.url));
+  t.match(await finishCrawlIfDone(db, crawlId, 10), { status: 'completed' });
+  const stats = (await findCrawl(db, 'any', crawlId))!.stats;
+  t.match(stats, { pagesCrawled: 1, pagesQueued: 0 });
+  // A row written behind the service's back shows whether the counts are kept or counted again.
+  await db.query("UPDATE pages SET state = 'queued' WHERE id = $1", [page!.id]);
+  t.same((await findCrawl(db, 'any', crawlId))!.stats, stats, 'the kept counts, not a new count');
+  t.same((await listCrawls(db, { accountId }, { limit: 100 })).find((c) => c.id === crawlId)!.stats, stats, 'in the list too');
+
+  const cancelled = await newCrawl(10);
+  const [other] = await planPages(db, cancelled, [{ url: 'http://a.test/', depth: 0 }]);
+  await markRunning(db, cancelled);
+  t.ok(await cancelCrawl(db, { accountId }, cancelled));
+  // A job in flight when the crawl was cancelled still records its page: the counts follow it.
+  await recordPageResult(db, other!.id, crawled(other!.url));
+  t.match((await findCrawl(db, 'any', cancelled))!.stats, { pagesCrawled: 1 }, 'counted while its jobs may still land');
+  t.equal(await freezeSettledCrawlStats(db, 60_000), 0, 'not kept a moment after the cancel');
+  await db.query("UPDATE crawls SET finished_at = now() - interval '2 minutes' WHERE id = $1", [cancelled]);
+  t.ok((await freezeSettledCrawlStats(db, 60_000)) >= 1, 'kept once it ended longer ago than asked');
+  await db.query("UPDATE pages SET state = 'queued' WHERE id = $1", [other!.id]);
+  t.match((await findCrawl(db, 'any', cancelled))!.stats, { pagesCrawled: 1, pagesQueued: 0 }, 'kept');
 });
 
 t.test('concurrent page and check transactions neither deadlock nor lose a prospect', async (t) => {
