@@ -1,19 +1,5 @@
 // The part of autocannon's API the read-load client uses (the package ships no types).
 declare module 'autocannon' {
-  interface Histogram {
-    average: number;
-    p50: number;
-    p99: number;
-    max: number;
-    total: number;
-  }
-  interface Result {
-    latency: Histogram;
-    requests: Histogram;
-    non2xx: number;
-    errors: number;
-    timeouts: number;
-  }
   interface Options {
     url: string;
     connections?: number;
@@ -21,9 +7,11 @@ declare module 'autocannon' {
     duration?: number;
     headers?: Record<string, string>;
   }
-  function autocannon(options: Options): Promise<autocannon.Result>;
-  namespace autocannon {
-    export type { Result };
+  /** A running load: a promise of its result that emits each response and each failed request. */
+  interface Instance extends PromiseLike<unknown> {
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): this;
+    on(event: 'reqError', listener: (error: Error) => void): this;
   }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

@@ -37,33 +37,64 @@ const routes = [
   { route: 'GET /v1/prospects?crawlId={id}', path: `/v1/prospects?crawlId=${input.crawlId}` },
   { route: 'GET /v1/crawls/{id}', path: `/v1/crawls/${input.crawlId}` },
 ];
-const load = (seconds: number) =>
-  Promise.all(
-    routes.map(({ path }) =>
-      autocannon({
-        url: `${input.baseUrl}${path}`,
-        connections: input.connectionsPerRoute,
-        duration: seconds,
-        headers: { authorization: `Bearer ${input.key}` },
-      }),
-    ),
-  );
-const routeLoad = (result: autocannon.Result, i: number): RouteLoad => ({
-  route: routes[i]!.route,
-  requestsPerSecond: result.requests.average,
-  p50Ms: result.latency.p50,
-  p99Ms: result.latency.p99,
-  maxMs: result.latency.max,
-  meanMs: result.latency.average,
-  requests: result.requests.total,
-  non2xx: result.non2xx,
-  errors: result.errors,
-  timeouts: result.timeouts,
-});
-// The first seconds of fifty connections on a service that has not answered these routes yet are its
-// start-up (code not yet optimized, connections being opened), not its steady state: they are measured
-// apart, then the same load goes on and is measured for input.seconds.
-const warmUp = (await load(input.warmUpSeconds)).map(routeLoad);
-const measured = (await load(input.seconds)).map(routeLoad);
-const output: ReadLoadOutput = { warmUp, measured };
+// One load per route for the warm-up and the measured seconds together: the first seconds of fifty
+// connections on a service that has not answered these routes yet are its start-up (code not yet
+// optimized, connections being opened), not its steady state, so the responses are split by when they
+// came: those of the first warmUpSeconds are reported apart. (Two loads one after the other would open
+// fifty new connections at once at the start of the measured seconds, a burst no steady client makes.)
+interface Outcome {
+  /** Milliseconds since the load started, when the response (or error) came. */
+  at: number;
+  /** Null for an error or timeout. */
+  status: number | null;
+  latencyMs: number;
+  timedOut: boolean;
+}
+
+async function load(path: string): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const started = performance.now();
+  const instance = autocannon({
+    url: `${input.baseUrl}${path}`,
+    connections: input.connectionsPerRoute,
+    duration: input.warmUpSeconds + input.seconds,
+    headers: { authorization: `Bearer ${input.key}` },
+  });
+  const at = () => performance.now() - started;
+  instance.on('response', (_client: unknown, status: number, _bytes: number, latencyMs: number) => {
+    outcomes.push({ at: at(), status, latencyMs, timedOut: false });
+  });
+  instance.on('reqError', (error: Error) => {
+    outcomes.push({ at: at(), status: null, latencyMs: 0, timedOut: error.message === 'request timed out' });
+  });
+  await instance;
+  return outcomes;
+}
+
+/** What a route's outcomes of one phase say; latencies are of 2xx answers, as autocannon counts them. */
+function routeLoad(route: string, outcomes: Outcome[], seconds: number): RouteLoad {
+  const answered = outcomes.filter((o) => o.status !== null);
+  const latencies = answered.filter((o) => o.status! >= 200 && o.status! < 300).map((o) => o.latencyMs).sort((a, b) => a - b);
+  const percentile = (q: number) => (latencies.length ? latencies[Math.max(0, Math.ceil(q * latencies.length) - 1)]! : 0);
+  const round = (ms: number) => Math.round(ms);
+  return {
+    route,
+    requestsPerSecond: answered.length / seconds,
+    p50Ms: round(percentile(0.5)),
+    p99Ms: round(percentile(0.99)),
+    maxMs: round(latencies.at(-1) ?? 0),
+    meanMs: latencies.length ? latencies.reduce((sum, ms) => sum + ms, 0) / latencies.length : 0,
+    requests: answered.length,
+    non2xx: answered.length - latencies.length,
+    errors: outcomes.filter((o) => o.status === null && !o.timedOut).length,
+    timeouts: outcomes.filter((o) => o.timedOut).length,
+  };
+}
+
+const loads = await Promise.all(routes.map(({ path }) => load(path)));
+const warmUpMs = input.warmUpSeconds * 1_000;
+const output: ReadLoadOutput = {
+  warmUp: loads.map((outcomes, i) => routeLoad(routes[i]!.route, outcomes.filter((o) => o.at < warmUpMs), input.warmUpSeconds)),
+  measured: loads.map((outcomes, i) => routeLoad(routes[i]!.route, outcomes.filter((o) => o.at >= warmUpMs), input.seconds)),
+};
 childOutput(output);
