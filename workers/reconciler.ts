@@ -14,9 +14,10 @@ import { finishCrawl } from './finish-crawl.js';
 import type { Recovery } from './recovery.js';
 
 const BATCH = 2_000;
-// A cancelled crawl's jobs in flight may still record what they did; each is bounded by the HTTP client's
-// timeouts (well under a minute), so after this long its counts no longer move and are kept.
-const CANCELLED_SETTLE_MS = 10 * 60_000;
+// A crawl cancelled (or failed as stuck) while work was pending may still see its jobs in flight record
+// what they did; each is bounded by the HTTP client's timeouts (well under a minute), so after this long
+// its counts no longer move and are kept.
+const ENDED_SETTLE_MS = 10 * 60_000;
 const KINDS: WorkKind[] = ['page', 'target', 'delivery'];
 
 export interface ReconcilerOptions {
@@ -42,7 +43,7 @@ export interface Reconciler {
  * a job that failed for good, finished without settling its item, or lost its worker is handed to
  * recovery (a new generation, or the item settled as failed). Then crawls with nothing pending are
  * ended, crawls that made no progress for stuckAfterMs are failed with what was left, and the counts
- * of crawls cancelled a while ago are kept (see freezeSettledCrawlStats). Job ids and
+ * of crawls cancelled or failed a while ago are kept (see freezeSettledCrawlStats). Job ids and
  * generations derive from rows, so any number of processes reconciling at once add each job once.
  */
 export function startReconciler(runtime: Runtime, recovery: Recovery, options: ReconcilerOptions): Reconciler {
@@ -83,8 +84,8 @@ export function startReconciler(runtime: Runtime, recovery: Recovery, options: R
     const unfinished = await crawlsToFinish(db);
     for (const crawlId of unfinished) await finishCrawl(runtime, crawlId);
     await reconcileSchedulers();
-    await freezeSettledCrawlStats(db, CANCELLED_SETTLE_MS);
     const failed = await failStuck();
+    await freezeSettledCrawlStats(db, ENDED_SETTLE_MS);
     if (enqueued + retried + failed > 0) logger.warn({ enqueued, retried, failed }, 'reconciled work whose jobs were lost or failed');
     return { enqueued, retried, finished: unfinished.length, failed };
   }

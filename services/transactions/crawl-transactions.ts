@@ -168,6 +168,8 @@ export async function finishCrawlIfDone(
       await refreshProspectScores(tx, crawlId);
       deliveries.push(...(await announceResolved(tx, crawlId)));
     }
+    // Nothing of it is pending: its counts are final, kept from now on (and carried by its last event).
+    await freezeCrawlStats(tx, crawlId);
     deliveries.push(...(await announceEnd(tx, crawlId, status, webhookBatchSize)));
     return { status, deliveries };
   });
@@ -203,12 +205,8 @@ export async function failStuckCrawl(db: Db, crawlId: string, idleMs: number, we
   });
 }
 
-/**
- * Every prospect not yet announced, then the crawl's last word (with its counts, kept from now on);
- * inside the transaction that ended it.
- */
+/** Every prospect not yet announced, then the crawl's last word; inside the transaction that ended it. */
 async function announceEnd(tx: Queryable, crawlId: string, status: CrawlStatus, webhookBatchSize: number): Promise<number[]> {
-  await freezeCrawlStats(tx, crawlId);
   const deliveries: number[] = [];
   for (;;) {
     const batch = await batchProspectsFound(tx, crawlId, { batchSize: webhookBatchSize, intervalMs: 0, force: true });

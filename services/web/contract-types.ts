@@ -429,7 +429,7 @@ export interface paths {
         };
         /**
          * One crawl with its live stats
-         * @description The crawl's status, error and times are read at each call. Its stats are counted over its pages, links and targets, which grows with the crawl, so while the status stays the same the counts are shared between calls for up to a second; a call that sees a new status (the crawl ended) always sees the counts that go with it. An ended crawl's counts are kept and no longer counted: from the moment it completed or failed, and ten minutes after it was cancelled (until then, jobs that were in flight when it was cancelled may still add to them).
+         * @description The crawl's status, error and times are read at each call. Its stats are counted over its pages, links and targets, which grows with the crawl, so while the status stays the same the counts are shared between calls for up to a second; a call that sees a new status (the crawl ended) always sees the counts that go with it. An ended crawl's counts are kept and no longer counted: from the moment it completed, and ten minutes after it was cancelled or failed (until then, jobs that were in flight when it ended may still add to them).
          */
         get: operations["getCrawl"];
         put?: never;

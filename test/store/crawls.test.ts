@@ -6,7 +6,7 @@ import { createAccount } from '../../services/store/accounts.js';
 import { cancelCrawl, findCrawl, finishIfDone, freezeSettledCrawlStats, insertCrawl, listCrawls, markRunning } from '../../services/store/crawls.js';
 import { recordPageResult } from '../../services/store/pages.js';
 import { planPages } from '../../services/store/frontier.js';
-import { finishCrawlIfDone, recordCheckedTarget, recordCrawledPage } from '../../services/transactions/crawl-transactions.js';
+import { failStuckCrawl, finishCrawlIfDone, recordCheckedTarget, recordCrawledPage } from '../../services/transactions/crawl-transactions.js';
 
 const env = await startEnvironment();
 t.teardown(() => env.close());
@@ -53,7 +53,7 @@ t.test('a crawl finishes exactly once however many jobs race to finish it', asyn
   t.equal(await finishIfDone(db, crawlId), null);
 });
 
-t.test("an ended crawl's counts are kept: counted when it completed, or a while after it was cancelled", async (t) => {
+t.test("an ended crawl's counts are kept: counted when it completed, or a while after it was cancelled or failed as stuck", async (t) => {
   const crawlId = await newCrawl(10);
   const [page] = await planPages(db, crawlId, [{ url: 'http://a.test/', depth: 0 }]);
   await markRunning(db, crawlId);
@@ -78,6 +78,13 @@ t.test("an ended crawl's counts are kept: counted when it completed, or a while 
   t.ok((await freezeSettledCrawlStats(db, 60_000)) >= 1, 'kept once it ended longer ago than asked');
   await db.query("UPDATE pages SET state = 'queued' WHERE id = $1", [other!.id]);
   t.match((await findCrawl(db, 'any', cancelled))!.stats, { pagesCrawled: 1, pagesQueued: 0 }, 'kept');
+
+  const stuck = await newCrawl(10);
+  const [waiting] = await planPages(db, stuck, [{ url: 'http://a.test/', depth: 0 }]);
+  await markRunning(db, stuck);
+  t.ok(await failStuckCrawl(db, stuck, 0, 10), 'failed with its page pending');
+  await recordPageResult(db, waiting!.id, crawled(waiting!.url));
+  t.match((await findCrawl(db, 'any', stuck))!.stats, { pagesCrawled: 1, pagesQueued: 0 }, 'a job in flight may still land: counted, not kept');
 });
 
 t.test('concurrent page and check transactions neither deadlock nor lose a prospect', async (t) => {
