@@ -76,13 +76,12 @@ function routeLoad(route: string, outcomes: Outcome[], seconds: number): RouteLo
   const answered = outcomes.filter((o) => o.status !== null);
   const latencies = answered.filter((o) => o.status! >= 200 && o.status! < 300).map((o) => o.latencyMs).sort((a, b) => a - b);
   const percentile = (q: number) => (latencies.length ? latencies[Math.max(0, Math.ceil(q * latencies.length) - 1)]! : 0);
-  const round = (ms: number) => Math.round(ms);
   return {
     route,
     requestsPerSecond: answered.length / seconds,
-    p50Ms: round(percentile(0.5)),
-    p99Ms: round(percentile(0.99)),
-    maxMs: round(latencies.at(-1) ?? 0),
+    p50Ms: Math.round(percentile(0.5)),
+    p99Ms: Math.round(percentile(0.99)),
+    maxMs: Math.round(latencies.at(-1) ?? 0),
     meanMs: latencies.length ? latencies.reduce((sum, ms) => sum + ms, 0) / latencies.length : 0,
     requests: answered.length,
     non2xx: answered.length - latencies.length,

@@ -43,15 +43,14 @@ export interface ScoredLink {
  * version before still call it while a deploy replaces them (migrations run first); a later migration
  * drops it.
  */
-export function crawlScoreSql(link: ScoredLink): string {
-  const { crawlId, deadUrl, sourcePageId } = link;
+export function crawlScoreSql({ crawlId, deadUrl, sourcePageId, followed, position, relevance }: ScoredLink): string {
   return `prospect_score(
     (SELECT count(DISTINCT sp.domain) FROM links x JOIN pages sp ON sp.id = x.source_page_id WHERE x.crawl_id = ${crawlId} AND x.target_url = ${deadUrl}),
     (SELECT count(*) FROM links x WHERE x.crawl_id = ${crawlId} AND x.target_url = ${deadUrl}),
-    ${link.followed}, ${link.position},
+    ${followed}, ${position},
     (SELECT count(*) FROM links x JOIN pages sp ON sp.id = ${sourcePageId}
       WHERE x.crawl_id = ${crawlId} AND x.target_url = ANY (ARRAY[sp.url, sp.final_url]) AND x.source_page_id <> ${sourcePageId}),
-    ${link.relevance})`;
+    ${relevance})`;
 }
 
 /** Installs (or replaces) the SQL functions written from domain definitions. */
