@@ -46,6 +46,13 @@ export interface RecordedPage {
   newPages: PlannedPage[];
 }
 
+/** Thrown inside a page batch's transaction: these pages were recorded by another run of their jobs meanwhile. */
+class RecordedMeanwhile extends Error {
+  constructor(readonly pageIds: Set<number>) {
+    super('pages recorded meanwhile by another run of their jobs');
+  }
+}
+
 /**
  * Stores crawled pages in one transaction (the pages of many jobs at once, see services/batching.ts):
  * their links, their outbound targets, the prospects already due for targets checked earlier, their new
@@ -55,63 +62,78 @@ export interface RecordedPage {
  * each other as little as possible, and a batch takes the lock once. Answers, for each page, what its
  * job must enqueue (each new target and page goes to one of them), or null when the page had already
  * been recorded (a repeated job).
+ *
+ * Whether a page is still to be recorded is known for sure only under the lock. A page that another run
+ * of its job recorded meanwhile (a stalled job taken over while the first run still went on) leaves
+ * nothing behind: the transaction is rolled back and run again without it, since its links, targets and
+ * twin keys, written before the lock, would otherwise outlive it (targets no job checks, links of a
+ * fetch the page's record does not show). That happens only when two runs of a job overlap.
  */
-export function recordCrawledPages(db: Db, pages: CrawledPage[], verdictMaxAgeMs = 0): Promise<(RecordedPage | null)[]> {
-  const crawlIds = [...new Set(pages.map((page) => page.crawlId))].sort();
-  return withTransaction(db, async (tx) => {
-    await saveVerdicts(tx, pages.flatMap((page) => (page.cacheVerdictOf && page.result.verdict ? [{ url: page.cacheVerdictOf, verdict: page.result.verdict }] : [])));
-    const recorded = new Map<CrawledPage, RecordedPage>();
-    const claimedPages = new Set<number>();
-    // Crawl by crawl in one order, so that two batches never wait for each other's crawl locks in turn.
-    for (const crawlId of crawlIds) {
-      const given = pages.filter((page) => page.crawlId === crawlId);
-      // A page that twins one recorded before is recorded without its links (one page, one prospect per dead link).
-      const twins = await claimTwinKeys(tx, crawlId, given.flatMap((page) => (page.twinKeys ? [{ pageId: page.pageId, keys: page.twinKeys }] : [])));
-      const ofCrawl = given.map((page) => (twins.has(page.pageId) ? asTwinOf(page, twins.get(page.pageId)!) : page));
-      const outbound = ofCrawl.map((page) => page.links.filter((link) => link.outbound).map((link) => link.url));
-      await insertLinks(tx, crawlId, ofCrawl);
-      await insertSiteContacts(tx, crawlId, ofCrawl.flatMap((page) => (page.result.domain ? [{ domain: page.result.domain, contacts: page.contacts }] : [])));
-      const newTargets = await registerTargets(tx, crawlId, outbound.flat());
-      // Targets other pages already had checked: these pages' links to the dead ones are prospects now,
-      // with each page's domain and final URL as their source (its row says them only once its result is recorded).
-      // A target registered just now has no verdict yet, so only the others are looked at.
-      const registered = new Set(newTargets.map((target) => target.url));
-      await createProspects(tx, crawlId, withDomains([...new Set(outbound.flat())].filter((url) => !registered.has(url))), ofCrawl.map((page) => ({
-        pageId: page.pageId, domain: page.result.domain, finalUrl: page.result.finalUrl, relevance: page.result.relevance ?? null,
-      })));
-      // The pages' rows are first touched under the planning lock, so a planner lowering their depths
-      // (which holds that lock) never waits for this transaction while this one waits for the lock.
-      const { queued, newPages } = await planChildren(tx, crawlId, ofCrawl.map((page) => ({
-        pageId: page.pageId, linkUrls: page.follow === false ? [] : page.links.map((link) => link.url),
-      })));
-      const stored = await recordPageResults(tx, ofCrawl.filter((page) => queued.has(page.pageId)));
-      // New targets known from the cache are settled now, once the pages these links lead to are planned (a
-      // URL that is also a page of the crawl waits for its own fetch); the links to the dead ones are prospects.
-      const cached = await settleFromCache(tx, newTargets.map((target) => target.id), verdictMaxAgeMs);
-      const settled = new Map(cached.map((target) => [target.id, target]));
-      await createProspects(tx, crawlId, withDomains(cached.filter((target) => target.verdict.verdict === 'dead').map((target) => target.url)));
-      // Each new target goes to the first page that links to it, the new pages to the first page stored.
-      const unclaimed = new Map(newTargets.map((target) => [target.url, target]));
-      let pagesClaimed = false;
-      ofCrawl.forEach((page, i) => {
-        // A page given twice (two runs of its job) is recorded by the first.
-        if (!stored.has(page.pageId) || claimedPages.has(page.pageId)) return;
-        claimedPages.add(page.pageId);
-        const claimed = outbound[i]!.flatMap((url) => {
-          const target = unclaimed.get(url);
-          unclaimed.delete(url);
-          return target ? [target] : [];
-        });
-        recorded.set(given[i]!, {
-          newTargets: claimed.filter((target) => !settled.has(target.id)).map(({ id }) => ({ id })),
-          settledTargets: claimed.flatMap((target) => (settled.has(target.id) ? [{ url: target.url, verdict: settled.get(target.id)!.verdict }] : [])),
-          newPages: pagesClaimed ? [] : newPages,
-        });
-        pagesClaimed = true;
-      });
+export async function recordCrawledPages(db: Db, pages: CrawledPage[], verdictMaxAgeMs = 0): Promise<(RecordedPage | null)[]> {
+  // A page given twice (two runs of its job in one batch) is recorded by the first.
+  let toRecord = pages.filter((page, i) => pages.findIndex((other) => other.pageId === page.pageId) === i);
+  for (;;) {
+    try {
+      const recorded = toRecord.length > 0 ? await withTransaction(db, (tx) => recordPagesOnce(tx, toRecord, verdictMaxAgeMs)) : new Map();
+      return pages.map((page) => recorded.get(page) ?? null);
+    } catch (error) {
+      if (!(error instanceof RecordedMeanwhile)) throw error;
+      toRecord = toRecord.filter((page) => !error.pageIds.has(page.pageId));
     }
-    return pages.map((page) => recorded.get(page) ?? null);
-  });
+  }
+}
+
+/** One try of recordCrawledPages, for distinct pages; throws RecordedMeanwhile (rolling it back) when some were recorded meanwhile. */
+async function recordPagesOnce(tx: Queryable, pages: CrawledPage[], verdictMaxAgeMs: number): Promise<Map<CrawledPage, RecordedPage>> {
+  const crawlIds = [...new Set(pages.map((page) => page.crawlId))].sort();
+  await saveVerdicts(tx, pages.flatMap((page) => (page.cacheVerdictOf && page.result.verdict ? [{ url: page.cacheVerdictOf, verdict: page.result.verdict }] : [])));
+  const recorded = new Map<CrawledPage, RecordedPage>();
+  // Crawl by crawl in one order, so that two batches never wait for each other's crawl locks in turn.
+  for (const crawlId of crawlIds) {
+    const given = pages.filter((page) => page.crawlId === crawlId);
+    // A page that twins one recorded before is recorded without its links (one page, one prospect per dead link).
+    const twins = await claimTwinKeys(tx, crawlId, given.flatMap((page) => (page.twinKeys ? [{ pageId: page.pageId, keys: page.twinKeys }] : [])));
+    const ofCrawl = given.map((page) => (twins.has(page.pageId) ? asTwinOf(page, twins.get(page.pageId)!) : page));
+    const outbound = ofCrawl.map((page) => page.links.filter((link) => link.outbound).map((link) => link.url));
+    await insertLinks(tx, crawlId, ofCrawl);
+    await insertSiteContacts(tx, crawlId, ofCrawl.flatMap((page) => (page.result.domain ? [{ domain: page.result.domain, contacts: page.contacts }] : [])));
+    const newTargets = await registerTargets(tx, crawlId, outbound.flat());
+    // Targets other pages already had checked: these pages' links to the dead ones are prospects now,
+    // with each page's domain and final URL as their source (its row says them only once its result is recorded).
+    // A target registered just now has no verdict yet, so only the others are looked at.
+    const registered = new Set(newTargets.map((target) => target.url));
+    await createProspects(tx, crawlId, withDomains([...new Set(outbound.flat())].filter((url) => !registered.has(url))), ofCrawl.map((page) => ({
+      pageId: page.pageId, domain: page.result.domain, finalUrl: page.result.finalUrl, relevance: page.result.relevance ?? null,
+    })));
+    // The pages' rows are first touched under the planning lock, so a planner lowering their depths
+    // (which holds that lock) never waits for this transaction while this one waits for the lock.
+    const { queued, newPages } = await planChildren(tx, crawlId, ofCrawl.map((page) => ({
+      pageId: page.pageId, linkUrls: page.follow === false ? [] : page.links.map((link) => link.url),
+    })));
+    const late = ofCrawl.filter((page) => !queued.has(page.pageId));
+    if (late.length > 0) throw new RecordedMeanwhile(new Set(late.map((page) => page.pageId)));
+    await recordPageResults(tx, ofCrawl);
+    // New targets known from the cache are settled now, once the pages these links lead to are planned (a
+    // URL that is also a page of the crawl waits for its own fetch); the links to the dead ones are prospects.
+    const cached = await settleFromCache(tx, newTargets.map((target) => target.id), verdictMaxAgeMs);
+    const settled = new Map(cached.map((target) => [target.id, target]));
+    await createProspects(tx, crawlId, withDomains(cached.filter((target) => target.verdict.verdict === 'dead').map((target) => target.url)));
+    // Each new target goes to the first page that links to it, the new pages to the first page.
+    const unclaimed = new Map(newTargets.map((target) => [target.url, target]));
+    ofCrawl.forEach((page, i) => {
+      const claimed = outbound[i]!.flatMap((url) => {
+        const target = unclaimed.get(url);
+        unclaimed.delete(url);
+        return target ? [target] : [];
+      });
+      recorded.set(given[i]!, {
+        newTargets: claimed.filter((target) => !settled.has(target.id)).map(({ id }) => ({ id })),
+        settledTargets: claimed.flatMap((target) => (settled.has(target.id) ? [{ url: target.url, verdict: settled.get(target.id)!.verdict }] : [])),
+        newPages: i === 0 ? newPages : [],
+      });
+    });
+  }
+  return recorded;
 }
 
 /** Stores one crawled page (see recordCrawledPages); null for a repeated job. */

@@ -63,7 +63,7 @@ t.test('pages of several jobs and crawls recorded in one transaction plan what t
     page(two, c!, ['http://a.test/shared']),
     page(one, a!, ['http://a.test/shared', 'http://a.test/a-only']),
     page(one, b!, ['http://a.test/shared', 'http://a.test/b-only']),
-    page(one, a!, ['http://a.test/shared']),
+    page(one, a!, ['http://a.test/shared', 'http://a.test/second-run-only']),
   ]);
   t.same(recorded.map((r) => r?.newPages.map((p) => p.url).sort() ?? null), [
     ['http://a.test/shared'],
@@ -74,6 +74,13 @@ t.test('pages of several jobs and crawls recorded in one transaction plan what t
   t.same(await depths(one), { a: 1, b: 1, shared: 2, 'a-only': 2, 'b-only': 2 });
   t.same(await depths(two), { c: 1, shared: 2 });
   t.same((await recordCrawledPages(db, [page(one, a!, [])]))[0], null, 'a repeated job records nothing');
+  // A run of a's job that overlapped the one recorded (its fetch found another link) leaves nothing behind.
+  const late = { ...page(one, a!, ['http://a.test/late-page']), links: [link('http://a.test/late-page'), { ...link('http://other.test/late'), outbound: true }] };
+  t.same(await recordCrawledPages(db, [late, page(one, b!, [])]), [null, null], 'pages recorded before answer null');
+  const rows = async (sql: string) => (await db.query(sql, [one])).rows.map((row) => row.url);
+  t.same(await rows(`SELECT target_url AS url FROM links WHERE crawl_id = $1 AND (target_url LIKE '%late%' OR target_url LIKE '%second-run%')`), [], 'no links of a later run');
+  t.same(await rows(`SELECT url FROM crawl_targets WHERE crawl_id = $1 AND url LIKE '%late%'`), [], 'no targets of a later run');
+  t.same(await rows(`SELECT url FROM pages WHERE crawl_id = $1 AND url LIKE '%late%'`), [], 'no pages planned by a later run');
 });
 
 t.test('a page lowered by another page of its own batch plans its links from the lower depth', async (t) => {
