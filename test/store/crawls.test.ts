@@ -5,6 +5,7 @@ import { withTransaction } from '../../services/store/db.js';
 import { createAccount } from '../../services/store/accounts.js';
 import { cancelCrawl, findCrawl, finishIfDone, freezeSettledCrawlStats, insertCrawl, listCrawls, markRunning } from '../../services/store/crawls.js';
 import { recordPageResult } from '../../services/store/pages.js';
+import { crawlActivity } from '../../services/store/crawl-activity.js';
 import { planPages } from '../../services/store/frontier.js';
 import { failStuckCrawl, finishCrawlIfDone, recordCheckedTarget, recordCrawledPage } from '../../services/transactions/crawl-transactions.js';
 
@@ -61,10 +62,15 @@ t.test("an ended crawl's counts are kept: counted when it completed, or a while 
   t.match(await finishCrawlIfDone(db, crawlId, 10), { status: 'completed' });
   const stats = (await findCrawl(db, 'any', crawlId))!.stats;
   t.match(stats, { pagesCrawled: 1, pagesQueued: 0 });
+  const activity = (await crawlActivity(db, [crawlId])).get(crawlId);
+  t.match(activity, { rate: { over: 'whole_run' }, verdicts: [], pageErrors: [] });
+  t.ok(activity!.rate.pagesPerSecond > 0, 'its page counted in the rate');
   // A row written behind the service's back shows whether the counts are kept or counted again.
   await db.query("UPDATE pages SET state = 'queued' WHERE id = $1", [page!.id]);
   t.same((await findCrawl(db, 'any', crawlId))!.stats, stats, 'the kept counts, not a new count');
   t.same((await listCrawls(db, { accountId }, { limit: 100 })).find((c) => c.id === crawlId)!.stats, stats, 'in the list too');
+  await db.query("UPDATE pages SET state = 'failed', outcome = 'http_500', fetched_at = NULL WHERE id = $1", [page!.id]);
+  t.same((await crawlActivity(db, [crawlId])).get(crawlId), activity, 'the admin\'s activity counts are kept too');
 
   const cancelled = await newCrawl(10);
   const [other] = await planPages(db, cancelled, [{ url: 'http://a.test/', depth: 0 }]);
@@ -73,11 +79,15 @@ t.test("an ended crawl's counts are kept: counted when it completed, or a while 
   // A job in flight when the crawl was cancelled still records its page: the counts follow it.
   await recordPageResult(db, other!.id, crawled(other!.url));
   t.match((await findCrawl(db, 'any', cancelled))!.stats, { pagesCrawled: 1 }, 'counted while its jobs may still land');
+  await db.query("UPDATE pages SET state = 'failed', outcome = 'timeout' WHERE id = $1", [other!.id]);
+  t.same((await crawlActivity(db, [cancelled])).get(cancelled)!.pageErrors, [{ outcome: 'timeout', count: 1 }], 'activity counted too');
+  await db.query("UPDATE pages SET state = 'crawled', outcome = NULL WHERE id = $1", [other!.id]);
   t.equal(await freezeSettledCrawlStats(db, 60_000), 0, 'not kept a moment after the cancel');
   await db.query("UPDATE crawls SET finished_at = now() - interval '2 minutes' WHERE id = $1", [cancelled]);
   t.ok((await freezeSettledCrawlStats(db, 60_000)) >= 1, 'kept once it ended longer ago than asked');
-  await db.query("UPDATE pages SET state = 'queued' WHERE id = $1", [other!.id]);
+  await db.query("UPDATE pages SET state = 'failed', outcome = 'timeout' WHERE id = $1", [other!.id]);
   t.match((await findCrawl(db, 'any', cancelled))!.stats, { pagesCrawled: 1, pagesQueued: 0 }, 'kept');
+  t.same((await crawlActivity(db, [cancelled])).get(cancelled)!.pageErrors, [], 'activity kept with them');
 
   const stuck = await newCrawl(10);
   const [waiting] = await planPages(db, stuck, [{ url: 'http://a.test/', depth: 0 }]);
