@@ -66,17 +66,22 @@ export async function insertAccount(db: Queryable, name: string): Promise<{ id: 
   return rows[0];
 }
 
-/** Every account (or only the one given) with its usage, newest first. */
+/**
+ * Every account (or only the one given) with its usage, newest first. Pages and links of ended crawls
+ * are their kept counts (see freezeCrawlStats): only running (and lately ended) crawls are counted.
+ */
 export async function listAccounts(db: Queryable, only?: string): Promise<AccountSummary[]> {
   const { rows } = await db.query<AccountSummary>(
     `/* accounts.listAccounts */ SELECT a.id, a.name, a.created_at AS "createdAt",
        (SELECT count(*) FROM api_keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL) AS "activeKeys",
        (SELECT count(*) FROM crawls c WHERE c.account_id = a.id) AS crawls,
        (SELECT count(*) FROM crawls c WHERE c.account_id = a.id AND c.status IN ('queued', 'running')) AS "runningCrawls",
-       (SELECT count(*) FROM crawls c JOIN pages p ON p.crawl_id = c.id WHERE c.account_id = a.id AND p.state = 'crawled')
-         AS "pagesCrawled",
-       (SELECT count(*) FROM crawls c JOIN crawl_targets t ON t.crawl_id = c.id WHERE c.account_id = a.id AND t.state = 'checked')
-         AS "linksChecked",
+       (SELECT coalesce(sum(coalesce((c.final_stats ->> 'pagesCrawled')::bigint,
+           (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.state = 'crawled'))), 0)::bigint
+         FROM crawls c WHERE c.account_id = a.id) AS "pagesCrawled",
+       (SELECT coalesce(sum(coalesce((c.final_stats ->> 'linksChecked')::bigint,
+           (SELECT count(*) FROM crawl_targets t WHERE t.crawl_id = c.id AND t.state = 'checked'))), 0)::bigint
+         FROM crawls c WHERE c.account_id = a.id) AS "linksChecked",
        (SELECT count(*) FROM prospects p WHERE p.account_id = a.id) AS prospects,
        (SELECT max(k.last_used_at) FROM api_keys k WHERE k.account_id = a.id) AS "lastUsedAt"
      FROM accounts a WHERE $1::uuid IS NULL OR a.id = $1 ORDER BY a.created_at DESC, a.id`,

@@ -2,7 +2,7 @@ import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEnvironment } from '../support/environment.js';
 import { withTransaction } from '../../services/store/db.js';
-import { createAccount } from '../../services/store/accounts.js';
+import { createAccount, listAccounts } from '../../services/store/accounts.js';
 import { cancelCrawl, findCrawl, finishIfDone, freezeSettledCrawlStats, insertCrawl, listCrawls, markRunning } from '../../services/store/crawls.js';
 import { recordPageResult } from '../../services/store/pages.js';
 import { crawlActivity } from '../../services/store/crawl-activity.js';
@@ -69,8 +69,11 @@ t.test("an ended crawl's counts are kept: counted when it completed, or a while 
   await db.query("UPDATE pages SET state = 'queued' WHERE id = $1", [page!.id]);
   t.same((await findCrawl(db, 'any', crawlId))!.stats, stats, 'the kept counts, not a new count');
   t.same((await listCrawls(db, { accountId }, { limit: 100 })).find((c) => c.id === crawlId)!.stats, stats, 'in the list too');
+  const kept = (await listAccounts(db, accountId))[0]!;
+  t.ok(kept.pagesCrawled >= 1, 'the account\'s pages count it');
   await db.query("UPDATE pages SET state = 'failed', outcome = 'http_500', fetched_at = NULL WHERE id = $1", [page!.id]);
   t.same((await crawlActivity(db, [crawlId])).get(crawlId), activity, 'the admin\'s activity counts are kept too');
+  t.match((await listAccounts(db, accountId))[0], { pagesCrawled: kept.pagesCrawled, linksChecked: kept.linksChecked }, 'and the account\'s usage');
 
   const cancelled = await newCrawl(10);
   const [other] = await planPages(db, cancelled, [{ url: 'http://a.test/', depth: 0 }]);
