@@ -67,8 +67,8 @@ export async function insertAccount(db: Queryable, name: string): Promise<{ id: 
 }
 
 /**
- * Every account (or only the one given) with its usage, newest first. Pages and links of ended crawls
- * are their kept counts (see freezeCrawlStats): only running (and lately ended) crawls are counted.
+ * Every account (or only the one given) with its usage, newest first. The pages and links of a crawl
+ * whose counts are kept (see freezeCrawlStats) are its kept counts; the others' are counted.
  */
 export async function listAccounts(db: Queryable, only?: string): Promise<AccountSummary[]> {
   const { rows } = await db.query<AccountSummary>(

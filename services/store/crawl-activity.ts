@@ -9,7 +9,7 @@ export interface CrawlActivity {
   pageErrors: { outcome: string; count: number }[];
 }
 
-/** What CRAWL_ACTIVITY_COUNTS says of a crawl: pages settled and links checked (within the window), and the breakdowns. */
+/** What activityCounts says of a crawl: pages settled and links checked (within the window), and the breakdowns. */
 interface ActivityCounts {
   pages: number;
   links: number;

@@ -71,8 +71,6 @@ const CRAWL_COUNTS = `(SELECT json_build_object(
 // An ended crawl's counts are counted once more and kept (final_stats, see freezeCrawlStats): listing an
 // account's crawls then costs a row per crawl, not a pass over each one's pages, links and targets.
 const CRAWL_STATS = `coalesce(c.final_stats::json, ${CRAWL_COUNTS}) AS stats`;
-// What is kept of an ended crawl: its counts, and the activity counts the admin shows beside them.
-const KEPT_COUNTS = `final_stats = ${CRAWL_COUNTS}::jsonb, final_activity = ${ENDED_CRAWL_ACTIVITY}::jsonb`;
 
 /**
  * Keeps the counts (and the admin's activity counts) of a crawl that finishIfDone ended (completed, or
@@ -82,21 +80,25 @@ const KEPT_COUNTS = `final_stats = ${CRAWL_COUNTS}::jsonb, final_activity = ${EN
  */
 export async function freezeCrawlStats(db: Queryable, crawlId: string): Promise<void> {
   await db.query(
-    `/* crawls.freezeCrawlStats */ UPDATE crawls c SET ${KEPT_COUNTS} WHERE c.id = $1 AND c.finished_at IS NOT NULL`,
+    `/* crawls.freezeCrawlStats */ UPDATE crawls c SET final_stats = ${CRAWL_COUNTS}::jsonb, final_activity = ${ENDED_CRAWL_ACTIVITY}::jsonb
+     WHERE c.id = $1 AND c.finished_at IS NOT NULL`,
     [crawlId],
   );
 }
 
 /**
- * Keeps the counts (and activity counts) of crawls that ended more than settledMs ago and have none kept yet (a batch at a
- * time, the longest ended first): crawls cancelled or failed while work was pending, once the jobs they
- * had in flight are long over, and crawls that ended before counts were kept. Rows another process is
- * keeping are skipped (and, once it has kept them, no longer match). Returns how many.
+ * Keeps what is kept of crawls that ended more than settledMs ago and have no activity counts kept yet
+ * (a batch at a time, the longest ended first): their activity counts, and their counts unless a process
+ * kept them already. These are crawls cancelled or failed while work was pending, once the jobs they had
+ * in flight are long over; crawls that ended before counts or activity were kept; and crawls whose counts
+ * a process of the previous version kept during a deploy. Rows another process is keeping are skipped
+ * (and, once it has kept them, no longer match). Returns how many.
  */
 export async function freezeSettledCrawlStats(db: Queryable, settledMs: number, batch = 20): Promise<number> {
   const { rowCount } = await db.query(
-    `/* crawls.freezeSettledCrawlStats */ UPDATE crawls c SET ${KEPT_COUNTS}
-     WHERE c.id IN (SELECT id FROM crawls WHERE final_stats IS NULL AND finished_at < now() - make_interval(secs => $1)
+    `/* crawls.freezeSettledCrawlStats */ UPDATE crawls c
+     SET final_stats = coalesce(c.final_stats, ${CRAWL_COUNTS}::jsonb), final_activity = ${ENDED_CRAWL_ACTIVITY}::jsonb
+     WHERE c.id IN (SELECT id FROM crawls WHERE final_activity IS NULL AND finished_at < now() - make_interval(secs => $1)
        ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
     [settledMs / 1000, batch],
   );

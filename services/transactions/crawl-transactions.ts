@@ -71,11 +71,17 @@ class RecordedMeanwhile extends Error {
  */
 export async function recordCrawledPages(db: Db, pages: CrawledPage[], verdictMaxAgeMs = 0): Promise<(RecordedPage | null)[]> {
   // A page given twice (two runs of its job in one batch) is recorded by the first.
-  let toRecord = pages.filter((page, i) => pages.findIndex((other) => other.pageId === page.pageId) === i);
+  const seen = new Set<number>();
+  const first = pages.map((page) => {
+    if (seen.has(page.pageId)) return false;
+    seen.add(page.pageId);
+    return true;
+  });
+  let toRecord = pages.filter((_, i) => first[i]);
   for (;;) {
     try {
       const recorded = toRecord.length > 0 ? await withTransaction(db, (tx) => recordPagesOnce(tx, toRecord, verdictMaxAgeMs)) : new Map();
-      return pages.map((page) => recorded.get(page) ?? null);
+      return pages.map((page, i) => (first[i] ? recorded.get(page) ?? null : null));
     } catch (error) {
       if (!(error instanceof RecordedMeanwhile)) throw error;
       toRecord = toRecord.filter((page) => !error.pageIds.has(page.pageId));

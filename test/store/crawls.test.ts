@@ -58,22 +58,26 @@ t.test("an ended crawl's counts are kept: counted when it completed, or a while 
   const crawlId = await newCrawl(10);
   const [page] = await planPages(db, crawlId, [{ url: 'http://a.test/', depth: 0 }]);
   await markRunning(db, crawlId);
-  await recordPageResult(db, page!.id, crawled(page!.url));
+  const link = { url: 'http://gone.test/x', anchorText: 'x', rel: '', outbound: true, followed: true, context: '', position: 'content' };
+  // Not followed: its link is only checked, not crawled (the crawl is outward).
+  await recordCrawledPage(db, { crawlId, pageId: page!.id, result: crawled(page!.url), links: [link], follow: false, contacts: { emails: [], contactPages: [], authors: [] } });
+  const { rows: [target] } = await db.query('SELECT id, url FROM crawl_targets WHERE crawl_id = $1', [crawlId]);
+  await recordCheckedTarget(db, { ...target, crawlId }, { verdict: 'dead', reason: 'gone', httpStatus: 410, finalUrl: target.url, attempts: [], checkedAt: new Date() });
   t.match(await finishCrawlIfDone(db, crawlId, 10), { status: 'completed' });
   const stats = (await findCrawl(db, 'any', crawlId))!.stats;
-  t.match(stats, { pagesCrawled: 1, pagesQueued: 0 });
+  t.match(stats, { pagesCrawled: 1, pagesQueued: 0, linksChecked: 1, deadLinks: 1 });
   const activity = (await crawlActivity(db, [crawlId])).get(crawlId);
-  t.match(activity, { rate: { over: 'whole_run' }, verdicts: [], pageErrors: [] });
-  t.ok(activity!.rate.pagesPerSecond > 0, 'its page counted in the rate');
-  // A row written behind the service's back shows whether the counts are kept or counted again.
-  await db.query("UPDATE pages SET state = 'queued' WHERE id = $1", [page!.id]);
+  t.match(activity, { rate: { over: 'whole_run' }, verdicts: [{ verdict: 'dead', reason: 'gone', count: 1 }], pageErrors: [] });
+  t.ok(activity!.rate.pagesPerSecond > 0 && activity!.rate.linksPerSecond > 0, 'its page and link counted in the rates');
+  const usage = (await listAccounts(db, accountId))[0]!;
+  t.ok(usage.pagesCrawled >= 1 && usage.linksChecked >= 1, 'the account\'s usage counts them');
+  // Rows written behind the service's back show whether the counts are kept or counted again.
+  await db.query("UPDATE pages SET state = 'failed', outcome = 'http_500', fetched_at = NULL WHERE id = $1", [page!.id]);
+  await db.query("UPDATE crawl_targets SET state = 'pending', verdict = NULL, reason = NULL, checked_at = NULL WHERE id = $1", [target.id]);
   t.same((await findCrawl(db, 'any', crawlId))!.stats, stats, 'the kept counts, not a new count');
   t.same((await listCrawls(db, { accountId }, { limit: 100 })).find((c) => c.id === crawlId)!.stats, stats, 'in the list too');
-  const kept = (await listAccounts(db, accountId))[0]!;
-  t.ok(kept.pagesCrawled >= 1, 'the account\'s pages count it');
-  await db.query("UPDATE pages SET state = 'failed', outcome = 'http_500', fetched_at = NULL WHERE id = $1", [page!.id]);
   t.same((await crawlActivity(db, [crawlId])).get(crawlId), activity, 'the admin\'s activity counts are kept too');
-  t.match((await listAccounts(db, accountId))[0], { pagesCrawled: kept.pagesCrawled, linksChecked: kept.linksChecked }, 'and the account\'s usage');
+  t.match((await listAccounts(db, accountId))[0], { pagesCrawled: usage.pagesCrawled, linksChecked: usage.linksChecked }, 'and the account\'s usage');
 
   const cancelled = await newCrawl(10);
   const [other] = await planPages(db, cancelled, [{ url: 'http://a.test/', depth: 0 }]);
@@ -91,6 +95,13 @@ t.test("an ended crawl's counts are kept: counted when it completed, or a while 
   await db.query("UPDATE pages SET state = 'failed', outcome = 'timeout' WHERE id = $1", [other!.id]);
   t.match((await findCrawl(db, 'any', cancelled))!.stats, { pagesCrawled: 1, pagesQueued: 0 }, 'kept');
   t.same((await crawlActivity(db, [cancelled])).get(cancelled)!.pageErrors, [], 'activity kept with them');
+  // Counts a process of the previous version kept, without the activity: the activity is kept later, the counts stay.
+  const keptStats = (await findCrawl(db, 'any', cancelled))!.stats;
+  await db.query('UPDATE crawls SET final_activity = NULL WHERE id = $1', [cancelled]);
+  t.ok((await freezeSettledCrawlStats(db, 60_000)) >= 1, 'its activity kept');
+  await db.query("UPDATE pages SET state = 'crawled', outcome = NULL WHERE id = $1", [other!.id]);
+  t.same((await crawlActivity(db, [cancelled])).get(cancelled)!.pageErrors, [{ outcome: 'timeout', count: 1 }], 'as it was when kept');
+  t.same((await findCrawl(db, 'any', cancelled))!.stats, keptStats, 'the counts kept before, not counted again');
 
   const stuck = await newCrawl(10);
   const [waiting] = await planPages(db, stuck, [{ url: 'http://a.test/', depth: 0 }]);

@@ -81,6 +81,12 @@ t.test('pages of several jobs and crawls recorded in one transaction plan what t
   t.same(await rows(`SELECT target_url AS url FROM links WHERE crawl_id = $1 AND (target_url LIKE '%late%' OR target_url LIKE '%second-run%')`), [], 'no links of a later run');
   t.same(await rows(`SELECT url FROM crawl_targets WHERE crawl_id = $1 AND url LIKE '%late%'`), [], 'no targets of a later run');
   t.same(await rows(`SELECT url FROM pages WHERE crawl_id = $1 AND url LIKE '%late%'`), [], 'no pages planned by a later run');
+  // Beside a page still queued, in the same crawl and in another one: those are recorded, once the late page is left out.
+  const [d] = await planned(one, ['http://a.test/d']);
+  const [e] = await planned(two, ['http://a.test/e']);
+  const mixed = await recordCrawledPages(db, [page(two, e!, ['http://a.test/e-child']), late, page(one, d!, ['http://a.test/d-child'])]);
+  t.same(mixed.map((r) => r?.newPages.map((p) => p.url) ?? null), [['http://a.test/e-child'], null, ['http://a.test/d-child']], 'the others recorded');
+  t.same(await rows(`SELECT target_url AS url FROM links WHERE crawl_id = $1 AND target_url LIKE '%late%'`), [], 'still nothing of the late run');
 });
 
 t.test('a page lowered by another page of its own batch plans its links from the lower depth', async (t) => {
