@@ -50,7 +50,7 @@ export async function crawlActivity(db: Queryable, crawlIds: string[]): Promise<
     `/* crawl-activity.crawlActivity */ SELECT c.id, c.status = 'running' AS running,
        CASE WHEN c.status = 'running' THEN $2::float8
          ELSE greatest(1, extract(epoch FROM coalesce(c.finished_at, now()) - coalesce(c.started_at, c.created_at))) END AS seconds,
-       coalesce(c.final_activity::json, ${activityCounts('$2')}) AS counts
+       coalesce(c.final_activity, ${activityCounts('$2')}) AS counts
      FROM crawls c WHERE c.id = ANY($1::uuid[])`,
     [crawlIds, RATE_WINDOW_SECONDS],
   );

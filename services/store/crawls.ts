@@ -70,7 +70,7 @@ const CRAWL_COUNTS = `(SELECT json_build_object(
 
 // An ended crawl's counts are counted once more and kept (final_stats, see freezeCrawlStats): listing an
 // account's crawls then costs a row per crawl, not a pass over each one's pages, links and targets.
-const CRAWL_STATS = `coalesce(c.final_stats::json, ${CRAWL_COUNTS}) AS stats`;
+const CRAWL_STATS = `coalesce(c.final_stats, ${CRAWL_COUNTS}) AS stats`;
 
 /**
  * Keeps the counts (and the admin's activity counts) of a crawl that finishIfDone ended (completed, or
@@ -80,7 +80,7 @@ const CRAWL_STATS = `coalesce(c.final_stats::json, ${CRAWL_COUNTS}) AS stats`;
  */
 export async function freezeCrawlStats(db: Queryable, crawlId: string): Promise<void> {
   await db.query(
-    `/* crawls.freezeCrawlStats */ UPDATE crawls c SET final_stats = ${CRAWL_COUNTS}::jsonb, final_activity = ${ENDED_CRAWL_ACTIVITY}::jsonb
+    `/* crawls.freezeCrawlStats */ UPDATE crawls c SET final_stats = ${CRAWL_COUNTS}, final_activity = ${ENDED_CRAWL_ACTIVITY}
      WHERE c.id = $1 AND c.finished_at IS NOT NULL`,
     [crawlId],
   );
@@ -97,7 +97,7 @@ export async function freezeCrawlStats(db: Queryable, crawlId: string): Promise<
 export async function freezeSettledCrawlStats(db: Queryable, settledMs: number, batch = 20): Promise<number> {
   const { rowCount } = await db.query(
     `/* crawls.freezeSettledCrawlStats */ UPDATE crawls c
-     SET final_stats = coalesce(c.final_stats, ${CRAWL_COUNTS}::jsonb), final_activity = ${ENDED_CRAWL_ACTIVITY}::jsonb
+     SET final_stats = coalesce(c.final_stats, ${CRAWL_COUNTS}), final_activity = ${ENDED_CRAWL_ACTIVITY}
      WHERE c.id IN (SELECT id FROM crawls WHERE final_activity IS NULL AND finished_at < now() - make_interval(secs => $1)
        ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
     [settledMs / 1000, batch],

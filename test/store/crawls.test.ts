@@ -63,9 +63,11 @@ t.test("an ended crawl's counts are kept: counted when it completed, or a while 
   await recordCrawledPage(db, { crawlId, pageId: page!.id, result: crawled(page!.url), links: [link], follow: false, contacts: { emails: [], contactPages: [], authors: [] } });
   const { rows: [target] } = await db.query('SELECT id, url FROM crawl_targets WHERE crawl_id = $1', [crawlId]);
   await recordCheckedTarget(db, { ...target, crawlId }, { verdict: 'dead', reason: 'gone', httpStatus: 410, finalUrl: target.url, attempts: [], checkedAt: new Date() });
+  const running = (await findCrawl(db, 'any', crawlId))!.stats;
   t.match(await finishCrawlIfDone(db, crawlId, 10), { status: 'completed' });
   const stats = (await findCrawl(db, 'any', crawlId))!.stats;
   t.match(stats, { pagesCrawled: 1, pagesQueued: 0, linksChecked: 1, deadLinks: 1 });
+  t.same(Object.keys(stats), Object.keys(running), 'kept as counted: the keys in the order a running crawl\'s come in');
   const activity = (await crawlActivity(db, [crawlId])).get(crawlId);
   t.match(activity, { rate: { over: 'whole_run' }, verdicts: [{ verdict: 'dead', reason: 'gone', count: 1 }], pageErrors: [] });
   t.ok(activity!.rate.pagesPerSecond > 0 && activity!.rate.linksPerSecond > 0, 'its page and link counted in the rates');
