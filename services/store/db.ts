@@ -25,7 +25,7 @@ const RECONNECT_WAITS_MS = [100, 400, 1_000, 2_000];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms * (0.75 + Math.random() / 2)));
 
 export function createPool(databaseUrl: string, max = 10, outages?: OutageLog): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString: withoutJit(databaseUrl), max, connectionTimeoutMillis: 5_000 });
   // An idle client that loses its server emits on the pool; one checked out emits on itself, and
   // without a listener there the process would crash (an unhandled 'error' event).
   pool.on('error', (error) => outages?.report('postgres', 'pool', error));
@@ -45,6 +45,19 @@ export function createPool(databaseUrl: string, max = 10, outages?: OutageLog): 
     }
   }) as pg.Pool['query'];
   return { query, connect: () => pool.connect(), end: () => pool.end() };
+}
+
+/**
+ * The database URL with PostgreSQL's JIT compilation off for its sessions (before any options the URL
+ * gives, which may turn it on again). JIT compiles a statement whose estimated cost passes
+ * jit_above_cost, and ours are short statements whose estimates count work that never runs: a kept
+ * count in coalesce(kept, <count>) is costed as if counted for every row. The admin's account list of 20
+ * ended crawls of 10,000 pages took about 300 ms with JIT (28 ms of it compiling) and 1 ms without.
+ */
+function withoutJit(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', ['-c jit=off', url.searchParams.get('options')].filter(Boolean).join(' '));
+  return url.toString();
 }
 
 // Every statement of a repository starts with its name, `/* module.function */`: PostgreSQL shows it in

@@ -26,6 +26,23 @@ async function terminateSessions(): Promise<number> {
   }
 }
 
+t.test('the pool\'s sessions run without JIT, and keep the options DATABASE_URL gives', async (t) => {
+  const setting = async (url: string) => {
+    const pool = createPool(url, 1);
+    try {
+      return (await pool.query("SELECT current_setting('jit') AS jit, current_setting('work_mem') AS work_mem")).rows[0];
+    } finally {
+      await pool.end();
+    }
+  };
+  t.same(await setting(config.databaseUrl), { jit: 'off', work_mem: (await db.query('SHOW work_mem')).rows[0].work_mem });
+  const withOptions = new URL(config.databaseUrl);
+  withOptions.searchParams.set('options', '-c work_mem=7MB');
+  t.same(await setting(withOptions.toString()), { jit: 'off', work_mem: '7MB' }, 'an operator\'s options kept');
+  withOptions.searchParams.set('options', '-c jit=on');
+  t.same((await setting(withOptions.toString())).jit, 'on', 'an operator may turn it on again');
+});
+
 t.test('a transaction whose session is terminated mid-way runs again on a new connection', async (t) => {
   let tries = 0;
   const result = await withTransaction(db, async (tx) => {
