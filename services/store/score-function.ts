@@ -37,11 +37,9 @@ export interface ScoredLink {
  * The SQL of a prospect's score on its crawl's link graph: prospect_score() of how many of the crawl's
  * sites and pages link to the dead URL, the link's traits, and how many of the crawl's other pages link to
  * the source page (under its URL or its final URL). It is written into the statements that score, not
- * kept in a SQL function of its own: such a function (crawl_prospect_score, migration 015) was planned
- * anew inside every statement that called it, which made scoring most of the cost of recording a
- * prospect. That function is no longer called but stays in the schema for a while: processes of the
- * version before still call it while a deploy replaces them (migrations run first); a later migration
- * drops it.
+ * kept in a SQL function of its own: such a function (crawl_prospect_score, migration 015, dropped by
+ * 019) was planned anew inside every statement that called it, which made scoring most of the cost of
+ * recording a prospect.
  */
 export function crawlScoreSql({ crawlId, deadUrl, sourcePageId, followed, position, relevance }: ScoredLink): string {
   return `prospect_score(
