@@ -25,16 +25,20 @@ const RECONNECT_WAITS_MS = [100, 400, 1_000, 2_000];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms * (0.75 + Math.random() / 2)));
 
 export function createPool(databaseUrl: string, max = 10, outages?: OutageLog): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
   const jitOff = !operatorSetsJit(databaseUrl);
+  const pool = new pg.Pool({
+    connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000,
+    // Awaited before the new connection runs its first statement.
+    onConnect: async (client) => {
+      if (jitOff) await client.query('/* db.createPool */ SET jit = off');
+    },
+  });
   // An idle client that loses its server emits on the pool; one checked out emits on itself, and
   // without a listener there the process would crash (an unhandled 'error' event).
   pool.on('error', (error) => outages?.report('postgres', 'pool', error));
   pool.on('connect', (client) => {
     client.on('error', (error) => outages?.report('postgres', 'client', error));
     outages?.restored('postgres');
-    // Queued before the statement the connection was opened for. A failure here shows on that statement.
-    if (jitOff) client.query('/* db.createPool */ SET jit = off').catch(() => {});
   });
   const query = (async (text: string, values?: unknown[]) => {
     for (let attempt = 0; ; attempt++) {
