@@ -25,12 +25,11 @@ const RECONNECT_WAITS_MS = [100, 400, 1_000, 2_000];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms * (0.75 + Math.random() / 2)));
 
 export function createPool(databaseUrl: string, max = 10, outages?: OutageLog): Db {
-  const jitOff = !operatorSetsJit(databaseUrl);
   const pool = new pg.Pool({
     connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000,
     // Awaited before the new connection runs its first statement.
     onConnect: async (client) => {
-      if (jitOff) await client.query('/* db.createPool */ SET jit = off');
+      await client.query(JIT_OFF).catch((error: unknown) => Promise.reject(withQueryName(error, JIT_OFF)));
     },
   });
   // An idle client that loses its server emits on the pool; one checked out emits on itself, and
@@ -55,16 +54,16 @@ export function createPool(databaseUrl: string, max = 10, outages?: OutageLog): 
 }
 
 /**
- * Whether DATABASE_URL's options set PostgreSQL's JIT themselves. Otherwise each session turns it off
- * (a SET once connected, which a pooler such as PgBouncer passes on, where it would refuse `options`
- * in the startup packet). JIT compiles a statement whose estimated cost passes jit_above_cost, and ours
+ * Turns PostgreSQL's JIT compilation off for a session, unless a JIT setting was given anywhere (the
+ * server's configuration, ALTER DATABASE or ROLE, PGOPTIONS or DATABASE_URL's options): then the
+ * operator's choice stands. JIT compiles a statement whose estimated cost passes jit_above_cost, and ours
  * are short statements whose estimates count work that never runs: a kept count in
  * coalesce(kept, <count>) is costed as if counted for every row. The admin's account list of 20 ended
- * crawls of 10,000 pages took about 290 ms with JIT (28 ms of it compiling) and 1 to 2 ms without.
+ * crawls of 10,000 pages took about 290 ms with JIT (28 ms of it compiling) and 1 to 2 ms without. A
+ * plain statement, which a pooler such as PgBouncer passes on (it refuses `options` in the startup packet).
  */
-function operatorSetsJit(databaseUrl: string): boolean {
-  return /\bjit\b/.test(new URL(databaseUrl).searchParams.get('options') ?? '');
-}
+const JIT_OFF = `/* db.createPool */ SELECT set_config('jit', 'off', false)
+  WHERE NOT EXISTS (SELECT 1 FROM pg_settings WHERE name LIKE 'jit%' AND source <> 'default')`;
 
 // Every statement of a repository starts with its name, `/* module.function */`: PostgreSQL shows it in
 // pg_stat_activity and its logs, and withQueryName puts it in our errors (the import-graph test checks
