@@ -13,9 +13,9 @@ const SECONDS = 15;
 /** Seconds of the same load before the measured ones, reported apart (see read-load-client.ts). */
 const WARM_UP_SECONDS = 3;
 const CONNECTIONS_PER_ROUTE = 25;
-/** The load starts once the crawl has this many prospects (a list worth reading), or after WARM_UP_MS. */
-const WARM_UP_PROSPECTS = 20;
-const WARM_UP_MS = 20_000;
+/** The load starts once the crawl has this many prospects (a list worth reading), or after CRAWL_READY_MAX_MS. */
+const CRAWL_READY_PROSPECTS = 20;
+const CRAWL_READY_MAX_MS = 20_000;
 // Fifty connections ask far more than the default 600 requests a minute per account; what is measured
 // here is reading, not the rate limiter.
 const RATE_LIMIT_PER_MINUTE = 1_000_000;
@@ -56,8 +56,8 @@ export async function runReadLoad(served: ServedSite, size: number, outDir: stri
   try {
     const { api } = service;
     const crawl = await api.createCrawl(crawlRequest(served));
-    for (const started = Date.now(); Date.now() - started < WARM_UP_MS; await sleep(500)) {
-      if ((await api.getCrawl(crawl.id)).stats.prospects >= WARM_UP_PROSPECTS) break;
+    for (const started = Date.now(); Date.now() - started < CRAWL_READY_MAX_MS; await sleep(500)) {
+      if ((await api.getCrawl(crawl.id)).stats.prospects >= CRAWL_READY_PROSPECTS) break;
     }
     const crawlBefore = (await api.getCrawl(crawl.id)).stats;
     const sampler = sampleTreeMemory(service.pid);

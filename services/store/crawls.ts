@@ -74,9 +74,9 @@ const CRAWL_STATS = `coalesce(c.final_stats, ${CRAWL_COUNTS}) AS stats`;
 
 /**
  * Keeps the counts (and the admin's activity counts) of a crawl that finishIfDone ended (completed, or
- * failed with no seed page crawled), in the same transaction: nothing of it was pending, so they cannot move any more. A crawl cancelled or
- * failed while work was pending may still see jobs that were in flight land: see freezeSettledCrawlStats.
- * (Every end of a crawl sets finished_at, and only an end does.)
+ * failed with no seed page crawled), in the same transaction: nothing of it was pending, so they cannot
+ * move any more. A crawl cancelled or failed while work was pending may still see jobs that were in
+ * flight land: see freezeSettledCrawlStats. (Every end of a crawl sets finished_at, and only an end does.)
  */
 export async function freezeCrawlStats(db: Queryable, crawlId: string): Promise<void> {
   await db.query(
