@@ -56,12 +56,16 @@ export async function planChildren(
   crawlId: string,
   pages: { pageId: number; linkUrls: string[] }[],
 ): Promise<{ queued: Set<number>; newPages: PlannedPage[] }> {
+  // The crawl's row is locked first (the pages' probes refer to it, so they run after it), then each
+  // page's row by one index probe (see "Batch lookups" in docs/ARCHITECTURE.md), in the order of their ids.
   const { rows } = await db.query<{ settings: CrawlSettings; left: number; id: number; depth: number; state: string }>(
-    `/* frontier.planChildren */ SELECT ${CRAWL_SETTINGS_JSON} AS settings, c.max_pages - c.pages_planned AS left, p.id, p.depth, p.state
-     FROM crawls c JOIN pages p ON p.crawl_id = c.id AND p.id = ANY($2::bigint[]) WHERE c.id = $1
-     ORDER BY p.id
-     FOR NO KEY UPDATE`,
-    [crawlId, pages.map((page) => page.pageId)],
+    `/* frontier.planChildren */ WITH c AS MATERIALIZED (
+       SELECT c.id, ${CRAWL_SETTINGS_JSON} AS settings, c.max_pages - c.pages_planned AS left FROM crawls c WHERE c.id = $1
+       FOR NO KEY UPDATE)
+     SELECT c.settings, c.left, p.id, p.depth, p.state FROM c
+     CROSS JOIN LATERAL unnest($2::bigint[]) AS k(id)
+     CROSS JOIN LATERAL (SELECT id, depth, state FROM pages WHERE id = k.id AND crawl_id = c.id LIMIT 1 FOR NO KEY UPDATE) p`,
+    [crawlId, [...new Set(pages.map((page) => page.pageId))].sort((a, b) => a - b)],
   );
   if (rows.length === 0) return { queued: new Set(), newPages: [] };
   const { settings, left } = rows[0]!;
@@ -108,13 +112,17 @@ async function frontierState(
   const hosts = countHosts ? [...new Set(candidates.map((c) => hostOf(c.url)))] : [];
   const { rows } = await db.query<{ kind: string; id: number; depth: number; state: string; key: string; n: number }>(
     `/* frontier.frontierState */ WITH c AS (SELECT * FROM unnest($2::text[], $3::int[]) AS c(url, depth)),
+     known AS (
+       SELECT k.id, c.url, c.depth FROM c
+       CROSS JOIN LATERAL (SELECT id FROM pages WHERE crawl_id = $1 AND url = c.url LIMIT 1) k),
      lowered AS (
-       UPDATE pages p SET depth = c.depth FROM c WHERE p.crawl_id = $1 AND p.url = c.url AND p.depth > c.depth
+       UPDATE pages p SET depth = k.depth FROM known k
+       WHERE p.id = k.id AND p.id = ANY(ARRAY(SELECT id FROM known)) AND p.depth > k.depth
        RETURNING p.id, p.depth, p.state)
      SELECT 'lowered' AS kind, id, depth, state, NULL AS key, NULL::bigint AS n FROM lowered
-     UNION ALL SELECT 'known', NULL, NULL, NULL, p.url, NULL FROM pages p JOIN c ON p.crawl_id = $1 AND p.url = c.url
+     UNION ALL SELECT 'known', NULL, NULL, NULL, url, NULL FROM known
      UNION ALL SELECT 'host', NULL, NULL, NULL, p.host, count(*) FROM pages p
-       WHERE p.crawl_id = $1 AND p.host = ANY($4::text[]) GROUP BY p.host`,
+       WHERE cardinality($4::text[]) > 0 AND p.crawl_id = $1 AND p.host = ANY($4::text[]) GROUP BY p.host`,
     [crawlId, candidates.map((c) => c.url), candidates.map((c) => c.depth), hosts],
   );
   return {

@@ -82,7 +82,7 @@ export async function recordPageResults(db: Queryable, results: { pageId: number
        relevance = u.relevance, duplicate_of = u.duplicate_of, fetched_at = now()
      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::real[], $13::bigint[])
        AS u(id, state, final_url, http_status, title, outcome, verdict, evidence, domain, description, lang, relevance, duplicate_of)
-     WHERE p.id = u.id AND p.state = 'queued'
+     WHERE p.id = u.id AND p.id = ANY($1::bigint[]) AND p.state = 'queued'
      RETURNING p.id`,
     [
       sorted.map((r) => r.pageId), of((r) => r.state), of((r) => r.finalUrl), of((r) => r.httpStatus), of((r) => r.title),
@@ -135,14 +135,19 @@ export async function claimTwinKeys(db: Queryable, crawlId: string, pages: { pag
   // Keys in one order, so that two batches claiming the same keys never wait for each other in turn.
   claims.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.pageId - b.pageId));
   const keys = claims.map((claim) => claim.key);
-  await db.query(
+  // The keys won, with their rows' addresses: rows this transaction inserted stay where they are until it
+  // ends (no other transaction sees them), so a twin's keys are handed over by address below.
+  const { rows: won } = await db.query<{ tid: string; page_id: number }>(
     `/* pages.claimTwinKeys */ INSERT INTO page_canonicals (crawl_id, url, page_id)
-     SELECT $1, * FROM unnest($2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`,
+     SELECT $1, * FROM unnest($2::text[], $3::bigint[]) ON CONFLICT DO NOTHING
+     RETURNING ctid AS tid, page_id`,
     [crawlId, keys, claims.map((claim) => claim.pageId)],
   );
   // A statement of its own: it sees the keys that a concurrent batch claimed first and has committed.
+  // One index probe per key (see "Batch lookups" in docs/ARCHITECTURE.md), not a pass over the crawl's keys.
   const { rows } = await db.query<{ url: string; page_id: string }>(
-    `/* pages.twinKeyHolders */ SELECT url, page_id FROM page_canonicals WHERE crawl_id = $1 AND url = ANY($2::text[])`,
+    `/* pages.twinKeyHolders */ SELECT k.url, h.page_id FROM unnest($2::text[]) AS k(url)
+     CROSS JOIN LATERAL (SELECT page_id FROM page_canonicals WHERE crawl_id = $1 AND url = k.url LIMIT 1) h`,
     [crawlId, keys],
   );
   const holders = new Map(rows.map((row) => [row.url, Number(row.page_id)]));
@@ -153,12 +158,13 @@ export async function claimTwinKeys(db: Queryable, crawlId: string, pages: { pag
     const holder = held === undefined ? undefined : twins.get(held) ?? held;
     if (holder !== undefined && holder !== pageId && !twins.has(pageId)) twins.set(pageId, holder);
   }
-  if (twins.size > 0) {
-    // A twin's other keys go to its page too, so that a third URL with any of them is that page's twin.
+  // A twin's other keys go to its page too, so that a third URL with any of them is that page's twin.
+  const handed = won.filter((row) => twins.has(Number(row.page_id)));
+  if (handed.length > 0) {
     await db.query(
       `/* pages.handTwinKeysOver */ UPDATE page_canonicals k SET page_id = t.page_id
-       FROM unnest($2::bigint[], $3::bigint[]) AS t(twin_id, page_id) WHERE k.crawl_id = $1 AND k.page_id = t.twin_id`,
-      [crawlId, [...twins.keys()], [...twins.values()]],
+       FROM unnest($1::tid[], $2::bigint[]) AS t(tid, page_id) WHERE k.ctid = ANY($1::tid[]) AND k.ctid = t.tid`,
+      [handed.map((row) => row.tid), handed.map((row) => twins.get(Number(row.page_id))!)],
     );
   }
   return twins;

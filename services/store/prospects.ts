@@ -135,7 +135,9 @@ export async function createProspects(
          coalesce(s.final_url, src.final_url, src.url) AS source_url,
          ${FOUND_SCORE} AS score
        FROM unnest($2::text[], $3::text[]) AS u(url, domain)
-       JOIN crawl_targets t ON t.crawl_id = $1 AND t.url = u.url AND t.verdict = 'dead'
+       -- One index probe per URL (see "Batch lookups" in docs/ARCHITECTURE.md).
+       CROSS JOIN LATERAL (SELECT crawl_id, url, reason, http_status FROM crawl_targets
+         WHERE crawl_id = $1 AND url = u.url AND verdict = 'dead' LIMIT 1) t
        JOIN crawls c ON c.id = t.crawl_id
        JOIN links l ON l.crawl_id = t.crawl_id AND l.target_url = t.url AND l.outbound
        JOIN pages src ON src.id = l.source_page_id

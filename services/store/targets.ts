@@ -52,16 +52,18 @@ export async function settleFromCache(
   if (targetIds.length === 0 || verdictMaxAgeMs <= 0) return [];
   const { rows } = await db.query<{ id: number; url: string; verdict: Omit<SettledVerdict, 'checkedAt'> & { checkedAt: string } }>(
     `/* targets.settleFromCache */ WITH fresh AS (
-       SELECT t.id, ${freshVerdictJson('t.url', '$2')} AS verdict FROM crawl_targets t JOIN crawls c ON c.id = t.crawl_id
-       WHERE t.id = ANY($1::bigint[]) AND t.state = 'pending' AND c.status IN ('queued', 'running')
-         AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.crawl_id = t.crawl_id AND p.url = t.url)
+       -- Probes by id and by URL (see "Batch lookups" in docs/ARCHITECTURE.md); NOT EXISTS could become a pass over the crawl's pages.
+       SELECT t.id, ${freshVerdictJson('t.url', '$2')} AS verdict FROM unnest($1::bigint[]) AS k(id)
+       CROSS JOIN LATERAL (SELECT id, crawl_id, url FROM crawl_targets WHERE id = k.id AND state = 'pending' LIMIT 1) t
+       JOIN crawls c ON c.id = t.crawl_id
+       WHERE c.status IN ('queued', 'running') AND (SELECT 1 FROM pages p WHERE p.crawl_id = t.crawl_id AND p.url = t.url LIMIT 1) IS NULL
      )
      UPDATE crawl_targets t SET state = 'checked', verdict = f.verdict ->> 'verdict', reason = f.verdict ->> 'reason',
        http_status = (f.verdict ->> 'httpStatus')::int, checked_at = now(),
        -- The evidence as a check job writes it (evidenceOf): the time in JavaScript's ISO form.
        evidence = jsonb_build_object('attempts', f.verdict -> 'attempts',
          'checkedAt', to_char((f.verdict ->> 'checkedAt')::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-     FROM fresh f WHERE t.id = f.id AND f.verdict IS NOT NULL
+     FROM fresh f WHERE t.id = f.id AND t.id = ANY($1::bigint[]) AND f.verdict IS NOT NULL
      RETURNING t.id, t.url, f.verdict`,
     [targetIds, verdictMaxAgeMs / 1000],
   );
@@ -95,7 +97,7 @@ export async function recordTargetVerdicts(db: Queryable, checked: { id: number;
     `/* targets.recordTargetVerdicts */ UPDATE crawl_targets t SET state = 'checked', verdict = u.verdict, reason = u.reason,
        http_status = u.http_status, evidence = u.evidence::jsonb, checked_at = now()
      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[]) AS u(id, verdict, reason, http_status, evidence)
-     WHERE t.id = u.id AND t.state = 'pending'
+     WHERE t.id = u.id AND t.id = ANY($1::bigint[]) AND t.state = 'pending'
      RETURNING t.id`,
     [
       sorted.map((c) => c.id), sorted.map((c) => c.verdict.verdict), sorted.map((c) => c.verdict.reason),
