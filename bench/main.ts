@@ -3,7 +3,8 @@
 // request set (the ceiling). Prints a table and writes artifacts/bench/*.json and *.svg.
 // Knobs: BENCH_SIZES (default "1,5"), BENCH_MODES ("relaxed,default"), BENCH_DEFAULT_SIZES ("1": the
 // default mode is politeness-bound and takes minutes), BENCH_READ_LOAD ("on"), BENCH_SKIP_PEER,
-// BENCH_NODE_FLAGS (more node flags for the service process, say --cpu-prof).
+// BENCH_NODE_FLAGS (more node flags for the service process, say --cpu-prof), BENCH_LOG_LEVEL (the
+// service's LOG_LEVEL, warn unless given; its log goes to artifacts/bench/<run>.service.log).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

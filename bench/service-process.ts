@@ -147,7 +147,7 @@ export async function startService(options: {
         REDIS_URL,
         QUEUE_PREFIX: queuePrefix,
         SSRF_ALLOWLIST: '127.0.0.0/8',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
         ADMIN_TOKEN,
         ARCHIVE_URL: options.archiveUrl,
         [HOSTS_FILE_VARIABLE]: options.hostsFile,
@@ -161,7 +161,7 @@ export async function startService(options: {
   child.stderr!.pipe(log, { end: false });
   const cleanUp = async () => {
     await new Promise((resolve) => log.end(resolve));
-    // A quiet service (LOG_LEVEL=warn) leaves an empty log: only logs with something in them are kept.
+    // A quiet service (LOG_LEVEL=warn, unless BENCH_LOG_LEVEL says otherwise) leaves an empty log: only logs with something in them are kept.
     if (statSync(options.logFile).size === 0) rmSync(options.logFile);
     await onPostgres(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
     await dropQueueKeys(queuePrefix);
