@@ -10,6 +10,8 @@ export interface PeerInput {
 
 export interface PeerOutput {
   seconds: number;
+  /** CPU seconds its process (every thread of it) used while it checked. */
+  cpuSeconds: number;
   /** Pages of the seed host it fetched and parsed (answered 2xx). */
   pagesCrawled: number;
   /** Unique URLs on other hosts it checked. */
@@ -28,8 +30,10 @@ export interface PeerOutput {
 const { seed } = childInput<PeerInput>();
 const seedHost = new URL(seed).host;
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const { links } = await new LinkChecker().check({ path: seed, recurse: true });
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
 
 // linkinator reports an OK URL once and a broken one once per page linking to it. It also reports
 // SKIPPED "links" it was never going to fetch (a meta description such as "Roses: a grower's profile"
@@ -52,6 +56,7 @@ for (const link of broken) if (!link.status) count(noAnswerCauses, causeOf(link)
 
 childOutput({
   seconds,
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
   pagesCrawled: unique.filter((link) => onSeedHost(link) && link.state === LinkState.OK).length,
   externalChecked: unique.filter((link) => !onSeedHost(link)).length,
   skipped: links.filter((link) => link.state === LinkState.SKIPPED).length,

@@ -22,6 +22,8 @@ const fixed = (value: number, digits = 1) => value.toFixed(digits);
 const memory = (peak: TreeMemory) => `${Math.round(peak.total / MIB)} / ${Math.round(peak.largest / MIB)}`;
 const requests = (served: ServedComparison) => `${served.served} / ${served.minimal} (${fixed(served.ratio, 2)})`;
 const times = (ours: number, theirs: number | undefined) => (theirs ? `${fixed(ours / theirs)}x` : '-');
+/** CPU milliseconds per page or check. */
+const msPerItem = (cpuSeconds: number, items: number) => (1000 * cpuSeconds) / items;
 
 /** Columns padded to their widest cell; the first two left-aligned (names), the rest right-aligned (numbers). */
 function table(header: string[], rows: string[][]): string {
@@ -76,14 +78,17 @@ export function details(results: SizeResult[]): string {
         lines.push(`  linkinator: ${peer.pagesCrawled} pages, ${peer.externalChecked} external URLs checked, ${peer.skipped} skipped; ` +
           `broken URLs ${peer.brokenUrls} by status ${JSON.stringify(peer.brokenByStatus)} (no answer: ${JSON.stringify(peer.noAnswerCauses)}); requests ${JSON.stringify(peer.served.byMethod)}, ` +
           `repeats ${peer.served.repeats}, outside the minimal set ${peer.served.outside}, never asked ${peer.served.neverAsked}`);
+        lines.push(`    CPU s: ${fixed(peer.cpuSeconds)}; ${fixed(msPerItem(peer.cpuSeconds, peer.pagesCrawled + peer.externalChecked), 2)} ms per page or check`);
       }
+      const peerMs = peer ? msPerItem(peer.cpuSeconds, peer.pagesCrawled + peer.externalChecked) : null;
       for (const run of result.runs) {
+        const runMs = msPerItem(run.cpu.service + run.cpu.postgres + run.cpu.redis, run.stats.pagesCrawled + run.stats.linksChecked);
         lines.push(`  service ${run.mode}: ${run.stats.pagesCrawled} pages (${run.stats.pagesFailed} failed), ${run.stats.linksChecked} links checked, ` +
           `dead URLs ${run.stats.deadLinks}, prospects by reason ${JSON.stringify(run.prospectsByReason)}; requests ${JSON.stringify(run.served.byMethod)}, repeats ${run.served.repeats}, ` +
           `outside the minimal set ${run.served.outside}, never asked ${run.served.neverAsked}, archive lookups ${run.served.archiveLookups}; ` +
           `start-up ${fixed(run.startupSeconds)} s${run.error ? `; error: ${run.error}` : ''}`);
         lines.push(`    CPU s: service ${fixed(run.cpu.service)} (main thread ${fixed(run.cpu.mainThread)}), PostgreSQL ${fixed(run.cpu.postgres)}, ` +
-          `Redis ${fixed(run.cpu.redis)}; ${fixed((1000 * (run.cpu.service + run.cpu.postgres + run.cpu.redis)) / (run.stats.pagesCrawled + run.stats.linksChecked), 2)} ms per page or check`);
+          `Redis ${fixed(run.cpu.redis)}; ${fixed(runMs, 2)} ms per page or check${peerMs ? ` (${times(runMs, peerMs)} linkinator's)` : ''}`);
         if (run.accuracy.missed > 0) lines.push(`    missed, e.g. ${run.accuracy.missedExamples.join(', ')}`);
         if (run.accuracy.falsePositives > 0) lines.push(`    false, e.g. ${run.accuracy.falseExamples.join(', ')}`);
       }
