@@ -41,6 +41,8 @@ export interface TimelineSample {
 export interface ServiceRun {
   size: number;
   mode: Mode;
+  /** The crawl measured was the process's second of the site (see runServiceCrawl). */
+  warm: boolean;
   settings: { hostConcurrency: number; hostIntervalMs: number };
   status: Crawl['status'];
   error: string | null;
@@ -90,25 +92,37 @@ const countBy = <T>(items: T[], key: (item: T) => string) =>
  * One measured crawl: a fresh service process in `mode`, the site crawl to its end, the prospects read
  * back through the API and compared with the known dead pairs, the requests the fake web answered
  * compared with the minimal set, and the memory of the service's process tree throughout.
+ *
+ * `warm`: the process crawls the site once before the measured crawl, as a service that has been up a
+ * while has run its code before (V8 has compiled its hot functions, its connections are open and their
+ * statements prepared, PostgreSQL has statistics). Verdicts are not reused (VERDICT_MAX_AGE_HOURS=0), so
+ * the second crawl fetches every URL again; a dead URL's archive and domain lookups and the host's
+ * robots.txt are not asked for again.
  */
 export async function runServiceCrawl(options: {
   served: ServedSite;
   minimal: MinimalRequest[];
   size: number;
   mode: Mode;
+  warm?: boolean;
   outDir: string;
   workspace: Workspace;
 }): Promise<ServiceRun> {
   const { served, minimal, size, mode } = options;
+  const warm = options.warm ?? false;
   const service = await startService({
     build: options.workspace.build,
     hostsFile: served.hostsFile,
     archiveUrl: served.archiveUrl,
-    env: modeEnv(mode),
+    env: { ...modeEnv(mode), ...(warm ? { VERDICT_MAX_AGE_HOURS: '0' } : {}) },
     logFile: join(options.outDir, `${size}x-${mode}.service.log`),
   });
   const sampler = sampleTreeMemory(service.pid);
   try {
+    if (warm) {
+      const first = await service.api.createCrawl(crawlRequest(served));
+      await followCrawl(service.api, first.id, performance.now());
+    }
     const mark = served.web.requests.length;
     const cpuBefore = cpuSeconds(service.pid);
     const redisBefore = await redisCpuSeconds();
@@ -130,6 +144,7 @@ export async function runServiceCrawl(options: {
     return {
       size,
       mode,
+      warm,
       settings,
       status: crawl.status,
       error: crawl.error,

@@ -4,7 +4,8 @@
 // Knobs: BENCH_SIZES (default "1,5"), BENCH_MODES ("relaxed,default"), BENCH_DEFAULT_SIZES ("1": the
 // default mode is politeness-bound and takes minutes), BENCH_READ_LOAD ("on"), BENCH_SKIP_PEER,
 // BENCH_NODE_FLAGS (more node flags for the service process, say --cpu-prof), BENCH_LOG_LEVEL (the
-// service's LOG_LEVEL, warn unless given; its log goes to artifacts/bench/<run>.service.log).
+// service's LOG_LEVEL, warn unless given; its log goes to artifacts/bench/<run>.service.log), BENCH_WARM
+// (measure each service's second crawl of the site, see runServiceCrawl).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -38,7 +39,10 @@ function readKnobs() {
   if (badSize !== undefined) throw new Error(`BENCH_SIZES and BENCH_DEFAULT_SIZES take integers from 1 to 40, got ${badSize}`);
   const badMode = modes.find((mode) => !MODES.includes(mode as Mode));
   if (badMode) throw new Error(`BENCH_MODES takes ${MODES.join(', ')}, got '${badMode}'`);
-  return { sizes, defaultSizes, modes: modes as Mode[], readLoad: flag('BENCH_READ_LOAD', true), skipPeer: flag('BENCH_SKIP_PEER', false) };
+  return {
+    sizes, defaultSizes, modes: modes as Mode[], readLoad: flag('BENCH_READ_LOAD', true), skipPeer: flag('BENCH_SKIP_PEER', false),
+    warm: flag('BENCH_WARM', false),
+  };
 }
 
 /** Which code was measured: the commit, and how many files of the service differ from it (it is worked on). */
@@ -74,7 +78,7 @@ async function benchSize(
     for (const mode of knobs.modes) {
       if (mode === 'default' && !knobs.defaultSizes.includes(size)) continue;
       log(`${size}x: service ${mode} ...`);
-      const run = await runServiceCrawl({ served, minimal, size, mode, outDir: OUT_DIR, workspace });
+      const run = await runServiceCrawl({ served, minimal, size, mode, warm: knobs.warm, outDir: OUT_DIR, workspace });
       log(`${size}x: service ${mode} ${run.status} in ${run.wallSeconds.toFixed(2)} s, ${run.accuracy.found}/${run.accuracy.known} dead pairs`);
       writeJson(join(OUT_DIR, `${size}x-${mode}.json`), { ...run, ...wallRatios(result, run) });
       writeFileSync(join(OUT_DIR, `${size}x-${mode}.svg`), timelineChart(`blb-prospector, ${size}x site, ${mode} mode: pages/s and checks/s`, run.timeline));

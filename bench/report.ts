@@ -55,7 +55,7 @@ export function crawlTable(results: SizeResult[]): string {
     for (const run of result.runs) {
       const { found, missed, falsePositives } = run.accuracy;
       const bound = run.politeness ? `${fixed(run.politeness.seconds)} (${fixed(run.politeness.wallOverBound, 2)})` : '-';
-      rowsOfSize.push([size, `service ${run.mode}${run.status === 'completed' ? '' : ` [${run.status}]`}`, fixed(run.wallSeconds, 2),
+      rowsOfSize.push([size, `service ${run.mode}${run.warm ? ' warm' : ''}${run.status === 'completed' ? '' : ` [${run.status}]`}`, fixed(run.wallSeconds, 2),
         fixed(run.pagesPerSecond), fixed(run.checksPerSecond), memory(run.memory), requests(run.served),
         `${found} / ${missed} / ${falsePositives}`, times(run.wallSeconds, peer?.seconds), times(run.wallSeconds, ceiling.seconds), bound]);
     }
@@ -83,7 +83,7 @@ export function details(results: SizeResult[]): string {
       const peerMs = peer ? msPerItem(peer.cpuSeconds, peer.pagesCrawled + peer.externalChecked) : null;
       for (const run of result.runs) {
         const runMs = msPerItem(run.cpu.service + run.cpu.postgres + run.cpu.redis, run.stats.pagesCrawled + run.stats.linksChecked);
-        lines.push(`  service ${run.mode}: ${run.stats.pagesCrawled} pages (${run.stats.pagesFailed} failed), ${run.stats.linksChecked} links checked, ` +
+        lines.push(`  service ${run.mode}${run.warm ? ' warm' : ''}: ${run.stats.pagesCrawled} pages (${run.stats.pagesFailed} failed), ${run.stats.linksChecked} links checked, ` +
           `dead URLs ${run.stats.deadLinks}, prospects by reason ${JSON.stringify(run.prospectsByReason)}; requests ${JSON.stringify(run.served.byMethod)}, repeats ${run.served.repeats}, ` +
           `outside the minimal set ${run.served.outside}, never asked ${run.served.neverAsked}, archive lookups ${run.served.archiveLookups}; ` +
           `start-up ${fixed(run.startupSeconds)} s${run.error ? `; error: ${run.error}` : ''}`);
