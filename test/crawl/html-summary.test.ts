@@ -99,6 +99,26 @@ t.test('the start of the visible text, entities decoded, for phrase searches', a
   t.equal(long.textLength, 'word '.repeat(2_000).trim().length, 'while the length counts all of it');
 });
 
+t.test('the visible text and its start are what stripping tags and collapsing whitespace gives, cut anywhere', async (t) => {
+  // Bodies of words, whitespace of every kind, tags, and a lone < or >, long enough to be cut at 4 KiB
+  // inside a word or at a space; read as the regexes define it (no hidden elements, no entities here).
+  const pieces = ['ab', 'éclair', 'x', 'long-word-of-a-page', ' ', '  ', '\n', '\u00a0', '\u3000', '<p>', '</b>', '<br/>', '<a href="x y">', '<', '>', '\u200b'];
+  let seed = 20261204;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let body = 0; body < 200; body++) {
+    let html = '';
+    const target = Math.floor(next() * 9_000);
+    while (html.length < target) html += pieces[Math.floor(next() * pieces.length)];
+    const visible = html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    const summary = summarizeHtml(html);
+    if (summary.textLength !== visible.length || summary.text !== visible.slice(0, 4_096)) {
+      t.fail(`body ${body} (${html.length} characters) is read as the regexes read it`, { html });
+      return;
+    }
+  }
+  t.pass('200 bodies read as the regexes read them');
+});
+
 t.test('a zero-delay meta refresh is read, in any spelling; a delayed one is not a redirect', async (t) => {
   const refresh = (html: string) => summarizeHtml(html).refresh;
   t.equal(refresh('<head><meta http-equiv="refresh" content="0; url=https://owner.test/"></head>'), 'https://owner.test/');
