@@ -87,10 +87,14 @@ function fromNumeric(_: string, hex: string | undefined, decimal: string | undef
   return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
 }
 
+// The summary's text has its spaces collapsed already (an entity may decode to another): a replace that
+// changes nothing still copies the text, on every thin page.
+const collapseSpaces = (text: string) => (/\s\s|[^\S ]/.test(text) ? text.replace(/\s+/g, ' ') : text);
+
 /** Entities decoded, lower case, accents dropped, curly apostrophes straight, whitespace collapsed: all linear. */
 const normalize = (text: string) =>
-  text.replace(ACCENT_ENTITY, '$1').replace(NUMERIC_ENTITY, fromNumeric).normalize('NFD').replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase().replace(/[\u2018\u2019\u00b4`]/g, "'").replace(/\s+/g, ' ');
+  collapseSpaces(text.replace(ACCENT_ENTITY, '$1').replace(NUMERIC_ENTITY, fromNumeric).normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase().replace(/[\u2018\u2019\u00b4`]/g, "'"));
 
 // Letters and digits, accented letters too; punctuation (Latin-1's and U+2000-U+206F) ends a word.
 const isWordChar = (c: number) =>
