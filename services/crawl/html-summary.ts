@@ -47,6 +47,12 @@ const decodeEntities = (text: string) =>
   });
 const clean = (text: string) => decodeEntities(stripTags(text)).replace(/\s+/g, ' ').trim();
 
+/**
+ * Whitespace runs as single spaces, as replace(/\s+/g, ' ') gives them; a text whose spaces are single
+ * already (the usual case for a summary's text) is returned as it is, where that replace would copy it.
+ */
+export const collapseSpaces = (text: string) => (/\s\s|[^\S ]/.test(text) ? text.replace(/\s+/g, ' ') : text);
+
 /** Calls `run` with each stretch of text outside tags (`<...>`, as /<[^>]*>/g finds them), in order. */
 function eachTextRun(text: string, run: (start: number, end: number) => void): void {
   let from = 0;
@@ -184,11 +190,6 @@ function withoutHidden(html: string): string {
   return out + html.slice(copied);
 }
 
-const collapsedAfterDecoding = (start: string) => {
-  const decoded = decodeEntities(start);
-  return decoded === start ? start : decoded.replace(/\s+/g, ' ');
-};
-
 /**
  * Reads title, first h1 and the amount of visible text in time linear in the body: fast enough to run
  * on the main thread for a capped check body, and immune to unclosed or pathologically nested tags.
@@ -201,7 +202,7 @@ export function summarizeHtml(html: string): HtmlSummary {
     h1: clean(firstElement(html, H1)),
     textLength: visible.length,
     // The start's spaces are single already; an entity may decode to one (&nbsp;).
-    text: collapsedAfterDecoding(visible.start),
+    text: collapseSpaces(decodeEntities(visible.start)),
     // A refresh inside <noscript> or a comment is not followed by a browser that runs scripts.
     refresh: zeroDelayRefresh(withoutComments(withoutHidden(window))),
     head: window.toLowerCase(),

@@ -1,4 +1,4 @@
-import type { HtmlSummary } from './html-summary.js';
+import { collapseSpaces, type HtmlSummary } from './html-summary.js';
 import { registrableDomain } from './urls.js';
 
 // Hosts that serve nothing but parked-domain landers: any page on them is one.
@@ -86,10 +86,6 @@ function fromNumeric(_: string, hex: string | undefined, decimal: string | undef
   const code = hex ? parseInt(hex, 16) : Number(decimal);
   return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
 }
-
-// The summary's text has its spaces collapsed already (an entity may decode to another): a replace that
-// changes nothing still copies the text, on every thin page.
-const collapseSpaces = (text: string) => (/\s\s|[^\S ]/.test(text) ? text.replace(/\s+/g, ' ') : text);
 
 /** Entities decoded, lower case, accents dropped, curly apostrophes straight, whitespace collapsed: all linear. */
 const normalize = (text: string) =>
