@@ -1,17 +1,19 @@
 // What the parts under a page or check cost, apart from the service: a BullMQ job's life (added in
 // batches of 20, taken and finished 64 at a time, with the service's job options) and one request through
-// got with the service's options against one through Node's http.get (client and server in this process).
+// the service's HTTP client (got, its address guard, its body read) against one through Node's http.get
+// (client and server in this process).
 // CPU milliseconds per job or request in this process, and Redis's for jobs; the first round is a fresh
 // process's, the later ones a warm one's. Run `npm run bench` once (it builds), then `node dist/bench/parts.js`.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
-import { got } from 'got';
 import { Redis } from 'ioredis';
+import { loadConfig } from '../services/config.js';
+import { createAddressGuard } from '../services/http/address-guard.js';
+import { createHttpClient } from '../services/http/client.js';
 import { JOB_DEFAULTS } from '../services/queues.js';
-import { redisCpuSeconds } from './service-process.js';
+import { REDIS_URL, redisCpuSeconds } from './service-process.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JOBS = 3_000;
 const REQUESTS = 4_000;
 const IN_FLIGHT = 64;
@@ -70,17 +72,15 @@ const server = http.createServer((_, response) => response.writeHead(200, { 'con
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-// The options services/http/client.ts gives got.
-const viaGot = () => new Promise<void>((resolve, reject) => {
-  const stream = got.stream(url, {
-    method: 'GET', headers: { 'user-agent': 'blb-prospector-bench', accept: '*/*' }, followRedirect: false, throwHttpErrors: false,
-    retry: { limit: 0 }, decompress: true, http2: false, agent: { http: agent }, maxHeaderSize: 16_384,
-    timeout: { lookup: 10_000, connect: 10_000, secureConnect: 10_000, response: 15_000, request: 30_000 },
-  });
-  stream.once('response', () => stream.resume().once('end', resolve)).once('error', reject);
-});
+// The service's client as the service makes it (services/runtime.ts), loopback allowed as the bench allows it.
+const config = loadConfig({ SSRF_ALLOWLIST: '127.0.0.0/8' });
+const client = createHttpClient({ userAgent: config.userAgent, limits: config.http, guard: createAddressGuard(config.ssrfAllowlist) });
+const viaClient = async () => {
+  const result = await client.fetch({ url, readBody: () => true });
+  if (!result.ok) throw new Error(`${url}: ${result.message}`);
+};
 const viaHttp = () => new Promise<void>((resolve, reject) => {
-  http.get(url, { agent, headers: { 'user-agent': 'blb-prospector-bench', accept: '*/*' } }, (response) => response.resume().once('end', resolve)).once('error', reject);
+  http.get(url, { agent, headers: { 'user-agent': config.userAgent, accept: '*/*' } }, (response) => response.resume().once('end', resolve)).once('error', reject);
 });
 
 const fixed = (ms: number) => ms.toFixed(3);
@@ -91,7 +91,8 @@ for (let round = 1; round <= ROUNDS; round++) {
   console.log(`round ${round}${round === 1 ? ' (fresh process)' : ''}, CPU ms per job (process + Redis): ` +
     `as the service's ${fixed(ours.process)} + ${fixed(ours.redis)}, removed on completion ${fixed(removed.process)} + ${fixed(removed.redis)}, ` +
     `without priority ${fixed(unprioritized.process)} + ${fixed(unprioritized.redis)}; ` +
-    `per request (client and server): got ${fixed(await requests(viaGot))}, http.get ${fixed(await requests(viaHttp))}`);
+    `per request (client and server): the service's client ${fixed(await requests(viaClient))}, http.get ${fixed(await requests(viaHttp))}`);
 }
 server.close();
 agent.destroy();
+client.close();

@@ -10,7 +10,7 @@ import { HOSTS_FILE_VARIABLE } from './fake-hosts.js';
 import { issueApiKey, serviceApi, type ServiceApi } from './service-api.js';
 
 const POSTGRES_SERVER = 'postgres://postgres@127.0.0.1:5432';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const READY_TIMEOUT_MS = 90_000;
 // main.ts gives running jobs 25 s to finish after SIGTERM; past this the bench kills the service.
