@@ -79,7 +79,7 @@ export interface CpuSeconds {
   tree: number;
   /** The root process's main thread alone (where the event loop runs). */
   mainThread: number;
-  /** Every PostgreSQL process of the machine (the backends serving the tree among them). */
+  /** Every PostgreSQL process of the machine (the backends serving the tree among them), and those that have exited. */
   postgres: number;
 }
 
@@ -89,14 +89,24 @@ const ticksOf = (stat: string | null) => {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 };
+// cutime + cstime, fields 16 and 17: what the process's children that have exited used, once it reaped them.
+const reapedTicksOf = (stat: string) => {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[13]) + Number(fields[14]);
+};
 const TICKS_PER_SECOND = 100;
 
+/**
+ * Every PostgreSQL process's CPU, and that of the backends that have exited (the postmaster reaps
+ * them), so that the count only grows: a backend that exits between two readings, such as another
+ * client's disconnecting, does not take its time out of the difference.
+ */
 function postgresTicks(): number {
   let ticks = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const stat = read(`/proc/${pid}/stat`);
-    if (stat?.includes('(postgres)')) ticks += ticksOf(stat);
+    if (stat?.includes('(postgres)')) ticks += ticksOf(stat) + reapedTicksOf(stat);
   }
   return ticks;
 }
@@ -104,7 +114,6 @@ function postgresTicks(): number {
 /**
  * CPU time of a process tree, of its root's main thread and of PostgreSQL, now: the difference of two
  * readings is the work a run cost, which a busy machine changes much less than it changes wall time.
- * (A PostgreSQL backend that exits takes its count with it: read before the service disconnects.)
  */
 export function cpuSeconds(root: number): CpuSeconds {
   const tree = treePids(root).reduce((sum, pid) => sum + ticksOf(read(`/proc/${pid}/stat`)), 0);
