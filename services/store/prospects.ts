@@ -130,7 +130,7 @@ export async function createProspects(
   const { rowCount } = await db.query(
     `/* prospects.createProspects */ WITH found AS (
      SELECT DISTINCT ON (source_url, dead_url) * FROM (
-       SELECT c.account_id, t.crawl_id, l.source_page_id, t.url AS dead_url, t.reason, t.http_status, l.anchor_text, l.rel,
+       SELECT (SELECT account_id FROM crawls WHERE id = $1) AS account_id, t.crawl_id, l.source_page_id, t.url AS dead_url, t.reason, t.http_status, l.anchor_text, l.rel,
          l.context, l.position, l.followed, coalesce(s.domain, src.domain, '') AS source_domain, u.domain AS dead_domain,
          coalesce(s.final_url, src.final_url, src.url) AS source_url,
          ${FOUND_SCORE} AS score
@@ -138,12 +138,13 @@ export async function createProspects(
        -- One index probe per URL (see "Batch lookups" in docs/ARCHITECTURE.md).
        CROSS JOIN LATERAL (SELECT crawl_id, url, reason, http_status FROM crawl_targets
          WHERE crawl_id = $1 AND url = u.url AND verdict = 'dead' LIMIT 1) t
-       JOIN crawls c ON c.id = t.crawl_id
        JOIN links l ON l.crawl_id = t.crawl_id AND l.target_url = t.url AND l.outbound
        JOIN pages src ON src.id = l.source_page_id
        LEFT JOIN unnest($4::bigint[], $5::text[], $6::text[], $7::real[]) AS s(page_id, domain, final_url, relevance) ON s.page_id = l.source_page_id
-       -- An off-topic page's dead links are not the niche's prospects (seeds are the niche).
-       WHERE c.min_relevance IS NULL OR src.depth = 0 OR coalesce(s.relevance, src.relevance, 1) >= c.min_relevance
+       -- An off-topic page's dead links are not the niche's prospects (seeds are the niche). The crawl's
+       -- columns are read once each (InitPlans) rather than joined: the join made planning, which runs
+       -- at every call, a third dearer. No min_relevance: every page is on topic.
+       WHERE src.depth = 0 OR coalesce(coalesce(s.relevance, src.relevance, 1) >= (SELECT min_relevance FROM crawls WHERE id = $1), true)
      ) f ORDER BY source_url, dead_url, source_page_id
    ),
    earlier AS (
