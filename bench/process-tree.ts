@@ -83,15 +83,17 @@ export interface CpuSeconds {
   postgres: number;
 }
 
-// utime + stime, fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name.
+// The fields of /proc/<pid>/stat after the parenthesised command name (field 3 on).
+const fieldsOf = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+// utime + stime, fields 14 and 15.
 const ticksOf = (stat: string | null) => {
   if (!stat) return 0;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = fieldsOf(stat);
   return Number(fields[11]) + Number(fields[12]);
 };
 // cutime + cstime, fields 16 and 17: what the process's children that have exited used, once it reaped them.
 const reapedTicksOf = (stat: string) => {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = fieldsOf(stat);
   return Number(fields[13]) + Number(fields[14]);
 };
 const TICKS_PER_SECOND = 100;
